@@ -1,0 +1,211 @@
+package com.acme.mpc.gateway.provider.http;
+
+import com.acme.mpc.gateway.core.GatewayException;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.net.ConnectException;
+import java.net.URI;
+import java.time.Duration;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+
+/**
+ * Non-blocking HTTP towards providers, on the Vert.x event loop with pooled keep-alive connections. Bodies are sent
+ * and received as raw buffers; streams are parsed incrementally and relayed as they arrive. Cancelling a returned
+ * Multi (client gone) resets the upstream request, so the provider stops generating.
+ */
+@ApplicationScoped
+public class UpstreamHttp {
+    private final HttpClient client;
+
+    public UpstreamHttp(Vertx vertx) {
+        this.client = vertx.createHttpClient(
+                new HttpClientOptions()
+                        .setKeepAlive(true)
+                        .setTcpNoDelay(true)
+                        .setConnectTimeout(10_000)
+                        .setDecompressionSupported(true),
+                new PoolOptions().setHttp1MaxSize(512));
+    }
+
+    @PreDestroy
+    void close() {
+        client.close();
+    }
+
+    /** POSTs {@code body} and completes with the whole answer; non-2xx fails with {@link UpstreamStatusException}. */
+    public Uni<UpstreamResponse> post(URI url, MultiMap headers, Buffer body, Duration timeout) {
+        return send(HttpMethod.POST, url, headers, body, timeout);
+    }
+
+    public Uni<UpstreamResponse> get(URI url, MultiMap headers, Duration timeout) {
+        return send(HttpMethod.GET, url, headers, null, timeout);
+    }
+
+    private Uni<UpstreamResponse> send(HttpMethod method, URI url, MultiMap headers, Buffer body, Duration timeout) {
+        AtomicReference<HttpClientRequest> pending = new AtomicReference<>();
+        Uni<UpstreamResponse> uni = Uni.createFrom().emitter(emitter -> {
+            client.request(options(method, url, headers, timeout)).onComplete(ar -> {
+                if (ar.failed()) {
+                    emitter.fail(connectionFailure(ar.cause(), url));
+                    return;
+                }
+                HttpClientRequest request = ar.result();
+                pending.set(request);
+                request.response().onComplete(rr -> {
+                    if (rr.failed()) {
+                        emitter.fail(connectionFailure(rr.cause(), url));
+                        return;
+                    }
+                    HttpClientResponse response = rr.result();
+                    response.body().onComplete(br -> {
+                        if (br.failed()) {
+                            emitter.fail(connectionFailure(br.cause(), url));
+                        } else if (response.statusCode() / 100 != 2) {
+                            emitter.fail(new UpstreamStatusException(
+                                    response.statusCode(),
+                                    response.headers(),
+                                    br.result().toString()));
+                        } else {
+                            emitter.complete(
+                                    new UpstreamResponse(response.statusCode(), response.headers(), br.result()));
+                        }
+                    });
+                });
+                if (body == null) {
+                    request.end();
+                } else {
+                    request.end(body);
+                }
+            });
+        });
+        Uni<UpstreamResponse> cancellable = uni.onCancellation().invoke(() -> {
+            HttpClientRequest r = pending.get();
+            if (r != null) {
+                r.reset();
+            }
+        });
+        if (timeout == null) {
+            return cancellable;
+        }
+        return cancellable
+                .ifNoItem()
+                .after(timeout)
+                .failWith(() -> new GatewayException(
+                        408,
+                        "timeout",
+                        "upstream " + url.getHost() + " did not answer within " + timeout.toMillis() + " ms",
+                        null,
+                        "upstream_timeout",
+                        true));
+    }
+
+    /**
+     * POSTs {@code body} and emits the answer's chunks as they arrive to {@code onChunk}; the returned Multi emits
+     * whatever the chunk consumer produces through {@link StreamDriver}. {@code idleTimeout} bounds both the wait for
+     * the first byte and the silence between chunks.
+     */
+    public <T> Multi<T> stream(URI url, MultiMap headers, Buffer body, Duration idleTimeout, StreamDriver<T> driver) {
+        return Multi.createFrom().emitter(emitter -> {
+            AtomicReference<HttpClientRequest> pending = new AtomicReference<>();
+            emitter.onTermination(() -> {
+                HttpClientRequest r = pending.get();
+                if (r != null && emitter.isCancelled()) {
+                    r.reset();
+                }
+            });
+            StreamDriver.Output<T> out = new StreamDriver.Output<>() {
+                @Override
+                public void emit(T item) {
+                    emitter.emit(item);
+                }
+
+                @Override
+                public void fail(Throwable failure) {
+                    emitter.fail(failure);
+                }
+            };
+            client.request(options(HttpMethod.POST, url, headers, idleTimeout)).onComplete(ar -> {
+                if (ar.failed()) {
+                    emitter.fail(connectionFailure(ar.cause(), url));
+                    return;
+                }
+                HttpClientRequest request = ar.result();
+                pending.set(request);
+                request.response().onComplete(rr -> {
+                    if (rr.failed()) {
+                        emitter.fail(connectionFailure(rr.cause(), url));
+                        return;
+                    }
+                    HttpClientResponse response = rr.result();
+                    if (response.statusCode() / 100 != 2) {
+                        response.body()
+                                .onComplete(br -> emitter.fail(new UpstreamStatusException(
+                                        response.statusCode(),
+                                        response.headers(),
+                                        br.succeeded() ? br.result().toString() : "")));
+                        return;
+                    }
+                    Consumer<byte[]> chunks = driver.start(out);
+                    response.handler(buf -> {
+                        if (!emitter.isCancelled()) {
+                            chunks.accept(buf.getBytes());
+                        }
+                    });
+                    response.exceptionHandler(t -> emitter.fail(connectionFailure(t, url)));
+                    response.endHandler(v -> {
+                        if (!emitter.isCancelled()) {
+                            driver.end(out);
+                            emitter.complete();
+                        }
+                    });
+                });
+                request.end(body);
+            });
+        });
+    }
+
+    private static RequestOptions options(HttpMethod method, URI url, MultiMap headers, Duration timeout) {
+        RequestOptions o = new RequestOptions().setMethod(method).setAbsoluteURI(url.toString());
+        if (headers != null) {
+            o.setHeaders(headers);
+        }
+        if (timeout != null) {
+            o.setIdleTimeout(timeout.toMillis());
+        }
+        return o;
+    }
+
+    /** Network-level failures: no status from the upstream. Timeouts map to 408, others to 502; both retriable. */
+    static GatewayException connectionFailure(Throwable t, URI url) {
+        if (t instanceof GatewayException g) {
+            return g;
+        }
+        String host = url.getHost() + (url.getPort() > 0 ? ":" + url.getPort() : "");
+        if (t instanceof TimeoutException || t.getClass().getSimpleName().contains("Timeout")) {
+            return new GatewayException(
+                    408, "timeout", "upstream " + host + " timed out", null, "upstream_timeout", true);
+        }
+        String reason = t instanceof ConnectException ? "connection refused" : String.valueOf(t.getMessage());
+        return new GatewayException(
+                502,
+                "api_connection_error",
+                "upstream " + host + " unreachable: " + reason,
+                null,
+                "upstream_unreachable",
+                true);
+    }
+}

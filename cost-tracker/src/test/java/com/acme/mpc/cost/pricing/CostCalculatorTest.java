@@ -1,0 +1,160 @@
+package com.acme.mpc.cost.pricing;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Costs checked against values computed by hand from the per-million list prices. */
+class CostCalculatorTest {
+    private static final PriceTable TABLE = new PriceTable(new ObjectMapper(), Optional.empty());
+    private final CostCalculator calc = new CostCalculator(TABLE);
+
+    private static CostCalculator.Usage usage(
+            String provider, String model, long prompt, long completion, long read, long write, long reasoning) {
+        return new CostCalculator.Usage(
+                provider, model, model, prompt, completion, read, write, reasoning, false, null, null);
+    }
+
+    private static void assertCost(String expected, String source, CostCalculator.Cost cost) {
+        assertEquals(0, new BigDecimal(expected).compareTo(cost.usd()), "expected " + expected + " got " + cost.usd());
+        assertEquals(source, cost.source());
+        assertEquals(CostCalculator.SCALE, cost.usd().scale());
+    }
+
+    @Test
+    void openAiCachedInputIsItsOwnBucket() {
+        // gpt-4o: $2.50 in, $1.25 cached in, $10 out per 1M.
+        // 600 uncached * 2.5e-6 = 0.0015; 400 cached * 1.25e-6 = 0.0005; 100 out * 1e-5 = 0.001
+        assertCost("0.003", "table", calc.cost(usage("openai", "gpt-4o", 1000, 100, 400, 0, 0)));
+    }
+
+    @Test
+    void datedModelNameResolvesToItsFamily() {
+        // gpt-4o-mini-2024-07-18 -> gpt-4o-mini ($0.15 / $0.60): 1M in + 1M out = 0.75
+        assertCost(
+                "0.75", "table", calc.cost(usage("openai", "gpt-4o-mini-2024-07-18", 1_000_000, 1_000_000, 0, 0, 0)));
+        // the exact dated entry wins over the family: gpt-4o-2024-05-13 is $5 / $15
+        assertCost("0.02", "table", calc.cost(usage("openai", "gpt-4o-2024-05-13", 1000, 1000, 0, 0, 0)));
+    }
+
+    @Test
+    void anthropicCacheReadsAndWritesArePricedApart() {
+        // claude-sonnet-4: $3 in, $0.30 cache read, $3.75 cache write (5m), $15 out per 1M.
+        // 2000 uncached * 3e-6 = 0.006; 6000 read * 3e-7 = 0.0018; 2000 write * 3.75e-6 = 0.0075;
+        // 500 out * 1.5e-5 = 0.0075 -> 0.0228
+        assertCost(
+                "0.0228",
+                "table",
+                calc.cost(usage("anthropic", "claude-sonnet-4-20250514", 10_000, 500, 6000, 2000, 0)));
+    }
+
+    @Test
+    void reasoningTokensAreBilledAsOutput() {
+        // o3: $2 in, $8 out. 2000 * 2e-6 = 0.004; (500 visible + 2500 reasoning) * 8e-6 = 0.024
+        assertCost("0.028", "table", calc.cost(usage("openai", "o3", 2000, 3000, 0, 0, 2500)));
+    }
+
+    @Test
+    void azureUsesItsOwnEntries() {
+        assertCost("0.75", "table", calc.cost(usage("azure", "gpt-4o-mini", 1_000_000, 1_000_000, 0, 0, 0)));
+    }
+
+    @Test
+    void embeddings() {
+        // text-embedding-3-small: $0.02 per 1M -> 5000 tokens = 0.0001
+        assertCost("0.0001", "table", calc.cost(usage("openai", "text-embedding-3-small", 5000, 0, 0, 0, 0)));
+    }
+
+    @Test
+    void gatewayPricesWin() {
+        var u = new CostCalculator.Usage(
+                "openai_compatible",
+                "my-local-model",
+                "my-model",
+                1234,
+                56,
+                0,
+                0,
+                0,
+                false,
+                new BigDecimal("0.000001"),
+                new BigDecimal("0.000002"));
+        // 1234 * 1e-6 + 56 * 2e-6 = 0.001234 + 0.000112
+        assertCost("0.001346", "gateway", calc.cost(u));
+    }
+
+    @Test
+    void gatewayPricesKeepTheTablesCacheRatio() {
+        // gateway says gpt-4o input is $2/M (negotiated); the table's cached ratio is 1.25/2.50 = 0.5
+        var u = new CostCalculator.Usage(
+                "openai",
+                "gpt-4o",
+                "gpt-4o",
+                2000,
+                0,
+                1000,
+                0,
+                0,
+                false,
+                new BigDecimal("0.000002"),
+                new BigDecimal("0.000008"));
+        // 1000 uncached * 2e-6 = 0.002; 1000 cached * 1e-6 = 0.001
+        assertCost("0.003", "gateway", calc.cost(u));
+    }
+
+    @Test
+    void gatewayPricesForAnUnknownAnthropicModelUseAnthropicsCacheRatios() {
+        var u = new CostCalculator.Usage(
+                "anthropic",
+                "claude-next",
+                "claude-next",
+                1000,
+                10,
+                500,
+                100,
+                0,
+                false,
+                new BigDecimal("0.00001"),
+                new BigDecimal("0.00005"));
+        // 400 * 1e-5 = 0.004; 500 * 1e-6 = 0.0005; 100 * 1.25e-5 = 0.00125; 10 * 5e-5 = 0.0005
+        assertCost("0.00625", "gateway", calc.cost(u));
+    }
+
+    @Test
+    void cacheHitsUnknownAndLocalModelsCostNothing() {
+        var hit = new CostCalculator.Usage("openai", "gpt-4o", "gpt-4o", 1000, 100, 0, 0, 0, true, null, null);
+        assertCost("0", "cache_hit", calc.cost(hit));
+        assertCost("0", "unpriced", calc.cost(usage("openai_compatible", "mystery-7b", 1000, 100, 0, 0, 0)));
+        assertCost("0", "local", calc.cost(usage("ollama", "llama3.2", 1000, 100, 0, 0, 0)));
+    }
+
+    @Test
+    void smallestPricesStayExact() {
+        // gpt-5-nano cached input: $0.005 per 1M = 5e-9 per token; 1 token -> 0.000000005
+        assertCost("0.000000005", "table", calc.cost(usage("openai", "gpt-5-nano", 1, 0, 1, 0, 0)));
+    }
+
+    @Test
+    void overrideFileReplacesAndAddsModels(@TempDir Path dir) throws Exception {
+        Path f = dir.resolve("prices.json");
+        Files.writeString(f, """
+                {"models": {"gpt-4o": {"provider": "openai", "input": "1.00", "output": "4.00"},
+                            "acme-llm": {"provider": "openai_compatible", "input": "0.5", "output": "0.5"}}}
+                """);
+        CostCalculator c = new CostCalculator(new PriceTable(new ObjectMapper(), Optional.of(f)));
+        // 1000 * 1e-6 + 1000 * 4e-6 = 0.005 (cached bucket gone with the override: billed as input)
+        assertCost("0.005", "table", c.cost(usage("openai", "gpt-4o", 1000, 1000, 0, 0, 0)));
+        assertCost("0.001", "table", c.cost(usage("openai_compatible", "acme-llm", 1000, 1000, 0, 0, 0)));
+    }
+
+    @Test
+    void tableHasAHeaderNamingSourceAndDate() {
+        assertEquals("2025-10-01", TABLE.date());
+    }
+}

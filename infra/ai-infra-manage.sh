@@ -1,0 +1,450 @@
+#!/usr/bin/env bash
+# Manages the local AI infra stack (Linux, macOS, WSL): the compose groups under infra/ that join the
+# external network ai-infra-net. Mirrors infra/ai-infra-manage.ps1 action for action.
+set -euo pipefail
+
+INFRA_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+NETWORK="ai-infra-net"
+# Start order: the gateway group first, since the apps call it; stop runs in reverse.
+GROUPS_ORDER=(gateway dify langflow activepieces monitoring)
+ACTIONS="start stop restart status logs health network backup restore update"
+ENV_FILE="${AI_INFRA_ENV_FILE:-$INFRA_DIR/.env}"
+TEMPLATE_FILE="$INFRA_DIR/.env.template"
+BACKUP_IMAGE="${AI_INFRA_BACKUP_IMAGE:-alpine:3.20.3}"
+CURL_TIMEOUT="${AI_INFRA_HEALTH_TIMEOUT:-5}"
+
+usage() {
+  cat <<'EOF'
+Usage: ai-infra-manage.sh [-Action] ACTION [-Service SERVICE] [options]
+       (also: ai-infra-manage.sh ACTION [SERVICE] [--follow] ...; options are case-insensitive)
+
+Actions:
+  start     create ai-infra-net and infra/.env if missing, then `compose up -d`
+  stop      `compose down` (containers removed, named volumes kept), reverse order
+  restart   `compose restart`
+  status    network state and `compose ps` of each service group
+  logs      `compose logs --tail N` (-Follow streams; needs a single -Service)
+  health    table of every service's health endpoint; exit 1 if one is not healthy
+  network   create ai-infra-net if missing and show it
+  backup    archive the group's named volumes to <backup dir>/<volume>-<YYYYmmdd-HHMMSS>.tar.gz
+            (containers are stopped during the copy and started again)
+  restore   replace the named volumes with the archives of -Timestamp (default: latest); needs -Force
+            or a typed confirmation
+  update    pull newer images (and rebuild our own), then `compose up -d`
+
+Services: all (default) | gateway | dify | langflow | activepieces | monitoring
+
+Options:
+  -Service, --service NAME   service group (default all)
+  -Follow, --follow, -f      follow logs
+  -Tail, --tail N            log lines to show (default 100)
+  -Timestamp, --timestamp TS backup to restore, e.g. 20261128-101500 (default: latest)
+  -Force, --force, --yes     do not ask before restore
+  -h, --help                 this help
+
+Environment:
+  AI_INFRA_ENV_FILE        env file given to compose (default infra/.env)
+  AI_INFRA_BACKUP_DIR      backup directory (default infra/backups; also read from the env file)
+  AI_INFRA_COMPOSE         compose command, e.g. "docker-compose" (default: "docker compose" if available)
+  AI_INFRA_BACKUP_IMAGE    image used to archive volumes (default alpine:3.20.3)
+  AI_INFRA_HEALTH_TIMEOUT  seconds per health request (default 5)
+  MPC_IMAGE_FLAVOR         native (default) or jvm: JVM images for the gateway group
+
+Exit codes: 0 ok, 1 failure, 2 usage error (unknown action/service, bad option), 3 Docker unavailable.
+EOF
+}
+
+die() { # die CODE MESSAGE
+  echo "error: $2" >&2
+  exit "$1"
+}
+info() { echo "==> $*"; }
+join_by() { # join_by SEP ITEMS...
+  local sep="$1" out="$2"
+  shift 2
+  while (($#)); do out+="$sep$1"; shift; done
+  printf '%s' "$out"
+}
+# Bash 3.2 (macOS /bin/bash) has no ${var,,}.
+lower() { printf '%s' "$1" | tr '[:upper:]' '[:lower:]'; }
+
+# ---------------------------------------------------------------------------- arguments
+ACTION=""
+SERVICE="all"
+FOLLOW=false
+FORCE=false
+TAIL=100
+TIMESTAMP=""
+
+parse_args() {
+  local positional=() arg
+  while (($#)); do
+    arg="$1"
+    case "$(lower "$arg")" in
+      -h | --help | -help) usage; exit 0 ;;
+      -action | --action) (($# >= 2)) || die 2 "$arg needs a value"; ACTION="$2"; shift ;;
+      --action=*) ACTION="${arg#*=}" ;;
+      -service | --service) (($# >= 2)) || die 2 "$arg needs a value"; SERVICE="$2"; shift ;;
+      --service=*) SERVICE="${arg#*=}" ;;
+      -follow | --follow | -f) FOLLOW=true ;;
+      -force | --force | --yes | -y) FORCE=true ;;
+      -tail | --tail) (($# >= 2)) || die 2 "$arg needs a value"; TAIL="$2"; shift ;;
+      --tail=*) TAIL="${arg#*=}" ;;
+      -timestamp | --timestamp) (($# >= 2)) || die 2 "$arg needs a value"; TIMESTAMP="$2"; shift ;;
+      --timestamp=*) TIMESTAMP="${arg#*=}" ;;
+      -*) die 2 "unknown option '$arg' (see --help)" ;;
+      *) positional+=("$arg") ;;
+    esac
+    shift
+  done
+  # "${a[@]}" of an empty array is an unbound-variable error under set -u in bash < 4.4.
+  if [[ -z "$ACTION" && ${#positional[@]} -gt 0 ]]; then
+    ACTION="${positional[0]}"
+    positional=(${positional[@]+"${positional[@]:1}"})
+  fi
+  if [[ ${#positional[@]} -gt 0 ]]; then
+    [[ "$SERVICE" == "all" && ${#positional[@]} -eq 1 ]] || die 2 "unexpected arguments: ${positional[*]}"
+    SERVICE="${positional[0]}"
+  fi
+  [[ -n "$ACTION" ]] || { usage >&2; exit 2; }
+  ACTION="$(lower "$ACTION")"
+  SERVICE="$(lower "$SERVICE")"
+  [[ " $ACTIONS " == *" $ACTION "* ]] || die 2 "unknown action '$ACTION' (valid: ${ACTIONS// /, })"
+  [[ "$SERVICE" == "all" || " ${GROUPS_ORDER[*]} " == *" $SERVICE "* ]] ||
+    die 2 "unknown service '$SERVICE' (valid: all, $(join_by ', ' "${GROUPS_ORDER[@]}"))"
+  [[ "$TAIL" =~ ^[0-9]+$ ]] || die 2 "-Tail needs a number, got '$TAIL'"
+  [[ -z "$TIMESTAMP" || "$TIMESTAMP" =~ ^[0-9]{8}-[0-9]{6}$ ]] ||
+    die 2 "-Timestamp must look like YYYYmmdd-HHMMSS, got '$TIMESTAMP'"
+}
+
+# ---------------------------------------------------------------------------- helpers
+selected_groups() { # in start order
+  if [[ "$SERVICE" == "all" ]]; then printf '%s\n' "${GROUPS_ORDER[@]}"; else echo "$SERVICE"; fi
+}
+selected_groups_reversed() {
+  local group out=()
+  for group in $(selected_groups); do out=("$group" ${out[@]+"${out[@]}"}); done
+  printf '%s\n' "${out[@]}"
+}
+
+group_volumes() {
+  case "$1" in
+    gateway) echo "cost-tracker-db-data" ;;
+    dify) echo "dify-db-data dify-redis-data dify-storage dify-plugin-data" ;;
+    langflow) echo "langflow-data langflow-db-data" ;;
+    activepieces) echo "activepieces-db-data activepieces-redis-data" ;;
+    monitoring) echo "prometheus-data grafana-data" ;;
+  esac
+}
+
+# Value of NAME in the env file (no sourcing: values may hold shell metacharacters), else DEFAULT.
+env_get() {
+  local name="$1" default="$2" line value=""
+  if [[ -f "$ENV_FILE" ]]; then
+    line="$(grep -E "^${name}=" "$ENV_FILE" | tail -n 1 || true)"
+    value="${line#*=}"
+  fi
+  if [[ -n "$value" ]]; then echo "$value"; else echo "$default"; fi
+}
+
+# Endpoints checked by `health`: "name url" per line.
+group_endpoints() {
+  case "$1" in
+    gateway)
+      echo "model-gateway http://localhost:4000/health/readiness"
+      echo "mpc-api http://localhost:3000/q/health/ready"
+      echo "cost-tracker http://localhost:4100/q/health/ready"
+      ;;
+    dify)
+      echo "dify-api http://localhost:$(env_get DIFY_API_PORT 5001)/health"
+      echo "dify-web http://localhost:$(env_get DIFY_WEB_PORT 80)/"
+      ;;
+    langflow) echo "langflow http://localhost:$(env_get LANGFLOW_PORT 7860)/health" ;;
+    activepieces) echo "activepieces http://localhost:$(env_get ACTIVEPIECES_PORT 8080)/api/v1/flags" ;;
+    monitoring)
+      echo "prometheus http://localhost:$(env_get PROMETHEUS_PORT 9090)/-/ready"
+      echo "grafana http://localhost:$(env_get GRAFANA_PORT 3001)/api/health"
+      ;;
+  esac
+}
+
+require_docker() {
+  command -v docker >/dev/null 2>&1 ||
+    die 3 "docker is not installed or not on PATH (install Docker Desktop / Docker Engine)"
+  docker info >/dev/null 2>&1 ||
+    die 3 "Docker is not running (docker info failed): start Docker Desktop or the docker service, then retry"
+}
+
+COMPOSE=()
+detect_compose() {
+  if [[ -n "${AI_INFRA_COMPOSE:-}" ]]; then
+    read -r -a COMPOSE <<<"$AI_INFRA_COMPOSE"
+  elif docker compose version >/dev/null 2>&1; then
+    COMPOSE=(docker compose)
+  elif command -v docker-compose >/dev/null 2>&1; then
+    COMPOSE=(docker-compose)
+  else
+    die 3 "neither 'docker compose' nor 'docker-compose' is available"
+  fi
+}
+
+compose() { # compose GROUP ARGS...
+  local group="$1"
+  shift
+  local files=(-f "$INFRA_DIR/$group/docker-compose.yml")
+  if [[ "$group" == "gateway" && "${MPC_IMAGE_FLAVOR:-$(env_get MPC_IMAGE_FLAVOR native)}" == "jvm" ]]; then
+    files+=(-f "$INFRA_DIR/gateway/docker-compose.jvm.yml")
+  fi
+  "${COMPOSE[@]}" -p "$group" --env-file "$ENV_FILE" "${files[@]}" "$@"
+}
+
+random_hex() { od -An -tx1 -N16 /dev/urandom | tr -d ' \n'; }
+
+ensure_env_file() {
+  [[ -f "$ENV_FILE" ]] && return 0
+  [[ -f "$TEMPLATE_FILE" ]] || die 1 "$TEMPLATE_FILE is missing"
+  local line content=""
+  while IFS= read -r line || [[ -n "$line" ]]; do
+    while [[ "$line" == *__GENERATE__* ]]; do
+      line="${line/__GENERATE__/$(random_hex)}"
+    done
+    content+="$line"$'\n'
+  done <"$TEMPLATE_FILE"
+  (umask 077 && printf '%s' "$content" >"$ENV_FILE")
+  info "created $ENV_FILE from .env.template with random secrets (add provider keys there)"
+}
+
+require_env_file() {
+  [[ -f "$ENV_FILE" ]] ||
+    die 1 "$ENV_FILE not found: run '$0 start' (creates it) or copy infra/.env.template to it"
+}
+
+ensure_network() {
+  if docker network inspect "$NETWORK" >/dev/null 2>&1; then
+    return 0
+  fi
+  info "creating network $NETWORK"
+  docker network create --driver bridge "$NETWORK" >/dev/null
+}
+
+backup_dir() {
+  local dir="${AI_INFRA_BACKUP_DIR:-}"
+  [[ -n "$dir" ]] || dir="$(env_get AI_INFRA_BACKUP_DIR "$INFRA_DIR/backups")"
+  mkdir -p "$dir"
+  (cd "$dir" && pwd)
+}
+
+group_running() { [[ -n "$(compose "$1" ps -q 2>/dev/null || true)" ]]; }
+
+# ---------------------------------------------------------------------------- actions
+action_start() {
+  require_docker
+  detect_compose
+  ensure_env_file
+  ensure_network
+  local group
+  for group in $(selected_groups); do
+    info "starting $group"
+    compose "$group" up -d
+  done
+}
+
+action_stop() {
+  require_docker
+  detect_compose
+  require_env_file
+  local group
+  for group in $(selected_groups_reversed); do
+    info "stopping $group"
+    compose "$group" down
+  done
+}
+
+action_restart() {
+  require_docker
+  detect_compose
+  require_env_file
+  local group
+  for group in $(selected_groups); do
+    info "restarting $group"
+    compose "$group" restart
+  done
+}
+
+action_status() {
+  require_docker
+  detect_compose
+  require_env_file
+  if docker network inspect "$NETWORK" >/dev/null 2>&1; then
+    echo "network $NETWORK: present"
+  else
+    echo "network $NETWORK: MISSING (run: $0 network)"
+  fi
+  local group
+  for group in $(selected_groups); do
+    echo "--- $group"
+    compose "$group" ps
+  done
+}
+
+action_logs() {
+  if [[ "$FOLLOW" == true && "$SERVICE" == "all" ]]; then
+    die 2 "-Follow needs a single -Service (one of: $(join_by ', ' "${GROUPS_ORDER[@]}"))"
+  fi
+  require_docker
+  detect_compose
+  require_env_file
+  local group args=(logs --tail "$TAIL")
+  [[ "$FOLLOW" == true ]] && args+=(-f)
+  for group in $(selected_groups); do
+    echo "--- $group"
+    compose "$group" "${args[@]}"
+  done
+}
+
+action_health() {
+  command -v curl >/dev/null 2>&1 || die 1 "curl is required for health checks"
+  local group name url code state failures=0
+  printf '%-16s %-48s %-6s %s\n' SERVICE ENDPOINT HTTP STATE
+  for group in $(selected_groups); do
+    while read -r name url; do
+      code="$(curl -s -o /dev/null -w '%{http_code}' --max-time "$CURL_TIMEOUT" "$url" 2>/dev/null || true)"
+      [[ "$code" =~ ^[0-9]{3}$ ]] || code=000
+      if [[ "$code" == 000 ]]; then
+        state="DOWN"
+        failures=$((failures + 1))
+      elif ((code >= 200 && code < 400)); then
+        state="healthy"
+      else
+        state="UNHEALTHY"
+        failures=$((failures + 1))
+      fi
+      printf '%-16s %-48s %-6s %s\n' "$name" "$url" "$code" "$state"
+    done < <(group_endpoints "$group")
+  done
+  if ((failures > 0)); then
+    echo "$failures endpoint(s) not healthy" >&2
+    return 1
+  fi
+}
+
+action_network() {
+  require_docker
+  ensure_network
+  docker network inspect "$NETWORK" \
+    --format '{{.Name}} driver={{.Driver}} containers={{range .Containers}}{{.Name}} {{end}}'
+}
+
+action_backup() {
+  require_docker
+  detect_compose
+  require_env_file
+  local dir ts group vol archive failed=0 was_running
+  dir="$(backup_dir)"
+  ts="$(date +%Y%m%d-%H%M%S)"
+  for group in $(selected_groups); do
+    was_running=false
+    if group_running "$group"; then
+      was_running=true
+      info "stopping $group for a consistent copy"
+      compose "$group" stop
+    fi
+    for vol in $(group_volumes "$group"); do
+      if ! docker volume inspect "$vol" >/dev/null 2>&1; then
+        echo "warning: volume $vol does not exist, skipped" >&2
+        continue
+      fi
+      archive="$vol-$ts.tar.gz"
+      if docker run --rm -v "$vol:/volume:ro" -v "$dir:/backup" "$BACKUP_IMAGE" \
+        tar czf "/backup/$archive" -C /volume .; then
+        info "backed up $vol -> $dir/$archive"
+      else
+        echo "error: backup of $vol failed" >&2
+        failed=1
+      fi
+    done
+    if [[ "$was_running" == true ]]; then
+      info "starting $group again"
+      compose "$group" start
+    fi
+  done
+  return "$failed"
+}
+
+latest_timestamp() { # latest_timestamp DIR VOLUME
+  local f latest=""
+  for f in "$1/$2"-*.tar.gz; do
+    [[ -e "$f" ]] || continue
+    f="${f##*/"$2"-}"
+    f="${f%.tar.gz}"
+    [[ "$f" =~ ^[0-9]{8}-[0-9]{6}$ && "$f" > "$latest" ]] && latest="$f"
+  done
+  echo "$latest"
+}
+
+action_restore() {
+  require_docker
+  detect_compose
+  require_env_file
+  local dir group vol ts vols answer was_running
+  dir="$(backup_dir)"
+  # Check every archive before touching anything.
+  local plan=()
+  for group in $(selected_groups); do
+    read -r -a vols <<<"$(group_volumes "$group")"
+    ts="$TIMESTAMP"
+    [[ -n "$ts" ]] || ts="$(latest_timestamp "$dir" "${vols[0]}")"
+    [[ -n "$ts" ]] || die 1 "no backup of $group found in $dir"
+    for vol in "${vols[@]}"; do
+      [[ -f "$dir/$vol-$ts.tar.gz" ]] || die 1 "missing archive $dir/$vol-$ts.tar.gz"
+    done
+    plan+=("$group:$ts")
+  done
+  if [[ "$FORCE" != true ]]; then
+    [[ -t 0 ]] || die 2 "restore replaces volume contents: pass -Force to run it non-interactively"
+    echo "This REPLACES the contents of the named volumes of: ${plan[*]}"
+    read -r -p "Type 'yes' to continue: " answer
+    [[ "$answer" == "yes" ]] || die 1 "restore cancelled"
+  fi
+  local item
+  for item in "${plan[@]}"; do
+    group="${item%%:*}"
+    ts="${item#*:}"
+    was_running=false
+    group_running "$group" && was_running=true
+    info "restoring $group from $ts"
+    compose "$group" down
+    for vol in $(group_volumes "$group"); do
+      docker volume create "$vol" >/dev/null
+      docker run --rm -v "$vol:/volume" -v "$dir:/backup:ro" "$BACKUP_IMAGE" \
+        sh -c "find /volume -mindepth 1 -delete && tar xzf /backup/$vol-$ts.tar.gz -C /volume"
+      info "restored $vol"
+    done
+    if [[ "$was_running" == true ]]; then
+      compose "$group" up -d
+    fi
+  done
+}
+
+action_update() {
+  require_docker
+  detect_compose
+  require_env_file
+  ensure_network
+  local group
+  for group in $(selected_groups); do
+    info "updating $group"
+    compose "$group" pull --ignore-pull-failures
+    if [[ "$group" == "gateway" ]]; then
+      compose "$group" build --pull
+    fi
+    compose "$group" up -d --remove-orphans
+  done
+}
+
+main() {
+  parse_args "$@"
+  "action_$ACTION"
+}
+
+main "$@"

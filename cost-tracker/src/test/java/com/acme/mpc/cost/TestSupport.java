@@ -59,6 +59,14 @@ public final class TestSupport {
         return e;
     }
 
+    public static Map<String, Object> map(Object... kv) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (int i = 0; i < kv.length; i += 2) {
+            m.put((String) kv[i], kv[i + 1]);
+        }
+        return m;
+    }
+
     public static List<Map<String, Object>> batch(Map<String, Object>... events) {
         return new ArrayList<>(List.of(events));
     }

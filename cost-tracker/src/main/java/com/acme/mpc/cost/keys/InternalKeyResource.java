@@ -1,0 +1,104 @@
+package com.acme.mpc.cost.keys;
+
+import com.acme.mpc.cost.api.ApiException;
+import com.acme.mpc.cost.api.Money;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import java.math.BigDecimal;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** The gateway's view of a key: lookup and budget reservations (docs/contracts.md). */
+@Path("/internal/keys/{hash}")
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.WILDCARD)
+public class InternalKeyResource {
+    private final KeyService keys;
+    private final Counter granted;
+    private final Counter refused;
+
+    public InternalKeyResource(KeyService keys, MeterRegistry registry) {
+        this.keys = keys;
+        this.granted = Counter.builder("cost_tracker_reservations")
+                .tag("outcome", "granted")
+                .register(registry);
+        this.refused = Counter.builder("cost_tracker_reservations")
+                .tag("outcome", "budget_exceeded")
+                .register(registry);
+    }
+
+    private static String hash(String h) {
+        if (!KeyHash.isHash(h)) {
+            throw ApiException.notFound("key not found");
+        }
+        return h.toLowerCase();
+    }
+
+    @GET
+    public Map<String, Object> lookup(@PathParam("hash") String h) {
+        Map<String, Object> info = keys.info(hash(h));
+        info.remove("token");
+        info.remove("key_name");
+        info.remove("created_at");
+        info.remove("updated_at");
+        return info;
+    }
+
+    @POST
+    @Path("/reservations")
+    public Map<String, Object> reserve(@PathParam("hash") String h, JsonNode body) {
+        String hash = hash(h);
+        if (body == null || !body.isObject()) {
+            throw ApiException.badRequest("Body must be {\"request_id\":\"...\",\"amount_usd\":\"0.002\"}", null);
+        }
+        JsonNode rid = body.get("request_id");
+        if (rid == null
+                || !rid.isTextual()
+                || rid.textValue().isEmpty()
+                || rid.textValue().length() > 128) {
+            throw ApiException.badRequest("request_id must be a string of 1..128 characters", "request_id");
+        }
+        JsonNode a = body.get("amount_usd");
+        BigDecimal amount;
+        try {
+            amount = a == null || a.isNull()
+                    ? null
+                    : a.isNumber() ? a.decimalValue() : a.isTextual() ? new BigDecimal(a.textValue()) : null;
+        } catch (NumberFormatException e) {
+            amount = null;
+        }
+        if (amount == null || amount.signum() < 0 || amount.compareTo(BigDecimal.valueOf(1_000_000)) > 0) {
+            throw ApiException.badRequest("amount_usd must be a decimal >= 0", "amount_usd");
+        }
+        KeyService.Reservation r = keys.reserve(hash, rid.textValue(), amount);
+        if (!r.reserved()) {
+            refused.increment();
+            Map<String, Object> extra = new LinkedHashMap<>();
+            extra.put("spend", Money.str(r.spend()));
+            extra.put("reserved", Money.str(r.open()));
+            extra.put("max_budget", Money.str(r.max()));
+            throw new ApiException(
+                    429,
+                    "budget_exceeded",
+                    "Budget has been exceeded! Current cost: " + Money.str(r.spend()) + " (+ "
+                            + Money.str(r.open()) + " reserved by calls in flight), Max budget: "
+                            + Money.str(r.max()) + ", this call needs up to " + Money.str(amount),
+                    null,
+                    "budget_exceeded",
+                    extra);
+        }
+        granted.increment();
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("reserved", true);
+        out.put("remaining_usd", Money.str(r.remaining()));
+        return out;
+    }
+}

@@ -1,0 +1,596 @@
+package com.acme.mpc.cost.keys;
+
+import com.acme.mpc.cost.CostTrackerConfig;
+import com.acme.mpc.cost.api.ApiException;
+import com.acme.mpc.cost.api.Money;
+import com.acme.mpc.cost.db.Db;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.agroal.api.AgroalDataSource;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.math.BigDecimal;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.sql.Types;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Virtual keys: random, shown once, stored as SHA-256 only; budgets and reservations. */
+@ApplicationScoped
+public class KeyService {
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final String COLUMNS = "key_hash, key_name, key_alias, user_id, team_id, models, max_budget, spend, "
+            + "budget_duration, budget_reset_at, expires, rpm_limit, tpm_limit, max_parallel_requests, "
+            + "metadata::text AS metadata, blocked, created_at, updated_at";
+    private static final String RESET_DUE = "UPDATE virtual_keys SET spend = 0, "
+            + "budget_reset_at = now() + budget_duration_s * interval '1 second', updated_at = now() "
+            + "WHERE key_hash = ? AND budget_reset_at <= now()";
+
+    private final AgroalDataSource ds;
+    private final ObjectMapper mapper;
+    private final Duration reservationTtl;
+
+    public KeyService(AgroalDataSource ds, ObjectMapper mapper, CostTrackerConfig config) {
+        this.ds = ds;
+        this.mapper = mapper;
+        this.reservationTtl = config.reservations().ttl();
+    }
+
+    public static String newKey() {
+        byte[] b = new byte[32];
+        RANDOM.nextBytes(b);
+        return "sk-" + Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+    }
+
+    static String keyName(String key) {
+        return "sk-..." + key.substring(Math.max(0, key.length() - 4));
+    }
+
+    /** Settable fields of a key, parsed from a request body; absent fields are "not given". */
+    static final class Fields {
+        final Map<String, Object> values = new LinkedHashMap<>();
+
+        boolean has(String f) {
+            return values.containsKey(f);
+        }
+    }
+
+    private static final List<String> SETTABLE = List.of(
+            "key_alias",
+            "user_id",
+            "team_id",
+            "models",
+            "max_budget",
+            "budget_duration",
+            "duration",
+            "expires",
+            "rpm_limit",
+            "tpm_limit",
+            "max_parallel_requests",
+            "metadata",
+            "blocked",
+            "spend");
+
+    Fields parse(JsonNode body, boolean allowSpend) {
+        Fields f = new Fields();
+        for (String name : SETTABLE) {
+            if (!body.has(name)) {
+                continue;
+            }
+            JsonNode v = body.get(name);
+            Object parsed = switch (name) {
+                case "key_alias", "user_id", "team_id" -> optText(name, v);
+                case "models" -> models(v);
+                case "max_budget" -> optMoney(name, v);
+                case "spend" -> {
+                    if (!allowSpend) {
+                        throw ApiException.badRequest("spend can only be set by /key/update", name);
+                    }
+                    BigDecimal d = optMoney(name, v);
+                    if (d == null) {
+                        throw ApiException.badRequest("spend must be a number >= 0", name);
+                    }
+                    yield d;
+                }
+                case "budget_duration", "duration" -> {
+                    String s = optText(name, v);
+                    if (s != null && Durations.parse(s) == null) {
+                        throw ApiException.badRequest(name + " must look like 30s, 30m, 30h, 30d or 4w", name);
+                    }
+                    yield s;
+                }
+                case "expires" -> {
+                    String s = optText(name, v);
+                    try {
+                        yield s == null ? null : OffsetDateTime.parse(s);
+                    } catch (DateTimeParseException e) {
+                        throw ApiException.badRequest("expires must be an RFC 3339 timestamp", name);
+                    }
+                }
+                case "rpm_limit", "tpm_limit", "max_parallel_requests" -> optInt(name, v);
+                case "metadata" -> {
+                    if (v.isNull()) {
+                        yield mapper.createObjectNode();
+                    }
+                    if (!v.isObject()) {
+                        throw ApiException.badRequest("metadata must be a JSON object", name);
+                    }
+                    yield v;
+                }
+                case "blocked" -> {
+                    if (!v.isBoolean()) {
+                        throw ApiException.badRequest("blocked must be true or false", name);
+                    }
+                    yield v.booleanValue();
+                }
+                default -> throw new IllegalStateException(name);
+            };
+            f.values.put(name, parsed);
+        }
+        if (f.has("duration") && f.has("expires")) {
+            throw ApiException.badRequest("give either duration or expires, not both", "duration");
+        }
+        return f;
+    }
+
+    private static String optText(String name, JsonNode v) {
+        if (v.isNull()) {
+            return null;
+        }
+        if (!v.isTextual() || v.textValue().length() > 512) {
+            throw ApiException.badRequest(name + " must be a string of at most 512 characters", name);
+        }
+        return v.textValue().isEmpty() ? null : v.textValue();
+    }
+
+    private static BigDecimal optMoney(String name, JsonNode v) {
+        if (v.isNull()) {
+            return null;
+        }
+        BigDecimal d;
+        try {
+            d = v.isNumber() ? v.decimalValue() : v.isTextual() ? new BigDecimal(v.textValue()) : null;
+        } catch (NumberFormatException e) {
+            d = null;
+        }
+        if (d == null || d.signum() < 0 || d.compareTo(new BigDecimal("1000000000")) > 0) {
+            throw ApiException.badRequest(name + " must be a number >= 0 (USD)", name);
+        }
+        return d;
+    }
+
+    private static Integer optInt(String name, JsonNode v) {
+        if (v.isNull()) {
+            return null;
+        }
+        if (!v.isIntegralNumber() || !v.canConvertToInt() || v.intValue() < 0) {
+            throw ApiException.badRequest(name + " must be an integer >= 0", name);
+        }
+        return v.intValue();
+    }
+
+    private static List<String> models(JsonNode v) {
+        List<String> out = new ArrayList<>();
+        if (v.isNull()) {
+            return out;
+        }
+        if (!v.isArray()) {
+            throw ApiException.badRequest("models must be an array of model names", "models");
+        }
+        for (JsonNode m : v) {
+            if (!m.isTextual() || m.textValue().isEmpty()) {
+                throw ApiException.badRequest("models must be an array of model names", "models");
+            }
+            out.add(m.textValue());
+        }
+        return out;
+    }
+
+    // ---- generate / update / delete / regenerate ----
+
+    public Map<String, Object> generate(JsonNode body) {
+        if (body == null || !body.isObject()) {
+            throw ApiException.badRequest("Body must be a JSON object", null);
+        }
+        Fields f = parse(body, false);
+        String key = newKey();
+        if (body.hasNonNull("key")) {
+            key = body.get("key").asText();
+            if (!key.startsWith("sk-") || key.length() < 20) {
+                throw ApiException.badRequest("a custom key must start with sk- and be at least 20 characters", "key");
+            }
+        }
+        String hash = KeyHash.of(key);
+        String k = key;
+        Map<String, Object> info = Db.tx(ds, c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "INSERT INTO virtual_keys (key_hash, key_name) VALUES (?, ?) ON CONFLICT DO NOTHING")) {
+                ps.setString(1, hash);
+                ps.setString(2, keyName(k));
+                if (ps.executeUpdate() == 0) {
+                    throw ApiException.badRequest("this key already exists", "key");
+                }
+            }
+            apply(c, hash, f);
+            return load(c, hash);
+        });
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("key", key);
+        out.putAll(info);
+        return out;
+    }
+
+    public Map<String, Object> update(JsonNode body) {
+        String hash = requiredKey(body);
+        Fields f = parse(body, true);
+        return Db.tx(ds, c -> {
+            lockExisting(c, hash);
+            apply(c, hash, f);
+            return load(c, hash);
+        });
+    }
+
+    public Map<String, Object> regenerate(String keyOrHash, JsonNode body) {
+        String oldHash = KeyHash.normalize(keyOrHash);
+        Fields f = body == null || !body.isObject() ? new Fields() : parse(body, false);
+        String key = newKey();
+        String newHash = KeyHash.of(key);
+        Map<String, Object> info = Db.tx(ds, c -> {
+            lockExisting(c, oldHash);
+            try (PreparedStatement ps = c.prepareStatement(
+                    "UPDATE virtual_keys SET key_hash = ?, key_name = ?, updated_at = now() WHERE key_hash = ?")) {
+                ps.setString(1, newHash);
+                ps.setString(2, keyName(key));
+                ps.setString(3, oldHash);
+                ps.executeUpdate();
+            }
+            apply(c, newHash, f);
+            return load(c, newHash);
+        });
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("key", key);
+        out.putAll(info);
+        return out;
+    }
+
+    public List<String> delete(JsonNode body) {
+        if (body == null || !body.isObject()) {
+            throw ApiException.badRequest("Body must be a JSON object with keys or key_aliases", null);
+        }
+        List<String> keys = new ArrayList<>();
+        body.path("keys").forEach(n -> keys.add(n.asText()));
+        List<String> aliases = new ArrayList<>();
+        body.path("key_aliases").forEach(n -> aliases.add(n.asText()));
+        if (keys.isEmpty() && aliases.isEmpty()) {
+            throw ApiException.badRequest("give keys (keys or their hashes) or key_aliases to delete", "keys");
+        }
+        String[] hashes = keys.stream().map(KeyHash::normalize).toArray(String[]::new);
+        int deleted = Db.tx(ds, c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "DELETE FROM virtual_keys WHERE key_hash = ANY(?::text[]) OR key_alias = ANY(?::text[])")) {
+                ps.setArray(1, c.createArrayOf("text", hashes));
+                ps.setArray(2, c.createArrayOf("text", aliases.toArray(String[]::new)));
+                return ps.executeUpdate();
+            }
+        });
+        if (deleted == 0) {
+            throw ApiException.notFound("none of the given keys exists");
+        }
+        List<String> out = new ArrayList<>(keys);
+        out.addAll(aliases);
+        return out;
+    }
+
+    private static String requiredKey(JsonNode body) {
+        if (body == null
+                || !body.isObject()
+                || !body.hasNonNull("key")
+                || !body.get("key").isTextual()) {
+            throw ApiException.badRequest("key is required (the key or its hash)", "key");
+        }
+        return KeyHash.normalize(body.get("key").textValue());
+    }
+
+    private static void lockExisting(Connection c, String hash) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM virtual_keys WHERE key_hash = ? FOR UPDATE")) {
+            ps.setString(1, hash);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    throw ApiException.notFound("key not found");
+                }
+            }
+        }
+    }
+
+    private void apply(Connection c, String hash, Fields f) throws SQLException {
+        StringBuilder sql = new StringBuilder("UPDATE virtual_keys SET updated_at = now()");
+        List<Object[]> params = new ArrayList<>(); // {sqlType, value}
+        for (var e : f.values.entrySet()) {
+            Object v = e.getValue();
+            switch (e.getKey()) {
+                case "key_alias", "user_id", "team_id" -> {
+                    sql.append(", ").append(e.getKey()).append(" = ?");
+                    params.add(new Object[] {Types.VARCHAR, v});
+                }
+                case "models" -> {
+                    sql.append(", models = ?");
+                    params.add(new Object[] {Types.ARRAY, ((List<?>) v).toArray(String[]::new)});
+                }
+                case "max_budget", "spend" -> {
+                    sql.append(", ").append(e.getKey()).append(" = ?");
+                    params.add(new Object[] {Types.NUMERIC, v});
+                }
+                case "budget_duration" -> {
+                    Duration d = Durations.parse((String) v);
+                    sql.append(", budget_duration = ?, budget_duration_s = ?, budget_reset_at = ")
+                            .append(d == null ? "NULL" : "now() + ? * interval '1 second'");
+                    params.add(new Object[] {Types.VARCHAR, v});
+                    params.add(new Object[] {Types.BIGINT, d == null ? null : d.toSeconds()});
+                    if (d != null) {
+                        params.add(new Object[] {Types.BIGINT, d.toSeconds()});
+                    }
+                }
+                case "duration" -> {
+                    Duration d = Durations.parse((String) v);
+                    sql.append(", expires = ?");
+                    params.add(new Object[] {
+                        Types.TIMESTAMP_WITH_TIMEZONE,
+                        d == null ? null : Timestamp.from(Instant.now().plus(d))
+                    });
+                }
+                case "expires" -> {
+                    sql.append(", expires = ?");
+                    params.add(new Object[] {
+                        Types.TIMESTAMP_WITH_TIMEZONE,
+                        v == null ? null : Timestamp.from(((OffsetDateTime) v).toInstant())
+                    });
+                }
+                case "rpm_limit", "tpm_limit", "max_parallel_requests" -> {
+                    sql.append(", ").append(e.getKey()).append(" = ?");
+                    params.add(new Object[] {Types.INTEGER, v});
+                }
+                case "metadata" -> {
+                    sql.append(", metadata = ?::jsonb");
+                    params.add(new Object[] {Types.VARCHAR, v.toString()});
+                }
+                case "blocked" -> {
+                    sql.append(", blocked = ?");
+                    params.add(new Object[] {Types.BOOLEAN, v});
+                }
+                default -> throw new IllegalStateException(e.getKey());
+            }
+        }
+        sql.append(" WHERE key_hash = ?");
+        try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+            int i = 1;
+            for (Object[] p : params) {
+                int type = (Integer) p[0];
+                if (p[1] == null) {
+                    ps.setNull(i++, type == Types.ARRAY ? Types.ARRAY : type);
+                } else if (type == Types.ARRAY) {
+                    ps.setArray(i++, c.createArrayOf("text", (Object[]) p[1]));
+                } else if (type == Types.TIMESTAMP_WITH_TIMEZONE) {
+                    ps.setTimestamp(i++, (Timestamp) p[1]);
+                } else {
+                    ps.setObject(i++, p[1], type);
+                }
+            }
+            ps.setString(i, hash);
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            if ("23505".equals(e.getSQLState())) {
+                throw ApiException.badRequest("key_alias is already used by another key", "key_alias");
+            }
+            throw e;
+        }
+    }
+
+    // ---- reads ----
+
+    /** The key's record (LiteLLM /key/info "info" shape), after resetting a budget period that is over. */
+    public Map<String, Object> info(String hash) {
+        Map<String, Object> m = Db.tx(ds, c -> {
+            resetIfDue(c, hash);
+            return load(c, hash);
+        });
+        if (m == null) {
+            throw ApiException.notFound("key not found");
+        }
+        return m;
+    }
+
+    private static void resetIfDue(Connection c, String hash) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(RESET_DUE)) {
+            ps.setString(1, hash);
+            ps.executeUpdate();
+        }
+    }
+
+    private Map<String, Object> load(Connection c, String hash) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS
+                + ", (SELECT coalesce(sum(amount_usd), 0) FROM key_reservations r WHERE r.key_hash = k.key_hash"
+                + " AND r.expires_at > now()) AS reserved FROM virtual_keys k WHERE key_hash = ?")) {
+            ps.setString(1, hash);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? row(rs, true) : null;
+            }
+        }
+    }
+
+    private Map<String, Object> row(ResultSet rs, boolean withReserved) throws SQLException {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("token", rs.getString("key_hash"));
+        m.put("key_hash", rs.getString("key_hash"));
+        m.put("key_name", rs.getString("key_name"));
+        m.put("key_alias", rs.getString("key_alias"));
+        m.put("user_id", rs.getString("user_id"));
+        m.put("team_id", rs.getString("team_id"));
+        java.sql.Array models = rs.getArray("models");
+        m.put("models", models == null ? List.of() : List.of((String[]) models.getArray()));
+        m.put("spend", Money.out(rs.getBigDecimal("spend")));
+        m.put("max_budget", Money.out(rs.getBigDecimal("max_budget")));
+        m.put("budget_duration", rs.getString("budget_duration"));
+        m.put("budget_reset_at", ts(rs, "budget_reset_at"));
+        m.put("expires", ts(rs, "expires"));
+        m.put("rpm_limit", (Integer) rs.getObject("rpm_limit"));
+        m.put("tpm_limit", (Integer) rs.getObject("tpm_limit"));
+        m.put("max_parallel_requests", (Integer) rs.getObject("max_parallel_requests"));
+        try {
+            m.put("metadata", mapper.readTree(rs.getString("metadata")));
+        } catch (Exception e) {
+            m.put("metadata", mapper.createObjectNode());
+        }
+        m.put("blocked", rs.getBoolean("blocked"));
+        m.put("created_at", ts(rs, "created_at"));
+        m.put("updated_at", ts(rs, "updated_at"));
+        if (withReserved) {
+            m.put("reserved", Money.out(rs.getBigDecimal("reserved")));
+        }
+        return m;
+    }
+
+    private static String ts(ResultSet rs, String col) throws SQLException {
+        OffsetDateTime t = rs.getObject(col, OffsetDateTime.class);
+        return t == null ? null : t.toInstant().toString();
+    }
+
+    public Map<String, Object> list(
+            int page, int size, String userId, String teamId, String keyAlias, boolean fullObjects) {
+        if (page < 1 || size < 1 || size > 1000) {
+            throw ApiException.badRequest("page >= 1 and 1 <= size <= 1000", "size");
+        }
+        StringBuilder where = new StringBuilder(" WHERE true");
+        List<String> args = new ArrayList<>();
+        if (userId != null) {
+            where.append(" AND user_id = ?");
+            args.add(userId);
+        }
+        if (teamId != null) {
+            where.append(" AND team_id = ?");
+            args.add(teamId);
+        }
+        if (keyAlias != null) {
+            where.append(" AND key_alias = ?");
+            args.add(keyAlias);
+        }
+        return Db.read(ds, c -> {
+            long total;
+            try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM virtual_keys" + where)) {
+                for (int i = 0; i < args.size(); i++) {
+                    ps.setString(i + 1, args.get(i));
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    total = rs.getLong(1);
+                }
+            }
+            List<Object> keys = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM virtual_keys" + where
+                    + " ORDER BY created_at DESC, key_hash LIMIT ? OFFSET ?")) {
+                int i = 1;
+                for (String a : args) {
+                    ps.setString(i++, a);
+                }
+                ps.setInt(i++, size);
+                ps.setLong(i, (long) (page - 1) * size);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        keys.add(fullObjects ? row(rs, false) : rs.getString("key_hash"));
+                    }
+                }
+            }
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("keys", keys);
+            out.put("total_count", total);
+            out.put("current_page", page);
+            out.put("total_pages", (total + size - 1) / size);
+            return out;
+        });
+    }
+
+    // ---- budget reservations ----
+
+    public record Reservation(
+            boolean reserved, BigDecimal remaining, BigDecimal spend, BigDecimal open, BigDecimal max) {}
+
+    /**
+     * Reserves {@code amount} of the key's budget for a call: the key row is locked (SELECT ... FOR UPDATE)
+     * so concurrent reservations on one key are serialized; granted only if spend + open reservations +
+     * amount <= max_budget. Re-reserving the same request_id replaces its amount.
+     */
+    public Reservation reserve(String hash, String requestId, BigDecimal amount) {
+        return Db.tx(ds, c -> {
+            resetIfDue(c, hash);
+            BigDecimal max;
+            BigDecimal spend;
+            try (PreparedStatement ps =
+                    c.prepareStatement("SELECT max_budget, spend FROM virtual_keys WHERE key_hash = ? FOR UPDATE")) {
+                ps.setString(1, hash);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        throw ApiException.notFound("key not found");
+                    }
+                    max = rs.getBigDecimal(1);
+                    spend = rs.getBigDecimal(2);
+                }
+            }
+            BigDecimal open;
+            try (PreparedStatement ps = c.prepareStatement("SELECT coalesce(sum(amount_usd), 0) FROM key_reservations "
+                    + "WHERE key_hash = ? AND expires_at > now() AND request_id <> ?")) {
+                ps.setString(1, hash);
+                ps.setString(2, requestId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    open = rs.getBigDecimal(1);
+                }
+            }
+            BigDecimal after = spend.add(open).add(amount);
+            if (max != null && after.compareTo(max) > 0) {
+                return new Reservation(false, max.subtract(spend).subtract(open), spend, open, max);
+            }
+            try (PreparedStatement ps =
+                    c.prepareStatement("INSERT INTO key_reservations (request_id, key_hash, amount_usd, expires_at) "
+                            + "VALUES (?, ?, ?, now() + ? * interval '1 millisecond') ON CONFLICT (request_id) DO UPDATE "
+                            + "SET key_hash = EXCLUDED.key_hash, amount_usd = EXCLUDED.amount_usd, "
+                            + "expires_at = EXCLUDED.expires_at")) {
+                ps.setString(1, requestId);
+                ps.setString(2, hash);
+                ps.setBigDecimal(3, amount);
+                ps.setLong(4, reservationTtl.toMillis());
+                ps.executeUpdate();
+            }
+            return new Reservation(true, max == null ? null : max.subtract(after), spend, open.add(amount), max);
+        });
+    }
+
+    /** Starts a new budget period for every key whose period is over; drops expired reservations. */
+    public int maintenance() {
+        return Db.tx(ds, c -> {
+            int n;
+            try (PreparedStatement ps = c.prepareStatement("UPDATE virtual_keys SET spend = 0, budget_reset_at = now() "
+                    + "+ budget_duration_s * interval '1 second', updated_at = now() WHERE budget_reset_at <= now()")) {
+                n = ps.executeUpdate();
+            }
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM key_reservations WHERE expires_at <= now()")) {
+                ps.executeUpdate();
+            }
+            return n;
+        });
+    }
+
+    ObjectNode emptyObject() {
+        return mapper.createObjectNode();
+    }
+}

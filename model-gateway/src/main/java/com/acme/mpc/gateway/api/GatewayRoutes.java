@@ -1,0 +1,143 @@
+package com.acme.mpc.gateway.api;
+
+import com.acme.mpc.gateway.config.GatewaySettings;
+import com.acme.mpc.gateway.core.CallType;
+import com.acme.mpc.gateway.core.GatewayException;
+import com.acme.mpc.gateway.health.HealthHandler;
+import com.acme.mpc.gateway.service.CompletionHandler;
+import io.micrometer.prometheus.PrometheusMeterRegistry;
+import io.quarkus.arc.All;
+import io.vertx.core.Handler;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.util.List;
+import org.jboss.logging.Logger;
+
+/**
+ * The OpenAI-compatible HTTP surface, each path also under {@code /v1}. Plain Vert.x routes: the hot path runs on
+ * the event loop with one body parse and no per-request reflection.
+ */
+@ApplicationScoped
+public class GatewayRoutes {
+    private static final Logger LOG = Logger.getLogger(GatewayRoutes.class);
+
+    private final CompletionHandler completions;
+    private final ModelsHandler models;
+    private final HealthHandler health;
+    private final Authenticator authenticator;
+    private final GatewaySettings settings;
+    private final List<PrometheusMeterRegistry> prometheus;
+
+    public GatewayRoutes(
+            CompletionHandler completions,
+            ModelsHandler models,
+            HealthHandler health,
+            Authenticator authenticator,
+            GatewaySettings settings,
+            @All List<PrometheusMeterRegistry> prometheus) {
+        this.completions = completions;
+        this.models = models;
+        this.health = health;
+        this.authenticator = authenticator;
+        this.settings = settings;
+        this.prometheus = prometheus;
+    }
+
+    void register(@Observes Router router) {
+        BodyHandler body =
+                BodyHandler.create(false).setBodyLimit(settings.maxBodySize()).setHandleFileUploads(false);
+        for (String prefix : List.of("", "/v1")) {
+            post(router, prefix + "/chat/completions", body, ctx -> completions.handle(ctx, CallType.CHAT_COMPLETION));
+            post(router, prefix + "/completions", body, ctx -> completions.handle(ctx, CallType.TEXT_COMPLETION));
+            post(router, prefix + "/embeddings", body, ctx -> completions.handle(ctx, CallType.EMBEDDING));
+            get(router, prefix + "/models", authenticated(models::models));
+            get(router, prefix + "/model/info", authenticated(models::modelInfo));
+        }
+        get(router, "/health/liveliness", health::liveliness);
+        get(router, "/health/liveness", health::liveliness);
+        get(router, "/health/readiness", health::readiness);
+        get(router, "/health", authenticated(health::deep));
+        get(router, "/metrics", this::metrics);
+        router.route("/v1/*")
+                .order(10_000)
+                .handler(ctx -> ApiErrors.write(
+                        ctx.response(),
+                        GatewayException.notFound(
+                                "unknown endpoint " + ctx.request().method() + " "
+                                        + ctx.request().path(),
+                                null,
+                                "not_found")));
+    }
+
+    private void post(Router router, String path, BodyHandler body, Handler<RoutingContext> handler) {
+        router.post(path).handler(body).handler(handler).failureHandler(this::failure);
+        router.route(path).handler(ctx -> methodNotAllowed(ctx, "POST"));
+    }
+
+    private void get(Router router, String path, Handler<RoutingContext> handler) {
+        router.get(path).handler(handler).failureHandler(this::failure);
+    }
+
+    private Handler<RoutingContext> authenticated(Handler<RoutingContext> handler) {
+        return ctx -> {
+            try {
+                authenticator.authenticate(ctx.request());
+            } catch (GatewayException e) {
+                ApiErrors.write(ctx.response(), e);
+                return;
+            }
+            handler.handle(ctx);
+        };
+    }
+
+    private void metrics(RoutingContext ctx) {
+        if (prometheus.isEmpty()) {
+            ctx.response().setStatusCode(404).end();
+            return;
+        }
+        String text = prometheus.get(0).scrape();
+        ctx.response()
+                .putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8")
+                .end(text);
+    }
+
+    private static void methodNotAllowed(RoutingContext ctx, String allowed) {
+        ctx.response().putHeader("allow", allowed);
+        ApiErrors.write(
+                ctx.response(),
+                new GatewayException(
+                        405,
+                        "invalid_request_error",
+                        ctx.request().method() + " is not allowed on "
+                                + ctx.request().path() + "; use " + allowed,
+                        null,
+                        "method_not_allowed",
+                        false));
+    }
+
+    private void failure(RoutingContext ctx) {
+        int status = ctx.statusCode();
+        if (status == 413) {
+            ApiErrors.write(
+                    ctx.response(),
+                    new GatewayException(
+                            413,
+                            "invalid_request_error",
+                            "request body larger than " + settings.maxBodySize() + " bytes",
+                            null,
+                            "request_too_large",
+                            false));
+            return;
+        }
+        if (status == 400) {
+            ApiErrors.write(ctx.response(), GatewayException.badRequest("malformed request", null));
+            return;
+        }
+        LOG.error("unhandled failure on " + ctx.request().path(), ctx.failure());
+        ApiErrors.write(
+                ctx.response(), new GatewayException(500, "api_error", "internal gateway error", null, null, false));
+    }
+}

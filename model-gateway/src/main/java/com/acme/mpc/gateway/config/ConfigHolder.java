@@ -1,0 +1,65 @@
+package com.acme.mpc.gateway.config;
+
+import io.quarkus.runtime.Startup;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+/**
+ * Loads the LiteLLM config once at startup. A broken config stops the process with a message naming the file, each
+ * key path and the problem: serving with a half-read config would route traffic wrongly.
+ */
+@Startup
+@ApplicationScoped
+public class ConfigHolder {
+    private static final Logger LOG = Logger.getLogger(ConfigHolder.class);
+
+    /** Set by {@code GatewayMain} from {@code --config}; highest precedence. */
+    static volatile String commandLinePath;
+
+    private final GatewayConfig config;
+
+    public ConfigHolder(GatewaySettings settings, @ConfigProperty(name = "CONFIG_FILE_PATH") Optional<String> envPath) {
+        Path path = resolve(settings, envPath.orElse(null));
+        ConfigLoader loader = ConfigLoader.withSystemEnvironment();
+        if (path == null) {
+            LOG.warn("no config file given (--config, CONFIG_FILE_PATH or gateway.config-file) and no ./config.yaml:"
+                    + " serving no models");
+            this.config = loader.parse("model_list: []", "(none)");
+        } else {
+            this.config = loader.load(path);
+            LOG.infof(
+                    "loaded %s: %d deployments in %d model groups, auth %s",
+                    path,
+                    config.deployments().size(),
+                    config.groups().size(),
+                    config.masterKey() == null ? "DISABLED (no general_settings.master_key)" : "master key");
+        }
+        loader.notices().forEach(n -> LOG.warnf("config %s: %s", path, n));
+    }
+
+    public static void setCommandLinePath(String path) {
+        commandLinePath = path;
+    }
+
+    private static Path resolve(GatewaySettings settings, String envPath) {
+        if (commandLinePath != null && !commandLinePath.isBlank()) {
+            return Path.of(commandLinePath);
+        }
+        if (envPath != null && !envPath.isBlank()) {
+            return Path.of(envPath);
+        }
+        if (settings.configFile().isPresent()) {
+            return Path.of(settings.configFile().get());
+        }
+        Path local = Path.of("config.yaml");
+        return Files.exists(local) ? local : null;
+    }
+
+    public GatewayConfig config() {
+        return config;
+    }
+}

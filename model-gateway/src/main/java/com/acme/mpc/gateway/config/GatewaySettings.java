@@ -1,0 +1,33 @@
+package com.acme.mpc.gateway.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+import java.util.Optional;
+
+/** Process-level settings of the gateway; model and routing settings live in the LiteLLM config file. */
+@ConfigMapping(prefix = "gateway")
+public interface GatewaySettings {
+
+    /**
+     * Path of the LiteLLM-format config.yaml. Also set by {@code --config} or the {@code CONFIG_FILE_PATH} environment
+     * variable (which win, in that order). When none is given, {@code ./config.yaml} is used if it exists.
+     */
+    Optional<String> configFile();
+
+    /** Largest accepted request body in bytes; larger bodies get 413 in OpenAI's error shape. */
+    @WithDefault("33554432")
+    long maxBodySize();
+
+    /** Default whole-request timeout towards a provider when neither the deployment nor router_settings set one. */
+    @WithDefault("600s")
+    Duration defaultTimeout();
+
+    /** Default time-to-first-chunk and max silence between chunks of a stream. */
+    @WithDefault("120s")
+    Duration defaultStreamTimeout();
+
+    /** Timeout of each deployment check of {@code GET /health}. */
+    @WithDefault("15s")
+    Duration healthCheckTimeout();
+}

@@ -1,0 +1,104 @@
+package com.acme.mpc.gateway.provider.anthropic;
+
+import com.acme.mpc.gateway.config.Deployment;
+import com.acme.mpc.gateway.config.ProviderKind;
+import com.acme.mpc.gateway.core.GatewayException;
+import com.acme.mpc.gateway.core.Json;
+import com.acme.mpc.gateway.provider.ProviderAdapter;
+import com.acme.mpc.gateway.provider.UpstreamCall;
+import com.acme.mpc.gateway.provider.http.UpstreamHttp;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.MultiMap;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.net.URI;
+import java.time.Instant;
+
+/**
+ * Anthropic's Messages API behind the OpenAI chat interface. Text completions and embeddings are not offered by
+ * Anthropic and keep the SPI's "not supported" defaults.
+ */
+@ApplicationScoped
+public class AnthropicAdapter implements ProviderAdapter {
+    static final String API_VERSION = "2023-06-01";
+
+    private final UpstreamHttp http;
+
+    public AnthropicAdapter(UpstreamHttp http) {
+        this.http = http;
+    }
+
+    @Override
+    public ProviderKind.Protocol protocol() {
+        return ProviderKind.Protocol.ANTHROPIC;
+    }
+
+    @Override
+    public Uni<ObjectNode> chat(UpstreamCall call) {
+        Deployment d = call.deployment();
+        return Uni.createFrom()
+                .deferred(() -> {
+                    ObjectNode request = AnthropicMapper.toAnthropicRequest(call.body(), d, false);
+                    long created = Instant.now().getEpochSecond();
+                    return http.post(messagesUrl(d), headers(d), Json.toBuffer(request), call.timeout())
+                            .map(response -> {
+                                ObjectNode message =
+                                        Json.objectOrNull(response.body().getBytes());
+                                if (message == null) {
+                                    throw new GatewayException(
+                                            502,
+                                            "api_error",
+                                            "anthropic answered with a body that is not a JSON object",
+                                            null,
+                                            "bad_upstream",
+                                            true);
+                                }
+                                return AnthropicMapper.toOpenAiResponse(message, created);
+                            });
+                })
+                .onFailure()
+                .transform(t -> AnthropicErrors.translate(t, d.apiKey()));
+    }
+
+    @Override
+    public Multi<ObjectNode> streamChat(UpstreamCall call) {
+        Deployment d = call.deployment();
+        return Multi.createFrom()
+                .deferred(() -> {
+                    ObjectNode request = AnthropicMapper.toAnthropicRequest(call.body(), d, true);
+                    return http.stream(
+                            messagesUrl(d),
+                            headers(d),
+                            Json.toBuffer(request),
+                            call.streamTimeout(),
+                            new AnthropicStreamDriver(Instant.now().getEpochSecond(), d.apiKey()));
+                })
+                .onFailure()
+                .transform(t -> AnthropicErrors.translate(t, d.apiKey()));
+    }
+
+    /** LiteLLM configs write api_base both with and without the /v1 suffix. */
+    static URI messagesUrl(Deployment d) {
+        String base = d.apiBase() == null
+                ? ProviderKind.ANTHROPIC.defaultApiBase()
+                : d.apiBase().toString();
+        while (base.endsWith("/")) {
+            base = base.substring(0, base.length() - 1);
+        }
+        if (base.endsWith("/v1/messages")) {
+            return URI.create(base);
+        }
+        return URI.create(base + (base.endsWith("/v1") ? "/messages" : "/v1/messages"));
+    }
+
+    static MultiMap headers(Deployment d) {
+        MultiMap h = MultiMap.caseInsensitiveMultiMap()
+                .add("content-type", "application/json")
+                .add("anthropic-version", API_VERSION);
+        if (d.apiKey() != null) {
+            h.add("x-api-key", d.apiKey());
+        }
+        return h;
+    }
+}

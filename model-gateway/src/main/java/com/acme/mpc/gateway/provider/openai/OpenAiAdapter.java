@@ -1,0 +1,114 @@
+package com.acme.mpc.gateway.provider.openai;
+
+import com.acme.mpc.gateway.config.Deployment;
+import com.acme.mpc.gateway.config.ProviderKind;
+import com.acme.mpc.gateway.core.GatewayException;
+import com.acme.mpc.gateway.core.Json;
+import com.acme.mpc.gateway.provider.ProviderAdapter;
+import com.acme.mpc.gateway.provider.UpstreamCall;
+import com.acme.mpc.gateway.provider.http.UpstreamHttp;
+import com.acme.mpc.gateway.provider.http.UpstreamResponse;
+import com.acme.mpc.gateway.provider.http.UpstreamStatusException;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
+import jakarta.inject.Singleton;
+import java.net.URI;
+
+/**
+ * OpenAI and every OpenAI-compatible server (vLLM, Groq, Mistral, DeepSeek, OpenRouter, LM Studio, Ollama's /v1).
+ * The request is the client's body with the upstream model name; streams always ask for usage so the gateway can
+ * meter them.
+ */
+@Singleton
+public class OpenAiAdapter implements ProviderAdapter {
+    protected final UpstreamHttp http;
+
+    public OpenAiAdapter(UpstreamHttp http) {
+        this.http = http;
+    }
+
+    @Override
+    public ProviderKind.Protocol protocol() {
+        return ProviderKind.Protocol.OPENAI;
+    }
+
+    @Override
+    public Uni<ObjectNode> chat(UpstreamCall call) {
+        return postJson(call, "chat/completions", call.body());
+    }
+
+    @Override
+    public Multi<ObjectNode> streamChat(UpstreamCall call) {
+        return postStream(call, "chat/completions");
+    }
+
+    @Override
+    public Uni<ObjectNode> completion(UpstreamCall call) {
+        return postJson(call, "completions", call.body());
+    }
+
+    @Override
+    public Multi<ObjectNode> streamCompletion(UpstreamCall call) {
+        return postStream(call, "completions");
+    }
+
+    @Override
+    public Uni<ObjectNode> embeddings(UpstreamCall call) {
+        return postJson(call, "embeddings", call.body());
+    }
+
+    /** The URL of an operation; Azure overrides it with its deployment URL scheme. */
+    protected URI url(Deployment d, String operation) {
+        return URI.create(d.apiBase() + "/" + operation);
+    }
+
+    protected MultiMap headers(Deployment d) {
+        MultiMap h = MultiMap.caseInsensitiveMultiMap().add("content-type", "application/json");
+        if (d.apiKey() != null) {
+            h.add("authorization", "Bearer " + d.apiKey());
+        }
+        return h;
+    }
+
+    private Uni<ObjectNode> postJson(UpstreamCall call, String operation, ObjectNode body) {
+        Deployment d = call.deployment();
+        return http.post(url(d, operation), headers(d), Json.toBuffer(body), call.timeout())
+                .onFailure(UpstreamStatusException.class)
+                .transform(e -> OpenAiErrors.map((UpstreamStatusException) e, d.apiKey()))
+                .map(r -> parse(r, d));
+    }
+
+    private Multi<ObjectNode> postStream(UpstreamCall call, String operation) {
+        Deployment d = call.deployment();
+        ObjectNode body = call.body().deepCopy();
+        body.put("stream", true);
+        ObjectNode streamOptions = body.with("stream_options");
+        streamOptions.put("include_usage", true);
+        Buffer payload = Json.toBuffer(body);
+        return http.stream(
+                        url(d, operation),
+                        headers(d),
+                        payload,
+                        call.streamTimeout(),
+                        new OpenAiStreamTranslator(d.apiKey()))
+                .onFailure(UpstreamStatusException.class)
+                .transform(e -> OpenAiErrors.map((UpstreamStatusException) e, d.apiKey()));
+    }
+
+    private static ObjectNode parse(UpstreamResponse r, Deployment d) {
+        ObjectNode node = Json.objectOrNull(r.body().getBytes());
+        if (node == null) {
+            throw new GatewayException(
+                    502,
+                    "api_error",
+                    "upstream " + d.apiBase().getHost() + " returned a body that is not a JSON object",
+                    null,
+                    "bad_upstream_response",
+                    true);
+        }
+        return node;
+    }
+}

@@ -1,0 +1,261 @@
+package com.acme.mpc.gateway.service;
+
+import com.acme.mpc.gateway.api.ApiErrors;
+import com.acme.mpc.gateway.api.Authenticator;
+import com.acme.mpc.gateway.api.Caller;
+import com.acme.mpc.gateway.api.RequestValidator;
+import com.acme.mpc.gateway.config.ConfigHolder;
+import com.acme.mpc.gateway.config.Deployment;
+import com.acme.mpc.gateway.config.GatewayConfig;
+import com.acme.mpc.gateway.config.GatewaySettings;
+import com.acme.mpc.gateway.core.CallType;
+import com.acme.mpc.gateway.core.GatewayException;
+import com.acme.mpc.gateway.core.Json;
+import com.acme.mpc.gateway.core.Usage;
+import com.acme.mpc.gateway.provider.ProviderAdapter;
+import com.acme.mpc.gateway.provider.ProviderRegistry;
+import com.acme.mpc.gateway.provider.UpstreamCall;
+import com.acme.mpc.gateway.provider.mock.TokenEstimate;
+import com.acme.mpc.gateway.routing.DeploymentSelector;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.subscription.Cancellable;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.RoutingContext;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import org.jboss.logging.Logger;
+
+/**
+ * The request path of {@code /chat/completions}, {@code /completions} and {@code /embeddings}: authenticate, parse and
+ * validate once, pick a deployment, call its adapter, relay the answer, record usage. Runs on the event loop and
+ * never blocks.
+ */
+@ApplicationScoped
+public class CompletionHandler {
+    private static final Logger LOG = Logger.getLogger(CompletionHandler.class);
+
+    /** Request fields that steer the gateway itself and must not reach a provider. */
+    private static final Set<String> GATEWAY_FIELDS = Set.of(
+            "cache", "metadata", "tags", "mock_response", "num_retries", "fallbacks", "context_window_fallbacks");
+
+    private final GatewayConfig config;
+    private final GatewaySettings settings;
+    private final Authenticator authenticator;
+    private final ProviderRegistry providers;
+    private final UsageRecorder usage;
+
+    public CompletionHandler(
+            ConfigHolder holder,
+            GatewaySettings settings,
+            Authenticator authenticator,
+            ProviderRegistry providers,
+            UsageRecorder usage) {
+        this.config = holder.config();
+        this.settings = settings;
+        this.authenticator = authenticator;
+        this.providers = providers;
+        this.usage = usage;
+    }
+
+    public void handle(RoutingContext ctx, CallType type) {
+        long startNanos = System.nanoTime();
+        Instant startTime = Instant.now();
+        HttpServerResponse response = ctx.response();
+        String requestId = requestId(ctx);
+        ResponseHeaders.requestId(response, requestId);
+        CallContext call = null;
+        try {
+            Caller caller = authenticator.authenticate(ctx.request());
+            ObjectNode body = parse(ctx.body().buffer());
+            RequestValidator.validate(type, body);
+            String group = body.get("model").asText();
+            List<Deployment> deployments = config.group(group);
+            if (deployments == null) {
+                throw GatewayException.notFound(
+                        "model '" + group + "' not found. Available models: "
+                                + String.join(", ", config.groups().keySet()),
+                        "model",
+                        "model_not_found");
+            }
+            boolean stream = type != CallType.EMBEDDING && body.path("stream").asBoolean(false);
+            call = new CallContext(
+                    requestId,
+                    type,
+                    startTime,
+                    startNanos,
+                    caller,
+                    group,
+                    stream,
+                    body.path("stream_options").path("include_usage").asBoolean(false),
+                    body.path("user").asText(null),
+                    ctx.request().getHeader("x-mpc-end-user"),
+                    tags(body, ctx));
+            Deployment d = DeploymentSelector.simpleShuffle(deployments);
+            call.deployment = d;
+            ProviderAdapter adapter = providers.adapterFor(d);
+            UpstreamCall upstream =
+                    new UpstreamCall(d, type, prepare(body, d), requestId, timeout(d), streamTimeout(d));
+            ResponseHeaders.routing(response, call, 1);
+            call.upstreamStartNanos = System.nanoTime();
+            call.preUpstreamNanos = call.upstreamStartNanos - startNanos;
+            if (stream) {
+                relayStream(response, call, adapter, upstream, body);
+            } else {
+                answer(response, call, adapter, upstream);
+            }
+        } catch (GatewayException e) {
+            fail(response, call, e);
+        } catch (RuntimeException e) {
+            fail(response, call, internal(e));
+        }
+    }
+
+    private void answer(HttpServerResponse response, CallContext call, ProviderAdapter adapter, UpstreamCall upstream) {
+        Uni<ObjectNode> result = switch (call.callType) {
+            case CHAT_COMPLETION -> adapter.chat(upstream);
+            case TEXT_COMPLETION -> adapter.completion(upstream);
+            case EMBEDDING -> adapter.embeddings(upstream);
+        };
+        Cancellable pending = result.subscribe()
+                .with(
+                        json -> {
+                            long upstreamNanos = System.nanoTime() - call.upstreamStartNanos;
+                            if (response.closed()) {
+                                return;
+                            }
+                            Usage u = Usage.fromOpenAi(json.get("usage"));
+                            BigDecimal cost =
+                                    usage.record(call, u, json.path("model").asText(null), 200, null, false);
+                            ResponseHeaders.cost(response, cost);
+                            ResponseHeaders.timing(response, call, upstreamNanos);
+                            response.putHeader("content-type", "application/json");
+                            response.end(Buffer.buffer(Json.toBytes(json)));
+                        },
+                        failure -> fail(response, call, asGatewayException(failure)));
+        response.closeHandler(v -> pending.cancel());
+    }
+
+    private void relayStream(
+            HttpServerResponse response,
+            CallContext call,
+            ProviderAdapter adapter,
+            UpstreamCall upstream,
+            ObjectNode body) {
+        Multi<ObjectNode> chunks = call.callType == CallType.CHAT_COMPLETION
+                ? adapter.streamChat(upstream)
+                : adapter.streamCompletion(upstream);
+        StreamRelay relay = new StreamRelay(response, call, usage, TokenEstimate.of(TokenEstimate.promptText(body)));
+        Cancellable subscription = chunks.subscribe().with(relay::onChunk, relay::onFailure, relay::onComplete);
+        relay.attach(subscription);
+    }
+
+    private void fail(HttpServerResponse response, CallContext call, GatewayException e) {
+        if (e.status() >= 500) {
+            LOG.warnf("request %s failed: %d %s", call == null ? "-" : call.requestId, e.status(), e.getMessage());
+        }
+        if (call != null && call.deployment != null) {
+            usage.record(call, Usage.ZERO, null, e.status(), e.type(), false);
+        }
+        ApiErrors.write(response, e);
+    }
+
+    /** The client's body for one deployment: upstream model name, deployment defaults, gateway fields removed. */
+    static ObjectNode prepare(ObjectNode body, Deployment d) {
+        ObjectNode out = body.deepCopy();
+        out.put("model", d.upstreamModel());
+        out.remove(GATEWAY_FIELDS);
+        d.extraParams().fields().forEachRemaining(e -> {
+            if (!out.has(e.getKey())) {
+                out.set(e.getKey(), e.getValue());
+            }
+        });
+        if (d.maxTokens() != null && !out.has("max_tokens") && !out.has("max_completion_tokens")) {
+            out.put("max_tokens", d.maxTokens());
+        }
+        return out;
+    }
+
+    private Duration timeout(Deployment d) {
+        if (d.timeout() != null) {
+            return d.timeout();
+        }
+        return config.router().timeout() != null ? config.router().timeout() : settings.defaultTimeout();
+    }
+
+    private Duration streamTimeout(Deployment d) {
+        if (d.streamTimeout() != null) {
+            return d.streamTimeout();
+        }
+        return config.router().streamTimeout() != null
+                ? config.router().streamTimeout()
+                : settings.defaultStreamTimeout();
+    }
+
+    private static ObjectNode parse(Buffer raw) {
+        if (raw == null || raw.length() == 0) {
+            throw GatewayException.badRequest("request body is empty; expected a JSON object", null);
+        }
+        JsonNode node;
+        try {
+            node = Json.MAPPER.readTree(raw.getBytes());
+        } catch (JsonProcessingException e) {
+            throw GatewayException.badRequest("invalid JSON body: " + e.getOriginalMessage(), null);
+        } catch (IOException e) {
+            throw GatewayException.badRequest("unreadable request body", null);
+        }
+        if (!(node instanceof ObjectNode object)) {
+            throw GatewayException.badRequest("request body must be a JSON object", null);
+        }
+        return object;
+    }
+
+    private static List<String> tags(ObjectNode body, RoutingContext ctx) {
+        List<String> tags = new ArrayList<>();
+        JsonNode metaTags = body.path("metadata").path("tags");
+        if (metaTags.isArray()) {
+            metaTags.forEach(t -> tags.add(t.asText()));
+        }
+        JsonNode bodyTags = body.get("tags");
+        if (bodyTags != null && bodyTags.isArray()) {
+            bodyTags.forEach(t -> tags.add(t.asText()));
+        }
+        String header = ctx.request().getHeader("x-litellm-tags");
+        if (header != null) {
+            for (String t : header.split(",")) {
+                if (!t.isBlank()) {
+                    tags.add(t.trim());
+                }
+            }
+        }
+        return tags.isEmpty() ? null : List.copyOf(tags);
+    }
+
+    static String requestId(RoutingContext ctx) {
+        String id = ctx.request().getHeader("x-request-id");
+        if (id != null && !id.isBlank() && id.length() <= 128) {
+            return id;
+        }
+        return UUID.randomUUID().toString();
+    }
+
+    static GatewayException asGatewayException(Throwable t) {
+        return t instanceof GatewayException g ? g : internal(t);
+    }
+
+    static GatewayException internal(Throwable t) {
+        LOG.error("unexpected failure", t);
+        return new GatewayException(500, "api_error", "internal gateway error", null, null, false);
+    }
+}

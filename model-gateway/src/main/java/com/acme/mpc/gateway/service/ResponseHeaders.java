@@ -1,0 +1,57 @@
+package com.acme.mpc.gateway.service;
+
+import io.vertx.core.http.HttpServerResponse;
+import java.math.BigDecimal;
+
+/**
+ * Headers that tell the client what happened, under our names and LiteLLM's (so LiteLLM-aware clients keep
+ * working).
+ */
+final class ResponseHeaders {
+    private ResponseHeaders() {}
+
+    static void requestId(HttpServerResponse r, String requestId) {
+        r.putHeader("x-request-id", requestId);
+        r.putHeader("x-litellm-call-id", requestId);
+    }
+
+    static void routing(HttpServerResponse r, CallContext call, int attempts) {
+        if (call.deployment == null) {
+            return;
+        }
+        r.putHeader("x-mpc-deployment-id", call.deployment.id());
+        r.putHeader("x-litellm-model-id", call.deployment.id());
+        if (call.deployment.apiBase() != null) {
+            r.putHeader("x-litellm-model-api-base", call.deployment.apiBase().getHost());
+        }
+        r.putHeader("x-litellm-model-group", call.modelGroup);
+        r.putHeader("x-mpc-attempts", Integer.toString(attempts));
+        r.putHeader("x-litellm-attempted-retries", Integer.toString(attempts - 1));
+        r.putHeader("x-mpc-fallback", "false");
+    }
+
+    static void timing(HttpServerResponse r, CallContext call, long upstreamNanos) {
+        long total = System.nanoTime() - call.startNanos;
+        String overhead = millis(Math.max(0, total - upstreamNanos));
+        r.putHeader("x-mpc-overhead-ms", overhead);
+        r.putHeader("x-litellm-overhead-duration-ms", overhead);
+        r.putHeader("x-litellm-response-duration-ms", millis(total));
+    }
+
+    static void cost(HttpServerResponse r, BigDecimal cost) {
+        if (cost != null) {
+            String v = cost.toPlainString();
+            r.putHeader("x-mpc-cost-usd", v);
+            r.putHeader("x-litellm-response-cost", v);
+        }
+    }
+
+    static void cache(HttpServerResponse r, String status) {
+        r.putHeader("x-mpc-cache", status);
+        r.putHeader("x-litellm-cache-hit", Boolean.toString("HIT".equals(status)));
+    }
+
+    private static String millis(long nanos) {
+        return BigDecimal.valueOf(nanos / 1000, 3).toPlainString();
+    }
+}

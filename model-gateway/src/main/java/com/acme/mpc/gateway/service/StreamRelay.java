@@ -1,0 +1,151 @@
+package com.acme.mpc.gateway.service;
+
+import com.acme.mpc.gateway.api.ApiErrors;
+import com.acme.mpc.gateway.core.GatewayException;
+import com.acme.mpc.gateway.core.Json;
+import com.acme.mpc.gateway.core.OpenAiShapes;
+import com.acme.mpc.gateway.core.Usage;
+import com.acme.mpc.gateway.provider.mock.TokenEstimate;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.smallrye.mutiny.subscription.Cancellable;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerResponse;
+
+/**
+ * Relays one upstream stream to the client as OpenAI SSE, chunk by chunk as they arrive. Headers go out with the
+ * first chunk, so a failure before it still gets a proper HTTP error status. Meters the stream whatever happens: the
+ * usage chunk when the upstream sends one (it is always requested), else an estimate from what was relayed, also when
+ * the client disconnects (then the upstream request is cancelled).
+ */
+final class StreamRelay {
+    private static final byte[] DATA = "data: ".getBytes();
+    private static final byte[] END = "\n\n".getBytes();
+    private static final Buffer DONE = Buffer.buffer("data: [DONE]\n\n");
+
+    private final HttpServerResponse response;
+    private final CallContext call;
+    private final UsageRecorder recorder;
+    private final long promptTokenEstimate;
+    private Cancellable upstream;
+    private boolean finished;
+    private Usage usage;
+    private String model;
+    private long relayedChars;
+
+    StreamRelay(HttpServerResponse response, CallContext call, UsageRecorder recorder, long promptTokenEstimate) {
+        this.response = response;
+        this.call = call;
+        this.recorder = recorder;
+        this.promptTokenEstimate = promptTokenEstimate;
+    }
+
+    void attach(Cancellable upstream) {
+        this.upstream = upstream;
+        response.closeHandler(v -> onClientGone());
+    }
+
+    void onChunk(ObjectNode chunk) {
+        if (finished) {
+            return;
+        }
+        if (model == null) {
+            model = chunk.path("model").asText(null);
+        }
+        JsonNode usageNode = chunk.get("usage");
+        if (usageNode != null && usageNode.isObject()) {
+            usage = Usage.fromOpenAi(usageNode);
+            if (!call.clientWantsUsage) {
+                if (OpenAiShapes.isUsageChunk(chunk)) {
+                    return;
+                }
+                chunk.remove("usage");
+            }
+        } else if (usageNode != null && !call.clientWantsUsage) {
+            chunk.remove("usage");
+        }
+        countRelayed(chunk);
+        if (!response.headWritten()) {
+            call.firstTokenNanos = System.nanoTime();
+            response.setStatusCode(200);
+            response.putHeader("content-type", "text/event-stream");
+            response.putHeader("cache-control", "no-cache");
+            response.setChunked(true);
+        }
+        response.write(Buffer.buffer(256)
+                .appendBytes(DATA)
+                .appendBytes(Json.toBytes(chunk))
+                .appendBytes(END));
+    }
+
+    void onFailure(Throwable t) {
+        if (finished) {
+            return;
+        }
+        finished = true;
+        GatewayException e = t instanceof GatewayException g ? g : CompletionHandler.internal(t);
+        if (!response.headWritten()) {
+            ApiErrors.write(response, e);
+        } else if (!response.closed()) {
+            response.write(ApiErrors.sseEvent(e));
+            response.end(DONE);
+        }
+        recorder.record(call, usageOrEstimate(), model, e.status(), e.type(), false);
+    }
+
+    void onComplete() {
+        if (finished) {
+            return;
+        }
+        finished = true;
+        if (!response.headWritten()) {
+            // an upstream that ends without a single chunk still gets a well-formed empty stream
+            response.setStatusCode(200).putHeader("content-type", "text/event-stream");
+        }
+        response.end(DONE);
+        recorder.record(call, usageOrEstimate(), model, 200, null, false);
+    }
+
+    private void onClientGone() {
+        if (finished) {
+            return;
+        }
+        finished = true;
+        if (upstream != null) {
+            upstream.cancel();
+        }
+        recorder.record(call, usageOrEstimate(), model, 499, "client_disconnected", false);
+    }
+
+    private Usage usageOrEstimate() {
+        if (usage != null) {
+            return usage;
+        }
+        if (relayedChars == 0 && call.firstTokenNanos == 0) {
+            return new Usage(promptTokenEstimate, 0, 0, 0, 0);
+        }
+        return new Usage(promptTokenEstimate, TokenEstimate.ofChars(relayedChars), 0, 0, 0);
+    }
+
+    private void countRelayed(ObjectNode chunk) {
+        JsonNode choices = chunk.get("choices");
+        if (choices == null || !choices.isArray()) {
+            return;
+        }
+        for (JsonNode c : choices) {
+            JsonNode delta = c.get("delta");
+            if (delta != null) {
+                relayedChars += delta.path("content").asText("").length();
+                JsonNode tools = delta.get("tool_calls");
+                if (tools != null) {
+                    for (JsonNode t : tools) {
+                        relayedChars +=
+                                t.path("function").path("arguments").asText("").length();
+                    }
+                }
+            } else {
+                relayedChars += c.path("text").asText("").length();
+            }
+        }
+    }
+}

@@ -1,0 +1,37 @@
+package com.acme.mpc.gateway.usage;
+
+import io.quarkus.arc.DefaultBean;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.jboss.logging.Logger;
+
+/**
+ * Logs each usage record on one line (category {@code usage}); the default sink when no delivery to cost-tracker is
+ * configured. Carries identifiers, counts and money only.
+ */
+@DefaultBean
+@ApplicationScoped
+public class LoggingUsageSink implements UsageSink {
+    private static final Logger LOG = Logger.getLogger("usage");
+
+    @Override
+    public void record(UsageRecord r) {
+        if (LOG.isInfoEnabled()) {
+            LOG.infof(
+                    "usage request_id=%s model_group=%s deployment=%s provider=%s status=%s http=%d prompt=%d"
+                            + " completion=%d cached=%d cost_usd=%s latency_ms=%d ttft_ms=%s stream=%s",
+                    r.requestId(),
+                    r.modelGroup(),
+                    r.deploymentId(),
+                    r.provider(),
+                    r.status(),
+                    r.httpStatus(),
+                    r.promptTokens(),
+                    r.completionTokens(),
+                    r.cachedReadTokens(),
+                    r.costUsd() == null ? "-" : r.costUsd().toPlainString(),
+                    r.latencyMs(),
+                    r.ttftMs(),
+                    r.stream());
+        }
+    }
+}

@@ -1,0 +1,42 @@
+package com.acme.mpc.gateway.usage;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * What one completed call cost: one per client request, whatever its outcome. Field names follow the usage-event
+ * contract in docs/contracts.md; never carries prompts, completions or raw keys.
+ */
+public record UsageRecord(
+        String requestId,
+        String callType,
+        Instant startTime,
+        Instant firstTokenTime,
+        Instant endTime,
+        String keyHash,
+        String keyAlias,
+        String user,
+        String teamId,
+        String endUser,
+        List<String> tags,
+        String modelGroup,
+        String model,
+        String deploymentId,
+        String provider,
+        String apiBaseHost,
+        long promptTokens,
+        long completionTokens,
+        long cachedReadTokens,
+        long cacheCreationTokens,
+        long reasoningTokens,
+        BigDecimal inputCostPerToken,
+        BigDecimal outputCostPerToken,
+        BigDecimal costUsd,
+        long latencyMs,
+        Long ttftMs,
+        String status,
+        int httpStatus,
+        String errorType,
+        boolean cacheHit,
+        boolean stream) {}

@@ -1,0 +1,198 @@
+#!/usr/bin/env bash
+# shellcheck disable=SC2016 # the bash -c scripts expand their own positional parameters
+# All offline checks of infra/ and k8s/ (no Docker engine, no network but the npm registry):
+#   ShellCheck lint, ai-infra-manage.sh with a fake docker, compose files (docker-compose config -q) and
+#   their policy, secrets scan, Prometheus config/rules/rule unit tests, Grafana dashboard JSON,
+#   PowerShell syntax (tree-sitter), Kubernetes manifests (schemas, unknown fields, references,
+#   kustomize build), run-local.sh self-check.
+# A check whose tool is missing prints "SKIPPED: <why>"; with CI_STRICT=true it fails instead.
+# Last line: "infra checks: N passed, M failed"; exit 1 when a check failed.
+set -uo pipefail
+
+TEST_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+INFRA_DIR="$(dirname "$TEST_DIR")"
+REPO_DIR="$(dirname "$INFRA_DIR")"
+STRICT="${CI_STRICT:-false}"
+PASSED=0
+FAILED=0
+SKIPPED=0
+FAILED_NAMES=()
+TMP="$(mktemp -d)"
+trap 'rm -rf "$TMP"' EXIT
+
+# check NAME COMMAND...: runs the command, output indented; counts pass/fail.
+check() {
+  local name="$1"
+  shift
+  echo "--- $name"
+  if "$@" >"$TMP/out" 2>&1; then
+    sed 's/^/    /' "$TMP/out" | tail -n 40
+    echo "PASSED: $name"
+    PASSED=$((PASSED + 1))
+  else
+    sed 's/^/    /' "$TMP/out" | tail -n 80
+    echo "FAILED: $name"
+    FAILED=$((FAILED + 1))
+    FAILED_NAMES+=("$name")
+  fi
+}
+
+# skip NAME WHY: a check that cannot run here.
+skip() {
+  echo "--- $1"
+  if [[ "$STRICT" == true ]]; then
+    echo "FAILED: $1 (CI_STRICT=true and $2)"
+    FAILED=$((FAILED + 1))
+    FAILED_NAMES+=("$1")
+  else
+    echo "SKIPPED: $2"
+    SKIPPED=$((SKIPPED + 1))
+  fi
+}
+
+have() { command -v "$1" >/dev/null 2>&1; }
+
+shell_scripts() {
+  find "$INFRA_DIR" "$REPO_DIR/k8s" -type f \( -name '*.sh' -o -path '*/test/fake-bin/*' \) \
+    -not -path '*/node_modules/*' | sort
+}
+
+# ------------------------------------------------------------------------------ shell
+if have shellcheck; then
+  # shellcheck disable=SC2046 # one argument per file on purpose
+  check "shellcheck (every infra shell script)" shellcheck -x $(shell_scripts)
+else
+  skip "shellcheck (every infra shell script)" "shellcheck is not installed (apt-get install shellcheck)"
+fi
+
+check "ai-infra-manage.sh with a fake docker" "$TEST_DIR/test-manage.sh"
+
+check "run-local.sh --help and argument errors" bash -c '
+  out="$("$1/run-local.sh" --help)" || exit 1
+  for word in --rebuild --no-build CONFIG_FILE_PATH LITELLM_MASTER_KEY QUARKUS_DATASOURCE_JDBC_URL; do
+    [[ "$out" == *"$word"* ]] || { echo "--help lacks $word"; exit 1; }
+  done
+  "$1/run-local.sh" --bogus >/dev/null 2>&1; rc=$?
+  [[ $rc == 2 ]] || { echo "unknown option gave exit $rc, expected 2"; exit 1; }
+  echo "ok"' _ "$INFRA_DIR"
+
+# ------------------------------------------------------------------------------ compose
+# A throw-away .env made from the template (placeholders filled), as a user's would be.
+sed 's/__GENERATE__/0123456789abcdef0123456789abcdef/g' "$INFRA_DIR/.env.template" >"$TMP/compose.env"
+
+compose_config() { # compose_config FILE...
+  local args=() f
+  for f in "$@"; do args+=(-f "$f"); done
+  docker-compose --env-file "$TMP/compose.env" "${args[@]}" config -q
+}
+
+compose_files() { find "$INFRA_DIR" -name 'docker-compose.yml' -not -path '*/node_modules/*' | sort; }
+
+if have docker-compose; then
+  for file in $(compose_files); do
+    check "docker-compose config -q ${file#"$REPO_DIR"/}" compose_config "$file"
+  done
+  check "docker-compose config -q gateway + docker-compose.jvm.yml" \
+    compose_config "$INFRA_DIR/gateway/docker-compose.yml" "$INFRA_DIR/gateway/docker-compose.jvm.yml"
+  # shellcheck disable=SC2046 # one argument per compose file
+  check "compose refuses to run without the required secrets" bash -c '
+    for f in "$@"; do
+      if docker-compose --env-file /dev/null -f "$f" config -q 2>/dev/null; then echo "$f: accepted an empty environment"; exit 1; fi
+    done; echo "every compose file requires its secrets"' _ $(compose_files)
+else
+  skip "docker-compose config -q (every compose file)" "docker-compose is not installed (apt-get install docker-compose)"
+fi
+
+# ------------------------------------------------------------------------------ secrets
+check "no secret in committed infra/k8s/docs files" bash -c '
+  cd "$1" || exit 1
+  files=$(git ls-files -co --exclude-standard infra k8s docs 2>/dev/null | grep -v -e "/node_modules/" -e "package-lock.json" -e "^infra/test/")
+  [[ -n "$files" ]] || { echo "no files found"; exit 1; }
+  # OpenAI/Anthropic-style keys, AWS access keys, private keys, long base64 tokens after key words.
+  if grep -nE "(sk-(proj-|ant-)?[A-Za-z0-9_-]{24,})|(AKIA[0-9A-Z]{16})|(-----BEGIN [A-Z ]*PRIVATE KEY-----)" $files; then
+    echo "possible secret above"; exit 1
+  fi
+  if git ls-files --error-unmatch infra/.env k8s/secrets.yml >/dev/null 2>&1; then echo "a real env/secret file is tracked"; exit 1; fi
+  echo "no secret found in $(wc -w <<<"$files") files"' _ "$REPO_DIR"
+
+# ------------------------------------------------------------------------------ prometheus
+PROM_DIR="$INFRA_DIR/monitoring/prometheus"
+if have promtool; then
+  # The config names the rules by their path inside the container; check it against a copy.
+  check "promtool check config prometheus.yml" bash -c '
+    cp "$1/alerts.yml" "$2/alerts.yml" &&
+    sed "s#/etc/prometheus/alerts.yml#$2/alerts.yml#" "$1/prometheus.yml" >"$2/prometheus.yml" &&
+    promtool check config "$2/prometheus.yml" &&
+    for job in mpc-api model-gateway cost-tracker; do
+      grep -q "job_name: $job" "$1/prometheus.yml" || { echo "no scrape job $job"; exit 1; }
+    done' _ "$PROM_DIR" "$TMP"
+  check "promtool check rules alerts.yml" promtool check rules "$PROM_DIR/alerts.yml"
+  check "promtool test rules alerts.test.yml" bash -c 'cd "$1" && promtool test rules alerts.test.yml' _ "$PROM_DIR"
+else
+  skip "promtool checks (config, rules, rule unit tests)" "promtool is not installed (apt-get install prometheus)"
+fi
+
+check "Grafana dashboards and provisioning are valid" bash -c '
+  for f in "$1"/grafana/dashboards/*.json; do
+    node -e "const d=JSON.parse(require(\"fs\").readFileSync(process.argv[1]));
+      if(!d.uid||!d.title||!Array.isArray(d.panels)||!d.panels.length) throw new Error(\"dashboard needs uid, title, panels\");
+      for(const p of d.panels) for(const t of p.targets||[]) if(!t.expr) throw new Error(\"panel \"+p.title+\" has a target without expr\");
+      console.log(process.argv[1].split(\"/\").pop()+\": \"+d.panels.length+\" panels\")" "$f" || exit 1
+  done
+  grep -q "url: http://prometheus:9090" "$1/grafana/provisioning/datasources/prometheus.yml"' _ "$INFRA_DIR/monitoring"
+
+# ------------------------------------------------------------------------------ node-based checks
+NODE_READY=false
+NODE_WHY=""
+if ! have node || ! have npm; then
+  NODE_WHY="node/npm are not installed"
+elif [[ -f "$TEST_DIR/node_modules/.package-lock.json" && "$TEST_DIR/node_modules/.package-lock.json" -nt "$TEST_DIR/package-lock.json" ]]; then
+  NODE_READY=true
+else
+  echo "--- installing the check tools (npm ci in infra/test)"
+  if (cd "$TEST_DIR" && npm ci --no-audit --no-fund --loglevel=error >"$TMP/npm.log" 2>&1); then
+    NODE_READY=true
+  else
+    tail -n 20 "$TMP/npm.log"
+    NODE_WHY="npm ci in infra/test failed (registry unreachable?)"
+  fi
+fi
+
+if [[ "$NODE_READY" == true ]]; then
+  check "PowerShell syntax and parity with the bash script (tree-sitter)" \
+    node --no-deprecation "$TEST_DIR/ps-syntax.mjs" "$INFRA_DIR/ai-infra-manage.ps1"
+  check "PowerShell checker rejects broken scripts" \
+    node --no-deprecation "$TEST_DIR/ps-syntax.mjs" --expect-invalid "$TEST_DIR"/fixtures/ps-invalid/*.ps1
+  # shellcheck disable=SC2046 # one argument per compose file
+  check "compose policy: pinned images, healthchecks, restart, limits, named volumes" \
+    node --no-deprecation "$TEST_DIR/compose-policy.mjs" $(compose_files)
+  check "Kubernetes manifests: schemas, unknown fields, references (k8s/)" \
+    node --no-deprecation "$TEST_DIR/k8s-validate.mjs" "$REPO_DIR/k8s"
+  check "Kubernetes validator rejects broken manifests" bash -c '
+    for f in "$1"/fixtures/k8s-invalid/*.yml; do
+      node --no-deprecation "$1/k8s-validate.mjs" --expect-invalid "$f" || exit 1
+    done' _ "$TEST_DIR"
+else
+  skip "PowerShell syntax (tree-sitter)" "$NODE_WHY"
+  skip "compose policy" "$NODE_WHY"
+  skip "Kubernetes manifest validation" "$NODE_WHY"
+fi
+
+# kubectl is not installed by .ci/install-tools.sh: this check is a bonus and never fails on its absence
+# (k8s-validate.mjs checks kustomization.yaml itself).
+if have kubectl; then
+  check "kubectl kustomize k8s/ builds" bash -c '
+    out="$(kubectl kustomize "$1")" || exit 1
+    n=$(grep -c "^kind:" <<<"$out"); echo "$n resources"
+    grep -q "namespace: ai-infra" <<<"$out"' _ "$REPO_DIR/k8s"
+else
+  echo "--- kubectl kustomize k8s/"
+  echo "SKIPPED: kubectl is not installed (optional check)"
+  SKIPPED=$((SKIPPED + 1))
+fi
+
+echo
+if ((SKIPPED > 0)); then echo "skipped checks: $SKIPPED"; fi
+if ((FAILED > 0)); then echo "failed checks: ${FAILED_NAMES[*]}"; fi
+echo "infra checks: $PASSED passed, $FAILED failed"
+((FAILED == 0))

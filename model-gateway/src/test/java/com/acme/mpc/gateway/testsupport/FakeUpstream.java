@@ -1,0 +1,185 @@
+package com.acme.mpc.gateway.testsupport;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiConsumer;
+
+/**
+ * A real HTTP server on 127.0.0.1 that plays a provider: it records every request and answers with a scripted
+ * behaviour chosen by the {@code model} of the request body (or a default). Behaviours serve recorded wire payloads,
+ * stream SSE with real framing and delays, hang, or drop the connection mid-stream.
+ */
+public final class FakeUpstream implements AutoCloseable {
+    /** One recorded request. */
+    public record Recorded(String method, String path, String query, Map<String, String> headers, String body) {
+        public JsonObject json() {
+            return new JsonObject(body);
+        }
+    }
+
+    private final Vertx vertx = Vertx.vertx();
+    private final HttpServer server;
+    private final List<Recorded> requests = new CopyOnWriteArrayList<>();
+    private final Map<String, BiConsumer<HttpServerRequest, Recorded>> byModel = new ConcurrentHashMap<>();
+    private volatile BiConsumer<HttpServerRequest, Recorded> fallback = (req, rec) -> json(req, 200, "{}");
+    private final AtomicInteger closedConnections = new AtomicInteger();
+
+    public FakeUpstream() {
+        server = vertx.createHttpServer().requestHandler(this::handle);
+        server.connectionHandler(conn -> conn.closeHandler(v -> closedConnections.incrementAndGet()));
+        try {
+            server.listen(0, "127.0.0.1")
+                    .toCompletionStage()
+                    .toCompletableFuture()
+                    .get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot start fake upstream", e);
+        }
+    }
+
+    public int port() {
+        return server.actualPort();
+    }
+
+    public String baseUrl() {
+        return "http://127.0.0.1:" + port();
+    }
+
+    public List<Recorded> requests() {
+        return requests;
+    }
+
+    public Recorded lastRequest() {
+        return requests.isEmpty() ? null : requests.get(requests.size() - 1);
+    }
+
+    public int closedConnections() {
+        return closedConnections.get();
+    }
+
+    public void reset() {
+        requests.clear();
+    }
+
+    public FakeUpstream onModel(String model, BiConsumer<HttpServerRequest, Recorded> behaviour) {
+        byModel.put(model, behaviour);
+        return this;
+    }
+
+    public FakeUpstream otherwise(BiConsumer<HttpServerRequest, Recorded> behaviour) {
+        this.fallback = behaviour;
+        return this;
+    }
+
+    private void handle(HttpServerRequest req) {
+        req.body().onSuccess(body -> {
+            Map<String, String> headers = new ConcurrentHashMap<>();
+            req.headers().forEach(e -> headers.put(e.getKey().toLowerCase(), e.getValue()));
+            Recorded rec = new Recorded(req.method().name(), req.path(), req.query(), headers, body.toString());
+            requests.add(rec);
+            String model = null;
+            try {
+                model = body.length() > 0 ? new JsonObject(body).getString("model") : null;
+            } catch (RuntimeException ignored) {
+                // not JSON: use the fallback behaviour
+            }
+            byModel.getOrDefault(model, fallback).accept(req, rec);
+        });
+    }
+
+    // ---- behaviours ----
+
+    public static BiConsumer<HttpServerRequest, Recorded> fixture(String path) {
+        return (req, rec) -> json(req, 200, read(path));
+    }
+
+    public static BiConsumer<HttpServerRequest, Recorded> status(
+            int status, String fixturePath, Map<String, String> headers) {
+        return (req, rec) -> {
+            headers.forEach((k, v) -> req.response().putHeader(k, v));
+            json(req, status, read(fixturePath));
+        };
+    }
+
+    /** Streams each SSE event of the fixture as its own TCP write, {@code gap} apart. */
+    public static BiConsumer<HttpServerRequest, Recorded> sse(String path, Duration gap) {
+        return (req, rec) -> {
+            List<String> events = List.of(read(path).split("(?<=\n\n)"));
+            req.response().setChunked(true).putHeader("content-type", "text/event-stream");
+            writeEvents(req, events, 0, gap, false);
+        };
+    }
+
+    /** Streams {@code keep} events of the fixture, then resets the connection. */
+    public static BiConsumer<HttpServerRequest, Recorded> sseThenDrop(String path, int keep, Duration gap) {
+        return (req, rec) -> {
+            List<String> events = List.of(read(path).split("(?<=\n\n)")).subList(0, keep);
+            req.response().setChunked(true).putHeader("content-type", "text/event-stream");
+            writeEvents(req, events, 0, gap, true);
+        };
+    }
+
+    /** Never answers. */
+    public static BiConsumer<HttpServerRequest, Recorded> hang() {
+        return (req, rec) -> {};
+    }
+
+    private static void writeEvents(HttpServerRequest req, List<String> events, int i, Duration gap, boolean drop) {
+        if (req.response().closed()) {
+            return;
+        }
+        if (i == events.size()) {
+            if (drop) {
+                req.connection().close();
+            } else {
+                req.response().end();
+            }
+            return;
+        }
+        req.response().write(events.get(i));
+        Vertx.currentContext()
+                .owner()
+                .setTimer(Math.max(1, gap.toMillis()), t -> writeEvents(req, events, i + 1, gap, drop));
+    }
+
+    public static void json(HttpServerRequest req, int status, String body) {
+        req.response()
+                .setStatusCode(status)
+                .putHeader("content-type", "application/json")
+                .end(Buffer.buffer(body));
+    }
+
+    public static String read(String classpath) {
+        try (InputStream in = FakeUpstream.class.getClassLoader().getResourceAsStream(classpath)) {
+            if (in == null) {
+                throw new IllegalArgumentException("no fixture " + classpath);
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        vertx.close()
+                .toCompletionStage()
+                .toCompletableFuture()
+                .orTimeout(10, TimeUnit.SECONDS)
+                .join();
+    }
+}

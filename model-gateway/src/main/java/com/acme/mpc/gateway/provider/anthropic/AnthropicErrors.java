@@ -79,7 +79,9 @@ public final class AnthropicErrors {
                 yield new GatewayException(
                         400, "invalid_request_error", message, null, tooLong ? "context_length_exceeded" : null, false);
             }
-            case 401 -> new GatewayException(401, "authentication_error", message, null, "invalid_api_key", false);
+            // No invalid_api_key code: the deployment's key was refused, not the client's, and the gateway uses that
+            // code for the client's own key.
+            case 401 -> new GatewayException(401, "authentication_error", message, null, null, false);
             case 403 -> new GatewayException(403, "permission_error", message, null, null, false);
             case 404 -> new GatewayException(404, "not_found_error", message, null, "model_not_found", false);
             case 413 -> new GatewayException(413, "invalid_request_error", message, null, "request_too_large", false);

@@ -52,7 +52,7 @@ public class OllamaAdapter implements ProviderAdapter {
                 call,
                 "/api/chat",
                 () -> OllamaMapper.toOllamaChatRequest(call.body(), model, true),
-                new OllamaStreamTranslator(model, call.deployment().apiKey()));
+                () -> new OllamaStreamTranslator(model, call.deployment().apiKey()));
     }
 
     @Override
@@ -72,7 +72,8 @@ public class OllamaAdapter implements ProviderAdapter {
                 call,
                 "/api/generate",
                 () -> OllamaGenerateMapper.toOllamaGenerateRequest(call.body(), model, true),
-                new OllamaGenerateStreamTranslator(model, call.deployment().apiKey()));
+                () -> new OllamaGenerateStreamTranslator(
+                        model, call.deployment().apiKey()));
     }
 
     @Override
@@ -99,11 +100,12 @@ public class OllamaAdapter implements ProviderAdapter {
     }
 
     private Multi<ObjectNode> stream(
-            UpstreamCall call, String path, Supplier<ObjectNode> request, StreamDriver<ObjectNode> driver) {
+            UpstreamCall call, String path, Supplier<ObjectNode> request, Supplier<StreamDriver<ObjectNode>> driver) {
         Deployment d = call.deployment();
+        // Deferred so that each subscription (a retry re-subscribes) gets a fresh translator and a fresh request.
         return Multi.createFrom()
                 .deferred(() -> http.stream(
-                        url(d, path), headers(d), Json.toBuffer(request.get()), call.streamTimeout(), driver))
+                        url(d, path), headers(d), Json.toBuffer(request.get()), call.streamTimeout(), driver.get()))
                 .onFailure(UpstreamStatusException.class)
                 .transform(e -> OllamaErrors.map((UpstreamStatusException) e, d.apiKey()));
     }

@@ -157,6 +157,34 @@ class OllamaStreamTranslatorTest {
     }
 
     @Test
+    void thinkingLinesBecomeReasoningContentDeltas() {
+        String lines = """
+                {"model":"qwen3:8b","created_at":"2025-06-01T06:00:00Z","message":{"role":"assistant","content":"","thinking":"Hmm,"},"done":false}
+                {"model":"qwen3:8b","created_at":"2025-06-01T06:00:01Z","message":{"role":"assistant","content":"","thinking":" Paris."},"done":false}
+                {"model":"qwen3:8b","created_at":"2025-06-01T06:00:02Z","message":{"role":"assistant","content":"Paris"},"done":false}
+                {"model":"qwen3:8b","created_at":"2025-06-01T06:00:03Z","message":{"role":"assistant","content":""},"done":true,"done_reason":"length","prompt_eval_count":12,"eval_count":9}
+                """;
+        Recorder out = run(new OllamaStreamTranslator("m", null), lines.getBytes(StandardCharsets.UTF_8));
+
+        assertNull(out.failure);
+        assertJsonEquals(json("{\"role\":\"assistant\",\"reasoning_content\":\"Hmm,\"}"), delta(out.items.get(0)));
+        assertJsonEquals(json("{\"reasoning_content\":\" Paris.\"}"), delta(out.items.get(1)));
+        assertJsonEquals(json("{\"content\":\"Paris\"}"), delta(out.items.get(2)));
+        assertEquals("length", choice(out.items.get(3)).path("finish_reason").asText());
+        assertEquals(21, out.items.get(4).path("usage").path("total_tokens").asLong());
+    }
+
+    @Test
+    void nonJsonLineFailsTheStream() {
+        Recorder out = run(
+                new OllamaStreamTranslator("m", null), "<html>proxy error</html>\n".getBytes(StandardCharsets.UTF_8));
+
+        GatewayException e = assertInstanceOf(GatewayException.class, out.failure);
+        assertEquals(502, e.status());
+        assertTrue(out.items.isEmpty());
+    }
+
+    @Test
     void generateStreamBecomesTextCompletionChunksAndUsage() {
         Recorder out = run(new OllamaGenerateStreamTranslator("m", null), fixtureBytes("generate-stream.ndjson"));
 

@@ -53,6 +53,10 @@ public final class EventValidator {
         if (start != null && end != null && end.isBefore(start)) {
             add("end_time", "must be >= start_time");
         }
+        if (firstToken != null
+                && ((start != null && firstToken.isBefore(start)) || (end != null && firstToken.isAfter(end)))) {
+            add("first_token_time", "must be between start_time and end_time");
+        }
         String keyHash = text("key_hash", false, 64);
         if (keyHash != null && !HEX64.matcher(keyHash).matches()) {
             add("key_hash", "must be 64 hex characters (SHA-256 of the key)");

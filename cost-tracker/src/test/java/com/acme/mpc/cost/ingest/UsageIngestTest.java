@@ -3,6 +3,7 @@ package com.acme.mpc.cost.ingest;
 import static com.acme.mpc.cost.TestSupport.admin;
 import static com.acme.mpc.cost.TestSupport.batch;
 import static com.acme.mpc.cost.TestSupport.event;
+import static com.acme.mpc.cost.TestSupport.map;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
@@ -168,7 +169,8 @@ class UsageIngestTest {
                 event(Map.of("api_base_host", "https://user:pw@api.openai.com/v1")),
                 event(Map.of("stream", "yes")),
                 event(Map.of("prompt_tokens", 1.5)),
-                event(Map.of("end_time", "2026-11-20T09:00:00Z")));
+                event(map("end_time", "2026-11-20T09:00:00Z", "first_token_time", null)),
+                event(Map.of("first_token_time", "2026-11-20T09:59:59Z")));
         var r = admin().body(events).post("/usage/events").then().statusCode(400);
         r.body("accepted", equalTo(0));
         r.body(
@@ -182,7 +184,8 @@ class UsageIngestTest {
                         "api_base_host",
                         "stream",
                         "prompt_tokens",
-                        "end_time")));
+                        "end_time",
+                        "first_token_time")));
     }
 
     @Test

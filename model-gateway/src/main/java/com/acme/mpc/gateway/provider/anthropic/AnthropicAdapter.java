@@ -7,6 +7,7 @@ import com.acme.mpc.gateway.core.Json;
 import com.acme.mpc.gateway.provider.ProviderAdapter;
 import com.acme.mpc.gateway.provider.UpstreamCall;
 import com.acme.mpc.gateway.provider.http.UpstreamHttp;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
@@ -41,7 +42,7 @@ public class AnthropicAdapter implements ProviderAdapter {
                 .deferred(() -> {
                     ObjectNode request = AnthropicMapper.toAnthropicRequest(call.body(), d, false);
                     long created = Instant.now().getEpochSecond();
-                    return http.post(messagesUrl(d), headers(d), Json.toBuffer(request), call.timeout())
+                    return http.post(messagesUrl(d), headers(d, call.body()), Json.toBuffer(request), call.timeout())
                             .map(response -> {
                                 ObjectNode message =
                                         Json.objectOrNull(response.body().getBytes());
@@ -69,7 +70,7 @@ public class AnthropicAdapter implements ProviderAdapter {
                     ObjectNode request = AnthropicMapper.toAnthropicRequest(call.body(), d, true);
                     return http.stream(
                             messagesUrl(d),
-                            headers(d),
+                            headers(d, call.body()),
                             Json.toBuffer(request),
                             call.streamTimeout(),
                             new AnthropicStreamDriver(Instant.now().getEpochSecond(), d.apiKey()));
@@ -92,13 +93,27 @@ public class AnthropicAdapter implements ProviderAdapter {
         return URI.create(base + (base.endsWith("/v1") ? "/messages" : "/v1/messages"));
     }
 
-    static MultiMap headers(Deployment d) {
+    /**
+     * Of LiteLLM's {@code extra_headers} only {@code anthropic-beta} is forwarded: it is how beta features (1M context,
+     * 128k output, newer tools) are switched on, while any other header from a request body could override the
+     * credentials or the API version.
+     */
+    static MultiMap headers(Deployment d, ObjectNode body) {
         MultiMap h = MultiMap.caseInsensitiveMultiMap()
                 .add("content-type", "application/json")
                 .add("anthropic-version", API_VERSION);
         if (d.apiKey() != null) {
             h.add("x-api-key", d.apiKey());
         }
+        JsonNode extra = body.path("extra_headers");
+        extra.fieldNames().forEachRemaining(name -> {
+            JsonNode value = extra.get(name);
+            if ("anthropic-beta".equalsIgnoreCase(name)
+                    && value.isTextual()
+                    && !value.asText().isBlank()) {
+                h.add("anthropic-beta", value.asText());
+            }
+        });
         return h;
     }
 }

@@ -25,6 +25,7 @@ public final class AnthropicMapper {
 
     public static ObjectNode toAnthropicRequest(ObjectNode body, Deployment deployment, boolean stream) {
         rejectMultipleChoices(body);
+        rejectLegacyFunctions(body);
         ObjectNode out = F.objectNode();
         String model = body.path("model").asText("");
         out.put("model", model.isEmpty() ? deployment.upstreamModel() : model);
@@ -153,6 +154,18 @@ public final class AnthropicMapper {
         JsonNode input = toolUse.get("input");
         fn.put("arguments", input == null || input.isNull() ? "{}" : input.toString());
         return call;
+    }
+
+    private static void rejectLegacyFunctions(ObjectNode body) {
+        // Dropping them would silently answer without the functions; mapping them would answer with tool_calls,
+        // which a client still on the function_call protocol cannot read.
+        for (String param : new String[] {"functions", "function_call"}) {
+            if (body.hasNonNull(param)) {
+                throw GatewayException.badRequest(
+                        param + " is deprecated and not supported for anthropic models; use tools and tool_choice",
+                        param);
+            }
+        }
     }
 
     private static void rejectMultipleChoices(ObjectNode body) {

@@ -129,6 +129,21 @@ class AnthropicAdapterTest {
     }
 
     @Test
+    void onlyTheAnthropicBetaExtraHeaderIsForwarded() {
+        answer(200, text("message-text.json"), "content-type", "application/json");
+        adapter.chat(call(deployment, json("""
+                                {"model":"claude-sonnet-4-5-20250929","messages":[{"role":"user","content":"Hi"}],
+                                 "extra_headers":{"anthropic-beta":"context-1m-2025-08-07","x-api-key":"sk-ant-other",
+                                                  "anthropic-version":"2099-01-01"}}
+                                """))).await().atMost(WAIT);
+        LoggedRequest request = onlyRequest();
+        assertEquals("context-1m-2025-08-07", request.getHeader("anthropic-beta"));
+        assertEquals(API_KEY, request.getHeader("x-api-key"));
+        assertEquals("2023-06-01", request.getHeader("anthropic-version"));
+        assertFalse(json(request.getBodyAsString()).has("extra_headers"));
+    }
+
+    @Test
     void defaultApiBaseIsAnthropics() {
         assertEquals(
                 URI.create("https://api.anthropic.com/v1/messages"), AnthropicAdapter.messagesUrl(deployment(null)));

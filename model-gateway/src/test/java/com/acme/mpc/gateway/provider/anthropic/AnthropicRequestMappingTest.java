@@ -102,6 +102,15 @@ class AnthropicRequestMappingTest {
     }
 
     @Test
+    void legacyFunctionsAreRejectedRatherThanSilentlyDropped() {
+        GatewayException e = assertThrows(GatewayException.class, () -> map("""
+                {"model":"m","messages":[{"role":"user","content":"Hi"}],
+                 "functions":[{"name":"f","parameters":{"type":"object"}}]}
+                """));
+        assertEquals("functions", e.param());
+    }
+
+    @Test
     void toolsAreTranslatedAndParallelToolCallsFalseDisablesParallelUse() {
         ObjectNode out = map("""
                 {"model":"m","messages":[{"role":"user","content":"Weather?"}],

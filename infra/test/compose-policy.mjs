@@ -7,7 +7,7 @@
 //    that ai-infra-manage.sh/.ps1 back up for that group;
 //  - secrets (PASSWORD/SECRET/KEY/TOKEN variables) come from the environment, never inline.
 // Usage: node compose-policy.mjs infra/<group>/docker-compose.yml...
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { parse } from 'yaml';
 
@@ -26,6 +26,8 @@ for (const file of files) {
   for (const [name, svc] of Object.entries(doc.services || {})) {
     if (svc.build) {
       if (!/^mpc\//.test(svc.image || '')) at(name, `built image must be named mpc/<service>, got ${svc.image}`);
+      const dockerfile = join(dirname(file), svc.build.context || '.', svc.build.dockerfile || 'Dockerfile');
+      if (!existsSync(dockerfile)) at(name, `build.dockerfile ${dockerfile} does not exist`);
     } else {
       const image = svc.image || '';
       const tag = image.includes(':') ? image.slice(image.lastIndexOf(':') + 1) : '';

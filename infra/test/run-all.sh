@@ -76,6 +76,8 @@ check "run-local.sh --help and argument errors" bash -c '
   [[ $rc == 2 ]] || { echo "unknown option gave exit $rc, expected 2"; exit 1; }
   echo "ok"' _ "$INFRA_DIR"
 
+check "Dockerfiles: pinned bases, non-root runtime, ports, multi-stage native" "$TEST_DIR/check-dockerfiles.sh"
+
 # ------------------------------------------------------------------------------ compose
 # A throw-away .env made from the template (placeholders filled), as a user's would be.
 sed 's/__GENERATE__/0123456789abcdef0123456789abcdef/g' "$INFRA_DIR/.env.template" >"$TMP/compose.env"

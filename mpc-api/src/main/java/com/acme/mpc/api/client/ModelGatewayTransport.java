@@ -1,0 +1,118 @@
+package com.acme.mpc.api.client;
+
+import com.acme.mpc.api.config.MpcApiConfig;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.net.URI;
+
+/**
+ * The raw HTTP connection to model-gateway: a pooled, keep-alive Vert.x client that passes bodies
+ * through as buffers. Package-private: callers go through {@link ModelGatewayClient}, which adds the
+ * timeout and the circuit breaker.
+ */
+@ApplicationScoped
+class ModelGatewayTransport {
+
+    private final HttpClient http;
+    private final String host;
+    private final int port;
+    private final boolean ssl;
+    private final String basePath;
+    private final String authorization;
+    private final long timeoutMillis;
+    private final long connectTimeoutMillis;
+    private final String displayUrl;
+
+    ModelGatewayTransport(Vertx vertx, MpcApiConfig config) {
+        URI url = config.gateway().url();
+        this.ssl = "https".equalsIgnoreCase(url.getScheme());
+        this.host = url.getHost();
+        this.port = url.getPort() > 0 ? url.getPort() : (ssl ? 443 : 80);
+        this.basePath = basePath(url.getPath());
+        this.displayUrl = url.getScheme() + "://" + host + ":" + port + basePath;
+        this.authorization = config.gateway().key().map(k -> "Bearer " + k).orElse(null);
+        this.timeoutMillis = config.gateway().timeout().toMillis();
+        this.connectTimeoutMillis = config.gateway().connectTimeout().toMillis();
+        HttpClientOptions options = new HttpClientOptions()
+                .setKeepAlive(true)
+                .setTcpNoDelay(true)
+                .setConnectTimeout((int) connectTimeoutMillis)
+                // Bytes are relayed as the gateway sent them; the client decompresses if it asked for gzip.
+                .setDecompressionSupported(false)
+                .setKeepAliveTimeout(60)
+                .setSsl(ssl);
+        this.http = vertx.createHttpClient(
+                options, new PoolOptions().setHttp1MaxSize(config.gateway().maxConnections()));
+    }
+
+    /** LITELLM_BASE_URL may be given with or without /v1 (LiteLLM accepts both); paths here carry /v1. */
+    static String basePath(String path) {
+        String p = path == null ? "" : path;
+        while (p.endsWith("/")) {
+            p = p.substring(0, p.length() - 1);
+        }
+        return p.endsWith("/v1") ? p.substring(0, p.length() - 3) : p;
+    }
+
+    /** The gateway's URL as shown in health output and error messages (never with credentials). */
+    String displayUrl() {
+        return displayUrl;
+    }
+
+    long timeoutMillis() {
+        return timeoutMillis;
+    }
+
+    /** Starts the call; the returned future fails for transport errors only (any HTTP status is a success). */
+    Future<HttpClientResponse> send(GatewayRequest r, GatewayCall call) {
+        RequestOptions options = new RequestOptions()
+                .setMethod(r.method())
+                .setHost(host)
+                .setPort(port)
+                .setSsl(ssl)
+                .setURI(basePath + r.path())
+                .setConnectTimeout(connectTimeoutMillis)
+                // Also bounds the silence between two chunks of a stream.
+                .setIdleTimeout(timeoutMillis)
+                .setHeaders(r.headers());
+        if (authorization != null) {
+            options.putHeader("authorization", authorization);
+        }
+        return http.request(options).compose(request -> {
+            call.attach(request);
+            Future<HttpClientResponse> sent = r.body() == null ? request.send() : request.send(r.body());
+            return sent.map(response -> {
+                response.pause();
+                return response;
+            });
+        });
+    }
+
+    /** A GET with a short timeout whose body is drained; completes with the status code. */
+    Future<Integer> probe(String path, long timeoutMillis) {
+        RequestOptions options = new RequestOptions()
+                .setMethod(HttpMethod.GET)
+                .setHost(host)
+                .setPort(port)
+                .setSsl(ssl)
+                .setURI(basePath + path)
+                .setConnectTimeout(timeoutMillis)
+                .setIdleTimeout(timeoutMillis);
+        return http.request(options)
+                .compose(request -> request.send())
+                .compose(response -> response.body().map(body -> response.statusCode()));
+    }
+
+    @PreDestroy
+    void close() {
+        http.close();
+    }
+}

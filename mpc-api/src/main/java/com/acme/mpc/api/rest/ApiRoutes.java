@@ -1,0 +1,108 @@
+package com.acme.mpc.api.rest;
+
+import com.acme.mpc.api.client.CostTrackerClient;
+import com.acme.mpc.api.client.ModelGatewayClient;
+import com.acme.mpc.api.config.MpcApiConfig;
+import com.acme.mpc.api.health.GatewayHealthProbe;
+import com.acme.mpc.api.metrics.ApiMetrics;
+import com.acme.mpc.api.service.ClientRegistry;
+import com.acme.mpc.api.service.RateLimiter;
+import com.acme.mpc.api.service.ResponseCache;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.quarkus.runtime.configuration.MemorySize;
+import io.vertx.ext.web.Router;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+/**
+ * The HTTP surface of mpc-api, as Vert.x routes rather than JAX-RS resources: the proxy path stays on
+ * the event loop with no per-request object mapping, and streaming plus disconnect handling work on
+ * the raw request and response.
+ *
+ * <p>Every /api/* request passes, in order: body limit, request id and metrics, client authentication,
+ * rate limit, then its endpoint.
+ */
+@ApplicationScoped
+public class ApiRoutes {
+
+    private static final Logger LOG = Logger.getLogger(ApiRoutes.class);
+    private static final int ORDER = 1000;
+
+    private final ApiMetrics metrics;
+    private final ClientRegistry clients;
+    private final RateLimiter rateLimiter;
+    private final BodyLimit bodyLimit;
+    private final ProxyHandler proxy;
+    private final UsageHandler usage;
+    private final HealthHandler health;
+
+    ApiRoutes(
+            MpcApiConfig config,
+            ApiMetrics metrics,
+            ClientRegistry clients,
+            RateLimiter rateLimiter,
+            ResponseCache cache,
+            ModelGatewayClient gateway,
+            CostTrackerClient costTracker,
+            GatewayHealthProbe probe,
+            ObjectMapper mapper,
+            @ConfigProperty(name = "quarkus.http.limits.max-body-size", defaultValue = "10240K")
+                    MemorySize maxBodySize) {
+        this.metrics = metrics;
+        this.clients = clients;
+        this.rateLimiter = rateLimiter;
+        this.bodyLimit = new BodyLimit(maxBodySize.asLongValue());
+        // With no client tokens and no gateway key, callers may bring their own gateway (virtual) key.
+        boolean forwardClientAuthorization =
+                !clients.authenticationEnabled() && config.gateway().key().isEmpty();
+        this.proxy = new ProxyHandler(gateway, cache, mapper, metrics, bodyLimit, forwardClientAuthorization);
+        this.usage = new UsageHandler(costTracker);
+        this.health = new HealthHandler(probe, mapper);
+        LOG.infof(
+                "mpc-api relays to model-gateway at %s; client authentication %s (%d clients), response cache %s",
+                gateway.displayUrl(),
+                clients.authenticationEnabled() ? "on" : "off",
+                clients.size(),
+                cache.enabled() ? "on" : "off");
+    }
+
+    void register(@Observes Router router) {
+        router.route("/api/*").order(BodyLimit.ROUTE_ORDER).handler(bodyLimit);
+        router.route("/api/*")
+                .order(ORDER)
+                .handler(new RequestTracking(metrics))
+                .failureHandler(ApiRoutes::failure);
+        router.route("/api/*").order(ORDER + 1).handler(new ClientAuthentication(clients));
+        router.route("/api/*").order(ORDER + 2).handler(new ClientRateLimit(rateLimiter, metrics));
+        int order = ORDER + 3;
+        for (ProxyRoute route :
+                new ProxyRoute[] {ProxyRoute.MODELS, ProxyRoute.CHAT, ProxyRoute.COMPLETIONS, ProxyRoute.EMBEDDINGS}) {
+            router.route(route.method(), route.path()).order(order++).handler(rc -> proxy.handle(rc, route));
+        }
+        router.get("/api/usage").order(order++).handler(usage::handle);
+        router.route("/api/*").order(order).handler(ApiRoutes::notFound);
+        router.get("/health").order(ORDER).handler(health::handle);
+    }
+
+    private static void notFound(io.vertx.ext.web.RoutingContext rc) {
+        OpenAiErrors.send(
+                rc.response(),
+                404,
+                "Unknown endpoint: " + rc.request().method() + " "
+                        + rc.request().path(),
+                OpenAiErrors.INVALID_REQUEST,
+                "unknown_url");
+    }
+
+    private static void failure(io.vertx.ext.web.RoutingContext rc) {
+        LOG.errorf(rc.failure(), "request %s failed", RequestTracking.requestId(rc));
+        OpenAiErrors.send(
+                rc.response(),
+                rc.statusCode() >= 400 && rc.statusCode() < 500 ? rc.statusCode() : 500,
+                "mpc-api failed to handle the request",
+                OpenAiErrors.API_ERROR,
+                null);
+    }
+}

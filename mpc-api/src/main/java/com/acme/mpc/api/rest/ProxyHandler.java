@@ -1,0 +1,276 @@
+package com.acme.mpc.api.rest;
+
+import com.acme.mpc.api.client.GatewayCall;
+import com.acme.mpc.api.client.GatewayFailure;
+import com.acme.mpc.api.client.GatewayRequest;
+import com.acme.mpc.api.client.ModelGatewayClient;
+import com.acme.mpc.api.metrics.ApiMetrics;
+import com.acme.mpc.api.service.Attribution;
+import com.acme.mpc.api.service.ClientRegistry;
+import com.acme.mpc.api.service.RequestIds;
+import com.acme.mpc.api.service.ResponseCache;
+import com.acme.mpc.api.service.ResponseCache.CachedResponse;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.impl.ContextInternal;
+import io.vertx.ext.web.RoutingContext;
+import java.io.IOException;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * Relays an /api/* call to model-gateway. The body is passed through as bytes, parsed once only when
+ * attribution must be added or the cache consulted. The answer is relayed chunk by chunk as it arrives
+ * (an SSE stream is never buffered), and a client that goes away resets the upstream request.
+ */
+final class ProxyHandler {
+
+    /** Headers that describe one hop, not the message (RFC 9110 7.6.1), or that mpc-api sets itself. */
+    private static final Set<String> NOT_RELAYED = Set.of(
+            "connection",
+            "keep-alive",
+            "proxy-connection",
+            "transfer-encoding",
+            "te",
+            "trailer",
+            "upgrade",
+            "content-length",
+            RequestIds.HEADER);
+
+    static final String END_USER_HEADER = "x-mpc-end-user";
+
+    private final ModelGatewayClient gateway;
+    private final ResponseCache cache;
+    private final ObjectMapper mapper;
+    private final ApiMetrics metrics;
+    private final BodyLimit bodyLimit;
+    private final boolean forwardClientAuthorization;
+
+    ProxyHandler(
+            ModelGatewayClient gateway,
+            ResponseCache cache,
+            ObjectMapper mapper,
+            ApiMetrics metrics,
+            BodyLimit bodyLimit,
+            boolean forwardClientAuthorization) {
+        this.gateway = gateway;
+        this.cache = cache;
+        this.mapper = mapper;
+        this.metrics = metrics;
+        this.bodyLimit = bodyLimit;
+        this.forwardClientAuthorization = forwardClientAuthorization;
+    }
+
+    void handle(RoutingContext rc, ProxyRoute route) {
+        RequestTracking.route(rc, route.label());
+        if (!route.hasBody()) {
+            forward(rc, route, null, null);
+            return;
+        }
+        bodyLimit.read(rc.request()).onComplete(read -> {
+            if (read.succeeded()) {
+                onBody(rc, route, read.result());
+            } else if (read.cause() instanceof BodyLimit.TooLarge) {
+                bodyLimit.reject(rc);
+            } else {
+                rc.response().reset();
+            }
+        });
+    }
+
+    private void onBody(RoutingContext rc, ProxyRoute route, Buffer body) {
+        String client = RequestTracking.client(rc);
+        boolean attribute = !ClientRegistry.ANONYMOUS.equals(client);
+        boolean useCache = cache.enabled() && route.cacheable();
+        if (!attribute && !useCache) {
+            forward(rc, route, body, null);
+            return;
+        }
+        ObjectNode json;
+        try {
+            if (!(mapper.readTree(body.getBytes()) instanceof ObjectNode object)) {
+                badRequest(rc, "The request body must be a JSON object.");
+                return;
+            }
+            json = object;
+        } catch (IOException e) {
+            badRequest(rc, "We could not parse the JSON body of your request: it is not valid JSON.");
+            return;
+        }
+        String cacheKey = null;
+        if (useCache) {
+            String cacheControl = rc.request().getHeader("cache-control");
+            cacheControl = cacheControl == null ? "" : cacheControl.toLowerCase(Locale.ROOT);
+            rc.response().putHeader("x-cache", "MISS");
+            if (json.path("stream").asBoolean(false)) {
+                metrics.cache("bypass");
+            } else {
+                String key = cache.key(route.label(), client, json);
+                if (cacheControl.contains("no-cache")) {
+                    metrics.cache("bypass");
+                } else {
+                    CachedResponse hit = cache.get(key);
+                    if (hit != null) {
+                        metrics.cache("hit");
+                        rc.response()
+                                .putHeader("x-cache", "HIT")
+                                .putHeader("content-type", hit.contentType())
+                                .end(Buffer.buffer(hit.body()));
+                        return;
+                    }
+                    metrics.cache("miss");
+                }
+                cacheKey = cacheControl.contains("no-store") ? null : key;
+            }
+        }
+        if (attribute) {
+            Attribution.apply(json, client);
+            try {
+                body = Buffer.buffer(mapper.writeValueAsBytes(json));
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        forward(rc, route, body, cacheKey);
+    }
+
+    private void forward(RoutingContext rc, ProxyRoute route, Buffer body, String cacheKey) {
+        HttpServerRequest request = rc.request();
+        MultiMap headers = MultiMap.caseInsensitiveMultiMap();
+        if (body != null) {
+            String contentType = request.getHeader("content-type");
+            headers.set("content-type", contentType != null ? contentType : "application/json");
+        }
+        String accept = request.getHeader("accept");
+        if (accept != null) {
+            headers.set("accept", accept);
+        }
+        headers.set(RequestIds.HEADER, RequestTracking.requestId(rc));
+        headers.set(END_USER_HEADER, RequestTracking.client(rc));
+        if (forwardClientAuthorization) {
+            String authorization = request.getHeader("authorization");
+            if (authorization != null) {
+                headers.set("authorization", authorization);
+            }
+        }
+        GatewayCall call = gateway.send(new GatewayRequest(route.method(), route.gatewayPath(), headers, body));
+        rc.addEndHandler(end -> {
+            if (end.failed()) {
+                call.cancel();
+            }
+        });
+        ContextInternal context = (ContextInternal) rc.vertx().getOrCreateContext();
+        call.response()
+                .whenComplete((response, error) -> onContext(context, () -> {
+                    if (error != null) {
+                        fail(rc, error);
+                    } else {
+                        relay(rc, response, call, cacheKey);
+                    }
+                }));
+    }
+
+    private static void onContext(ContextInternal context, Runnable action) {
+        if (context.nettyEventLoop().inEventLoop()) {
+            action.run();
+        } else {
+            context.runOnContext(v -> action.run());
+        }
+    }
+
+    private void relay(RoutingContext rc, HttpClientResponse upstream, GatewayCall call, String cacheKey) {
+        HttpServerResponse response = rc.response();
+        if (response.closed() || response.ended()) {
+            call.cancel();
+            return;
+        }
+        response.setStatusCode(upstream.statusCode());
+        MultiMap out = response.headers();
+        upstream.headers().forEach(header -> {
+            if (!NOT_RELAYED.contains(header.getKey().toLowerCase(Locale.ROOT))) {
+                out.add(header.getKey(), header.getValue());
+            }
+        });
+        String contentType = upstream.getHeader("content-type");
+        boolean sse = contentType != null && contentType.startsWith("text/event-stream");
+        if (cacheKey != null && upstream.statusCode() == 200 && !sse) {
+            upstream.body().onComplete(read -> {
+                if (read.succeeded()) {
+                    cache.put(
+                            cacheKey,
+                            new CachedResponse(contentType, read.result().getBytes()));
+                    response.end(read.result());
+                } else {
+                    fail(rc, gatewayFailure(read.cause()));
+                }
+            });
+            upstream.resume();
+            return;
+        }
+        String length = upstream.getHeader("content-length");
+        if (length != null) {
+            response.putHeader("content-length", length);
+        } else {
+            response.setChunked(true);
+        }
+        upstream.handler(chunk -> {
+            // Each write is flushed at once: a streamed token reaches the client as soon as it arrives.
+            response.write(chunk);
+            if (response.writeQueueFull()) {
+                upstream.pause();
+                response.drainHandler(v -> upstream.resume());
+            }
+        });
+        upstream.exceptionHandler(error -> failMidStream(rc, sse, error));
+        upstream.endHandler(v -> response.end());
+        upstream.resume();
+    }
+
+    private GatewayFailure gatewayFailure(Throwable error) {
+        return error instanceof GatewayFailure failure
+                ? failure
+                : new GatewayFailure(
+                        502,
+                        "gateway_connection_closed",
+                        "model-gateway broke off its answer (" + gateway.displayUrl() + ")",
+                        0,
+                        error);
+    }
+
+    /** The status line is gone: an SSE client gets an error event, any other client a cut connection. */
+    private void failMidStream(RoutingContext rc, boolean sse, Throwable error) {
+        HttpServerResponse response = rc.response();
+        if (response.ended() || response.closed()) {
+            return;
+        }
+        if (!sse) {
+            response.reset();
+            return;
+        }
+        String message = ModelGatewayClient.isTimeout(error)
+                ? "model-gateway stopped sending the stream (timeout)"
+                : "model-gateway broke off the stream";
+        Buffer event = Buffer.buffer("data: ")
+                .appendBuffer(OpenAiErrors.body(message, OpenAiErrors.API_ERROR, "gateway_stream_interrupted"))
+                .appendString("\n\n");
+        response.end(event);
+    }
+
+    private void fail(RoutingContext rc, Throwable error) {
+        GatewayFailure failure = gatewayFailure(error);
+        HttpServerResponse response = rc.response();
+        if (failure.retryAfterSeconds() > 0 && !response.headWritten()) {
+            response.putHeader("retry-after", Long.toString(failure.retryAfterSeconds()));
+        }
+        OpenAiErrors.send(response, failure.status(), failure.getMessage(), OpenAiErrors.API_ERROR, failure.code());
+    }
+
+    private static void badRequest(RoutingContext rc, String message) {
+        OpenAiErrors.send(rc.response(), 400, message, OpenAiErrors.INVALID_REQUEST, "invalid_json");
+    }
+}

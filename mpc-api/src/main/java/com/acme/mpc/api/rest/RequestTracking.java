@@ -1,0 +1,67 @@
+package com.acme.mpc.api.rest;
+
+import com.acme.mpc.api.metrics.ApiMetrics;
+import com.acme.mpc.api.service.ClientRegistry;
+import com.acme.mpc.api.service.RequestIds;
+import io.vertx.core.Handler;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * First handler of every /api/* request: settles the x-request-id (reused or generated, always
+ * returned) and records the request's metrics when it ends. Also holds the per-request values that
+ * later handlers set.
+ */
+final class RequestTracking implements Handler<RoutingContext> {
+
+    private static final String CLIENT = "mpc.client";
+    private static final String ROUTE = "mpc.route";
+    private static final String REQUEST_ID = "mpc.request-id";
+    /** Status recorded for a client that went away before its response ended (nginx's convention). */
+    static final int CLIENT_CLOSED = 499;
+
+    private final ApiMetrics metrics;
+
+    RequestTracking(ApiMetrics metrics) {
+        this.metrics = metrics;
+    }
+
+    @Override
+    public void handle(RoutingContext rc) {
+        long start = System.nanoTime();
+        String id = RequestIds.reuseOrCreate(rc.request().getHeader(RequestIds.HEADER));
+        rc.put(REQUEST_ID, id);
+        rc.put(CLIENT, ClientRegistry.ANONYMOUS);
+        rc.put(ROUTE, "other");
+        rc.response().putHeader(RequestIds.HEADER, id);
+        boolean[] recorded = new boolean[1];
+        rc.addEndHandler(result -> {
+            if (!recorded[0]) {
+                recorded[0] = true;
+                int status = result.succeeded() ? rc.response().getStatusCode() : CLIENT_CLOSED;
+                metrics.request(route(rc), client(rc), status, System.nanoTime() - start);
+            }
+        });
+        rc.next();
+    }
+
+    static String requestId(RoutingContext rc) {
+        return rc.get(REQUEST_ID);
+    }
+
+    /** The calling app's name, "anonymous" when client authentication is off. */
+    static String client(RoutingContext rc) {
+        return rc.get(CLIENT);
+    }
+
+    static void client(RoutingContext rc, String client) {
+        rc.put(CLIENT, client);
+    }
+
+    static String route(RoutingContext rc) {
+        return rc.get(ROUTE);
+    }
+
+    static void route(RoutingContext rc, String route) {
+        rc.put(ROUTE, route);
+    }
+}

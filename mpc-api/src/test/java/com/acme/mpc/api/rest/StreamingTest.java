@@ -1,0 +1,135 @@
+package com.acme.mpc.api.rest;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.acme.mpc.api.ClientsProfile;
+import com.acme.mpc.api.standin.Recorded;
+import com.acme.mpc.api.standin.StandInGateway;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
+import java.io.BufferedReader;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+@QuarkusTest
+@TestProfile(ClientsProfile.class)
+class StreamingTest {
+
+    @TestHTTPResource("/")
+    URI base;
+
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @BeforeEach
+    void reset() {
+        StandInGateway.get().reset();
+        CircuitBreakerMaintenance.get().resetAll();
+    }
+
+    private HttpRequest streamRequest(String model, String requestId) {
+        return HttpRequest.newBuilder(base.resolve("/api/chat/completions"))
+                .header("authorization", "Bearer " + ClientsProfile.APP1)
+                .header("content-type", "application/json")
+                .header("x-request-id", requestId)
+                .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"" + model
+                        + "\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"))
+                .build();
+    }
+
+    @Test
+    void shouldRelayTheFirstChunkBeforeTheGatewayHasFinishedTheStream() throws Exception {
+        String requestId = "stream-" + UUID.randomUUID();
+        HttpResponse<InputStream> response =
+                http.send(streamRequest("gated-stream", requestId), HttpResponse.BodyHandlers.ofInputStream());
+        assertEquals(200, response.statusCode());
+        assertTrue(response.headers().firstValue("content-type").orElseThrow().startsWith("text/event-stream"));
+        assertEquals(requestId, response.headers().firstValue("x-request-id").orElseThrow());
+        BufferedReader reader = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8));
+
+        // The stand-in holds every chunk after the first until the gate opens: a proxy that buffered the
+        // stream would deliver nothing here and the read would time out.
+        String first = CompletableFuture.supplyAsync(() -> readEvent(reader)).get(10, TimeUnit.SECONDS);
+        assertEquals(Recorded.CHAT_STREAM.get(0), first);
+        assertFalse(StandInGateway.get().stream(requestId).finished().isDone(), "the gateway's stream is still open");
+
+        StandInGateway.get().openGate();
+        List<String> rest = new ArrayList<>();
+        for (String event = readEvent(reader); event != null; event = readEvent(reader)) {
+            rest.add(event);
+        }
+        assertEquals(Recorded.CHAT_STREAM.subList(1, Recorded.CHAT_STREAM.size()), rest);
+        assertTrue(StandInGateway.get().stream(requestId).finished().get(5, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void shouldRelayAWholeStreamWithAttribution() throws Exception {
+        String requestId = "stream-" + UUID.randomUUID();
+        HttpResponse<String> response =
+                http.send(streamRequest("demo-chat", requestId), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, response.statusCode());
+        assertEquals(String.join("", Recorded.CHAT_STREAM), response.body());
+        StandInGateway.Received upstream = StandInGateway.get().last("/v1/chat/completions");
+        assertTrue(upstream.json().path("stream").asBoolean());
+        assertEquals("app1", upstream.json().path("user").asText());
+        assertEquals(response.headers().firstValue("x-cache").orElseThrow(), "MISS", "streams are never cached");
+    }
+
+    @Test
+    void shouldCancelTheGatewayRequestWhenTheClientDisconnects() throws Exception {
+        String requestId = "disconnect-" + UUID.randomUUID();
+        String body =
+                "{\"model\":\"gated-stream\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+        try (Socket socket = new Socket(base.getHost(), base.getPort())) {
+            socket.setSoTimeout(10_000);
+            OutputStream out = socket.getOutputStream();
+            out.write(("POST /api/chat/completions HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer "
+                            + ClientsProfile.APP1 + "\r\nContent-Type: application/json\r\nx-request-id: " + requestId
+                            + "\r\nContent-Length: " + body.length() + "\r\n\r\n" + body)
+                    .getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            InputStream in = socket.getInputStream();
+            StringBuilder seen = new StringBuilder();
+            while (!seen.toString().contains("\"role\":\"assistant\"")) {
+                int b = in.read();
+                assertTrue(b >= 0, "connection ended before the first chunk");
+                seen.append((char) b);
+            }
+        }
+        // mpc-api must reset its gateway request: the stand-in sees the stream's connection close.
+        Boolean finished = StandInGateway.get().stream(requestId).finished().get(10, TimeUnit.SECONDS);
+        assertFalse(finished, "the gateway stream was cut off, not completed");
+    }
+
+    private static String readEvent(BufferedReader reader) {
+        try {
+            StringBuilder event = new StringBuilder();
+            for (String line = reader.readLine(); line != null; line = reader.readLine()) {
+                if (line.isEmpty()) {
+                    return event.append('\n').toString();
+                }
+                event.append(line).append('\n');
+            }
+            return event.isEmpty() ? null : event.toString();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,246 @@
+package com.acme.mpc.api.standin;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * A local HTTP server that speaks model-gateway's API (OpenAI JSON, SSE framing, OpenAI errors) and
+ * cost-tracker's /spend/usage, with behaviours chosen by the request's model name:
+ *
+ * <ul>
+ *   <li>{@code hang}: never answers;
+ *   <li>{@code drop}: closes the connection without answering;
+ *   <li>{@code bad-request}, {@code server-error}: a 400 / 500 OpenAI error;
+ *   <li>{@code gated-stream} with stream=true: sends the first chunk, then waits for {@link #openGate()};
+ *   <li>anything else: the recorded answer, streamed with short pauses when stream=true.
+ * </ul>
+ *
+ * Every request is recorded, and every stream tells whether it was finished or cut off by the client.
+ */
+public final class StandInGateway {
+
+    public enum HealthMode {
+        OK,
+        HANG,
+        FAIL
+    }
+
+    /** A request as the stand-in received it. */
+    public record Received(String method, String path, String query, MultiMap headers, String body) {
+        public JsonNode json() {
+            try {
+                return MAPPER.readTree(body);
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
+    /** How a stream ended: true when all chunks were sent, false when the connection went away first. */
+    public record StreamOutcome(CompletableFuture<Boolean> finished) {}
+
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static StandInGateway instance;
+
+    private final Vertx vertx = Vertx.vertx();
+    private final HttpServer server;
+    private final List<Received> received = new CopyOnWriteArrayList<>();
+    private final Map<String, StreamOutcome> streams = new ConcurrentHashMap<>();
+    private final AtomicReference<CompletableFuture<Void>> gate = new AtomicReference<>(new CompletableFuture<>());
+    private final List<CompletableFuture<Void>> hungClosed = new CopyOnWriteArrayList<>();
+    private volatile HealthMode healthMode = HealthMode.OK;
+
+    private StandInGateway() throws Exception {
+        server = vertx.createHttpServer()
+                .requestHandler(this::handle)
+                .listen(0, "127.0.0.1")
+                .toCompletionStage()
+                .toCompletableFuture()
+                .get(10, TimeUnit.SECONDS);
+    }
+
+    /** The running stand-in, started on first use. */
+    public static synchronized StandInGateway get() {
+        if (instance == null) {
+            try {
+                instance = new StandInGateway();
+            } catch (Exception e) {
+                throw new IllegalStateException("stand-in gateway did not start", e);
+            }
+        }
+        return instance;
+    }
+
+    public static synchronized void stop() {
+        if (instance != null) {
+            instance.vertx.close();
+            instance = null;
+        }
+    }
+
+    public String url() {
+        return "http://127.0.0.1:" + server.actualPort();
+    }
+
+    public void reset() {
+        received.clear();
+        streams.clear();
+        hungClosed.clear();
+        gate.set(new CompletableFuture<>());
+        healthMode = HealthMode.OK;
+    }
+
+    public void healthMode(HealthMode mode) {
+        this.healthMode = mode;
+    }
+
+    public void openGate() {
+        gate.get().complete(null);
+    }
+
+    public List<Received> received(String path) {
+        return received.stream().filter(r -> r.path().equals(path)).toList();
+    }
+
+    public Received last(String path) {
+        List<Received> matching = received(path);
+        if (matching.isEmpty()) {
+            throw new AssertionError("the stand-in gateway received no request on " + path);
+        }
+        return matching.get(matching.size() - 1);
+    }
+
+    /** The outcome of the stream of the request with this x-request-id. */
+    public StreamOutcome stream(String requestId) {
+        return streams.get(requestId);
+    }
+
+    /** Completes when the connection of a request that was left hanging is closed by mpc-api. */
+    public List<CompletableFuture<Void>> hungConnectionsClosed() {
+        return hungClosed;
+    }
+
+    private void handle(HttpServerRequest request) {
+        request.body().onSuccess(buffer -> {
+            String body = buffer.toString();
+            MultiMap headers = MultiMap.caseInsensitiveMultiMap().addAll(request.headers());
+            received.add(new Received(request.method().name(), request.path(), request.query(), headers, body));
+            HttpServerResponse response = request.response();
+            response.putHeader("x-request-id", String.valueOf(headers.get("x-request-id")));
+            switch (request.path()) {
+                case "/health/liveliness" -> health(response);
+                case "/v1/models" -> json(response, 200, Recorded.MODELS);
+                case "/v1/chat/completions" -> chat(request, response, body);
+                case "/v1/completions" -> json(response, 200, Recorded.TEXT_COMPLETION);
+                case "/v1/embeddings" -> json(response, 200, Recorded.EMBEDDING);
+                case "/spend/usage" -> usage(request, response);
+                default -> json(response, 404, Recorded.error("Not Found", "invalid_request_error", "404"));
+            }
+        });
+    }
+
+    private void health(HttpServerResponse response) {
+        switch (healthMode) {
+            case OK -> response.end("\"I'm alive!\"");
+            case FAIL -> response.setStatusCode(503).end("{\"status\":\"shutting_down\"}");
+            case HANG -> {
+                // no answer
+            }
+        }
+    }
+
+    private void chat(HttpServerRequest request, HttpServerResponse response, String body) {
+        JsonNode json;
+        try {
+            json = MAPPER.readTree(body);
+        } catch (IOException e) {
+            json(response, 400, Recorded.error("invalid JSON", "invalid_request_error", null));
+            return;
+        }
+        String model = json.path("model").asText();
+        switch (model) {
+            case "hang" -> {
+                CompletableFuture<Void> closed = new CompletableFuture<>();
+                hungClosed.add(closed);
+                request.connection().closeHandler(v -> closed.complete(null));
+            }
+            case "drop" -> request.connection().close();
+            case "bad-request" -> {
+                response.putHeader("x-litellm-call-id", "call-400");
+                json(
+                        response,
+                        400,
+                        Recorded.error(
+                                "Invalid value for 'temperature': must be <= 2",
+                                "invalid_request_error",
+                                "invalid_value"));
+            }
+            case "server-error" -> json(response, 500, Recorded.error("upstream exploded", "api_error", null));
+            default -> {
+                if (json.path("stream").asBoolean(false)) {
+                    stream(response, request.getHeader("x-request-id"), "gated-stream".equals(model));
+                } else {
+                    json(response, 200, Recorded.CHAT_COMPLETION);
+                }
+            }
+        }
+    }
+
+    private void stream(HttpServerResponse response, String requestId, boolean gated) {
+        StreamOutcome outcome = new StreamOutcome(new CompletableFuture<>());
+        streams.put(String.valueOf(requestId), outcome);
+        response.closeHandler(v -> outcome.finished().complete(false));
+        response.setChunked(true).putHeader("content-type", "text/event-stream").putHeader("cache-control", "no-cache");
+        List<String> chunks = Recorded.CHAT_STREAM;
+        response.write(chunks.get(0));
+        CompletableFuture<Void> release = gated ? gate.get() : CompletableFuture.completedFuture(null);
+        // A forgotten gate must not hang the build.
+        release.orTimeout(20, TimeUnit.SECONDS)
+                .whenComplete((v, e) -> vertx.runOnContext(x -> sendRest(response, chunks, 1, outcome)));
+    }
+
+    private void sendRest(HttpServerResponse response, List<String> chunks, int next, StreamOutcome outcome) {
+        if (response.closed() || outcome.finished().isDone()) {
+            return;
+        }
+        if (next == chunks.size()) {
+            response.end();
+            outcome.finished().complete(true);
+            return;
+        }
+        response.write(chunks.get(next));
+        vertx.setTimer(15, t -> sendRest(response, chunks, next + 1, outcome));
+    }
+
+    private void usage(HttpServerRequest request, HttpServerResponse response) {
+        String endUser = request.getParam("end_user");
+        if ("broken".equals(endUser)) {
+            json(response, 500, Recorded.error("database down", "api_error", null));
+            return;
+        }
+        json(
+                response,
+                200,
+                Recorded.usage(
+                        endUser, request.getParam("from"), request.getParam("to"), request.getParam("group_by")));
+    }
+
+    private static void json(HttpServerResponse response, int status, String body) {
+        response.setStatusCode(status)
+                .putHeader("content-type", "application/json")
+                .end(body);
+    }
+}

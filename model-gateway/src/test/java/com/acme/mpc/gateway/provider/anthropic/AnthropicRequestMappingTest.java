@@ -247,6 +247,50 @@ class AnthropicRequestMappingTest {
     }
 
     @Test
+    void cacheControlStaysOnPartsMessagesAndTools() {
+        ObjectNode out = map("""
+                {"model":"m","messages":[
+                  {"role":"user","content":[{"type":"text","text":"big doc","cache_control":{"type":"ephemeral"}},
+                                            {"type":"text","text":"question"}]},
+                  {"role":"assistant","content":"answer"},
+                  {"role":"user","content":"follow-up","cache_control":{"type":"ephemeral","ttl":"1h"}}],
+                 "tools":[{"type":"function","function":{"name":"f"},"cache_control":{"type":"ephemeral"}}]}
+                """);
+        assertEquals(json("""
+                        {"m":[{"role":"user","content":[
+                                {"type":"text","text":"big doc","cache_control":{"type":"ephemeral"}},
+                                {"type":"text","text":"question"}]},
+                              {"role":"assistant","content":[{"type":"text","text":"answer"}]},
+                              {"role":"user","content":[
+                                {"type":"text","text":"follow-up","cache_control":{"type":"ephemeral","ttl":"1h"}}]}]}
+                        """).get("m"), out.get("messages"));
+        assertEquals(json("{\"type\":\"ephemeral\"}"), out.path("tools").get(0).get("cache_control"));
+    }
+
+    @Test
+    void thinkingBlocksLeadTheReplayedAssistantTurnAndPdfFilesBecomeDocuments() {
+        ObjectNode out = map("""
+                {"model":"m","messages":[
+                  {"role":"user","content":[{"type":"file","file":{"filename":"a.pdf","file_data":"data:application/pdf;base64,JVBERi0x"}},
+                                            {"type":"text","text":"Summarise"}]},
+                  {"role":"assistant","content":"Calling.","thinking_blocks":[{"type":"thinking","thinking":"hm","signature":"sig"}],
+                   "tool_calls":[{"id":"t1","type":"function","function":{"name":"f","arguments":""}}]},
+                  {"role":"tool","tool_call_id":"t1","content":[{"type":"image_url","image_url":{"url":"https://x.test/p.png"}}]}]}
+                """);
+        assertEquals(json("""
+                        {"m":[{"role":"user","content":[
+                                {"type":"document","source":{"type":"base64","media_type":"application/pdf","data":"JVBERi0x"}},
+                                {"type":"text","text":"Summarise"}]},
+                              {"role":"assistant","content":[
+                                {"type":"thinking","thinking":"hm","signature":"sig"},
+                                {"type":"text","text":"Calling."},
+                                {"type":"tool_use","id":"t1","name":"f","input":{}}]},
+                              {"role":"user","content":[{"type":"tool_result","tool_use_id":"t1","content":[
+                                {"type":"image","source":{"type":"url","url":"https://x.test/p.png"}}]}]}]}
+                        """).get("m"), out.get("messages"));
+    }
+
+    @Test
     void unknownRoleAndNonTextSystemAreRejected() {
         assertEquals(
                 "messages[0].role",

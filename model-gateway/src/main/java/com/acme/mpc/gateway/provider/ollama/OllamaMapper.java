@@ -1,10 +1,8 @@
 package com.acme.mpc.gateway.provider.ollama;
 
 import com.acme.mpc.gateway.core.GatewayException;
-import com.acme.mpc.gateway.core.Json;
 import com.acme.mpc.gateway.core.OpenAiShapes;
 import com.acme.mpc.gateway.core.Usage;
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -12,9 +10,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -61,7 +57,7 @@ final class OllamaMapper {
         requireSingleChoice(body);
         ObjectNode out = F.objectNode();
         out.put("model", model);
-        out.set("messages", toOllamaMessages(body.path("messages")));
+        out.set("messages", OllamaMessageMapper.toOllamaMessages(body.path("messages")));
         out.put("stream", stream);
         ObjectNode options = toOllamaOptions(body);
         if (!options.isEmpty()) {
@@ -78,7 +74,10 @@ final class OllamaMapper {
             out.set("format", format);
         }
         copyIfPresent(body, out, "keep_alive");
-        copyIfPresent(body, out, "think");
+        JsonNode think = think(body, model);
+        if (think != null) {
+            out.set("think", think);
+        }
         return out;
     }
 
@@ -165,11 +164,15 @@ final class OllamaMapper {
         return options;
     }
 
+    /**
+     * {@code prompt_eval_count} already includes the tokens Ollama read from its KV cache, which recent versions also
+     * report apart as {@code prompt_eval_cached_count}: the same split as OpenAI's {@code cached_tokens}.
+     */
     static Usage usage(JsonNode ollama) {
         return new Usage(
                 ollama.path("prompt_eval_count").asLong(0),
                 ollama.path("eval_count").asLong(0),
-                0,
+                ollama.path("prompt_eval_cached_count").asLong(0),
                 0,
                 0);
     }
@@ -215,6 +218,27 @@ final class OllamaMapper {
         }
     }
 
+    /**
+     * Ollama's {@code think} switch, or null to leave the model's default. As LiteLLM does, an OpenAI
+     * {@code reasoning_effort} becomes a level for gpt-oss (the only family that takes levels) and a boolean for the
+     * others; an explicit {@code think} wins.
+     */
+    private static JsonNode think(JsonNode body, String model) {
+        JsonNode think = body.get("think");
+        if (think != null && !think.isNull()) {
+            return think.deepCopy();
+        }
+        String effort = body.path("reasoning_effort").asText(null);
+        if (effort == null) {
+            return null;
+        }
+        boolean levelled = effort.equals("low") || effort.equals("medium") || effort.equals("high");
+        if (model.contains("gpt-oss") && levelled) {
+            return F.textNode(effort);
+        }
+        return F.booleanNode(levelled);
+    }
+
     private static JsonNode firstPresent(JsonNode body, String... fields) {
         for (String field : fields) {
             JsonNode value = body.get(field);
@@ -241,124 +265,5 @@ final class OllamaMapper {
             }
             default -> null;
         };
-    }
-
-    private static ArrayNode toOllamaMessages(JsonNode messages) {
-        if (!messages.isArray() || messages.isEmpty()) {
-            throw GatewayException.badRequest("messages must be a non-empty array", "messages");
-        }
-        ArrayNode out = F.arrayNode();
-        // Ollama's chat templates name the tool a result belongs to; OpenAI only links it by call id.
-        Map<String, String> toolNamesById = new HashMap<>();
-        for (int i = 0; i < messages.size(); i++) {
-            out.add(toOllamaMessage(messages.get(i), i, toolNamesById));
-        }
-        return out;
-    }
-
-    private static ObjectNode toOllamaMessage(JsonNode m, int i, Map<String, String> toolNamesById) {
-        String role = m.path("role").asText("");
-        if (role.isEmpty()) {
-            throw GatewayException.badRequest("messages[" + i + "].role is required", "messages");
-        }
-        ObjectNode out = F.objectNode();
-        // Ollama's templates know system, user, assistant and tool only.
-        out.put("role", "developer".equals(role) ? "system" : role);
-        ArrayNode images = F.arrayNode();
-        out.put("content", content(m.get("content"), i, images));
-        if (!images.isEmpty()) {
-            out.set("images", images);
-        }
-        JsonNode toolCalls = m.get("tool_calls");
-        if (toolCalls != null && toolCalls.isArray() && !toolCalls.isEmpty()) {
-            ArrayNode calls = out.putArray("tool_calls");
-            for (JsonNode call : toolCalls) {
-                calls.add(toOllamaToolCall(call, i));
-                String id = call.path("id").asText("");
-                if (!id.isEmpty()) {
-                    toolNamesById.put(id, call.path("function").path("name").asText(""));
-                }
-            }
-        }
-        if ("tool".equals(role)) {
-            String name = toolNamesById.get(m.path("tool_call_id").asText(""));
-            if (name != null && !name.isEmpty()) {
-                out.put("tool_name", name);
-            }
-        }
-        return out;
-    }
-
-    private static ObjectNode toOllamaToolCall(JsonNode call, int i) {
-        JsonNode fn = call.path("function");
-        ObjectNode function = F.objectNode();
-        function.put("name", fn.path("name").asText(""));
-        JsonNode args = fn.get("arguments");
-        if (args == null || args.isNull() || (args.isTextual() && args.asText().isBlank())) {
-            function.putObject("arguments");
-        } else if (args.isObject()) {
-            function.set("arguments", args.deepCopy());
-        } else {
-            function.set("arguments", parseArguments(args.asText(), i));
-        }
-        ObjectNode out = F.objectNode();
-        out.set("function", function);
-        return out;
-    }
-
-    private static JsonNode parseArguments(String text, int i) {
-        try {
-            JsonNode parsed = Json.MAPPER.readTree(text);
-            if (parsed instanceof ObjectNode) {
-                return parsed;
-            }
-        } catch (JsonProcessingException e) {
-            // reported below
-        }
-        throw GatewayException.badRequest(
-                "messages[" + i + "].tool_calls[].function.arguments must be a JSON object encoded as a string",
-                "messages");
-    }
-
-    private static String content(JsonNode content, int i, ArrayNode images) {
-        if (content == null || content.isNull()) {
-            return "";
-        }
-        if (content.isTextual()) {
-            return content.asText();
-        }
-        if (!content.isArray()) {
-            throw GatewayException.badRequest("messages[" + i + "].content must be a string or an array", "messages");
-        }
-        StringBuilder text = new StringBuilder();
-        for (JsonNode part : content) {
-            String type = part.path("type").asText("");
-            switch (type) {
-                case "text" -> {
-                    if (!text.isEmpty()) {
-                        text.append('\n');
-                    }
-                    text.append(part.path("text").asText(""));
-                }
-                case "image_url" -> images.add(inlineImage(part.path("image_url"), i));
-                default ->
-                    throw GatewayException.badRequest(
-                            "messages[" + i + "]: content part type '" + type + "' is not supported by ollama",
-                            "messages");
-            }
-        }
-        return text.toString();
-    }
-
-    /** Ollama only takes images inline as base64; it never fetches URLs. */
-    private static String inlineImage(JsonNode imageUrl, int i) {
-        String url =
-                imageUrl.isTextual() ? imageUrl.asText() : imageUrl.path("url").asText("");
-        int comma = url.indexOf(',');
-        if (!url.startsWith("data:") || comma < 0 || !url.substring(0, comma).endsWith(";base64")) {
-            throw GatewayException.badRequest(
-                    "messages[" + i + "]: ollama needs images inline as data:<mime>;base64,... URLs", "messages");
-        }
-        return url.substring(comma + 1);
     }
 }

@@ -15,8 +15,8 @@
  * deployments and never reach this package: {@code model: openai/llama3.2} with
  * {@code api_base: http://localhost:11434/v1}.
  *
- * <p>Structure: {@link com.acme.mpc.gateway.provider.ollama.OllamaAdapter} does the I/O; {@code OllamaMapper},
- * {@code OllamaGenerateMapper} and {@code OllamaEmbedMapper} are pure translations; {@code OllamaErrors} maps
- * Ollama's {@code {"error": "..."}} answers to OpenAI-typed errors.
+ * <p>Structure: {@link com.acme.mpc.gateway.provider.ollama.OllamaAdapter} does the I/O; {@code OllamaMapper} (with
+ * {@code OllamaMessageMapper}), {@code OllamaGenerateMapper} and {@code OllamaEmbedMapper} are pure translations;
+ * {@code OllamaErrors} maps Ollama's {@code {"error": "..."}} answers to OpenAI-typed errors.
  */
 package com.acme.mpc.gateway.provider.ollama;

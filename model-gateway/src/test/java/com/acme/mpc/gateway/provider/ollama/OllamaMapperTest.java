@@ -102,6 +102,47 @@ class OllamaMapperTest {
     }
 
     @Test
+    void reasoningEffortBecomesThinkLevelOnlyForGptOss() {
+        String body = "{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"reasoning_effort\":\"high\"}";
+        assertJsonEquals(
+                json("{\"t\":\"high\"}"),
+                json("{\"t\":"
+                        + OllamaMapper.toOllamaChatRequest(json(body), "gpt-oss:20b", false)
+                                .get("think") + "}"));
+        assertTrue(OllamaMapper.toOllamaChatRequest(json(body), "qwen3:8b", false)
+                .get("think")
+                .booleanValue());
+        ObjectNode none = OllamaMapper.toOllamaChatRequest(
+                json("{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"reasoning_effort\":\"none\"}"),
+                "qwen3:8b",
+                false);
+        assertFalse(none.get("think").booleanValue());
+        ObjectNode explicit = OllamaMapper.toOllamaChatRequest(
+                json("{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"think\":false,"
+                        + "\"reasoning_effort\":\"high\"}"),
+                "qwen3:8b",
+                false);
+        assertFalse(explicit.get("think").booleanValue());
+        assertFalse(OllamaMapper.toOllamaChatRequest(
+                        json("{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"), "qwen3:8b", false)
+                .has("think"));
+    }
+
+    @Test
+    void cachedPromptTokensAreReportedAsCachedTokens() {
+        ObjectNode answer = json(fixture("chat-response.json"));
+        answer.put("prompt_eval_cached_count", 20);
+        ObjectNode out = OllamaMapper.toOpenAiChatCompletion(answer, "m");
+        assertEquals(26, out.path("usage").path("prompt_tokens").asLong());
+        assertEquals(
+                20,
+                out.path("usage")
+                        .path("prompt_tokens_details")
+                        .path("cached_tokens")
+                        .asLong());
+    }
+
+    @Test
     void remoteImageUrlIsRejected() {
         GatewayException e =
                 assertThrows(GatewayException.class, () -> OllamaMapper.toOllamaChatRequest(json("""

@@ -31,7 +31,7 @@ public final class AnthropicStreamTranslator {
     private boolean sawRegularTool;
     private String id = "msg_unknown";
     private String model = "";
-    private boolean started;
+    private boolean roleSent;
     private boolean finished;
 
     /**
@@ -87,8 +87,9 @@ public final class AnthropicStreamTranslator {
         id = message.path("id").asText(id);
         model = message.path("model").asText(model);
         mergeUsage(message.path("usage"));
-        started = true;
-        emit(F.objectNode().put("role", "assistant").put("content", ""), null);
+        // The role chunk waits for the first content: an overload error right after message_start then fails the
+        // stream before any chunk went out, while the router can still retry or fall back, and the relay's
+        // time-to-first-token measures a token rather than the message envelope.
     }
 
     private void onBlockStart(int index, JsonNode block) {
@@ -196,10 +197,10 @@ public final class AnthropicStreamTranslator {
     }
 
     private void emit(ObjectNode delta, String finishReason) {
-        if (!started) {
-            // message_start is always first in Anthropic's streams; should a proxy drop it, the role still leads.
-            started = true;
-            delta.put("role", "assistant");
+        if (!roleSent) {
+            roleSent = true;
+            sink.accept(OpenAiShapes.chunk(
+                    id, created, model, F.objectNode().put("role", "assistant").put("content", ""), null));
         }
         sink.accept(OpenAiShapes.chunk(id, created, model, delta, finishReason));
     }

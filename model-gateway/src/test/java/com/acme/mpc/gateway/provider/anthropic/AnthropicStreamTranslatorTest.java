@@ -176,8 +176,24 @@ class AnthropicStreamTranslatorTest {
         assertEquals("overloaded", e.code());
         assertTrue(e.retriable());
         assertEquals("anthropic: Overloaded", e.getMessage());
-        assertEquals(1, chunks.size(), "only the role chunk from message_start precedes the error");
+        assertTrue(chunks.isEmpty(), "nothing went out, so the router may still retry or fall back");
         assertFalse(t.finished());
+    }
+
+    @Test
+    void anErrorAfterContentFollowsTheRelayedChunks() {
+        String sse = text("stream-text.sse");
+        String withError = sse.substring(0, sse.indexOf("event: content_block_stop"))
+                + "event: error\ndata: {\"type\":\"error\",\"error\":{\"type\":\"api_error\",\"message\":\"Internal server error\"}}\n\n";
+        List<ObjectNode> chunks = new ArrayList<>();
+        AnthropicStreamTranslator t = new AnthropicStreamTranslator(CREATED, chunks::add, "k");
+        SseParser parser = new SseParser(t::onEvent);
+        GatewayException e =
+                assertThrows(GatewayException.class, () -> parser.feed(withError.getBytes(StandardCharsets.UTF_8)));
+        assertEquals(500, e.status());
+        assertTrue(e.retriable());
+        assertEquals(4, chunks.size(), "role and three text chunks");
+        assertEquals("assistant", delta(chunks.get(0)).path("role").asText());
     }
 
     @Test

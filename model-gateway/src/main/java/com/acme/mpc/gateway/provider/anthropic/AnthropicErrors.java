@@ -49,8 +49,10 @@ public final class AnthropicErrors {
         return switch (anthropicType) {
             case "invalid_request_error" -> 400;
             case "authentication_error" -> 401;
+            case "billing_error" -> 402;
             case "permission_error" -> 403;
             case "not_found_error" -> 404;
+            case "conflict_error" -> 409;
             case "request_too_large" -> 413;
             case "rate_limit_error" -> 429;
             case "timeout_error" -> 504;
@@ -82,6 +84,8 @@ public final class AnthropicErrors {
             // No invalid_api_key code: the deployment's key was refused, not the client's, and the gateway uses that
             // code for the client's own key.
             case 401 -> new GatewayException(401, "authentication_error", message, null, null, false);
+            // billing problem of the deployment's account: another deployment may work, this one will not soon
+            case 402 -> new GatewayException(402, "insufficient_quota", message, null, "billing_error", false);
             case 403 -> new GatewayException(403, "permission_error", message, null, null, false);
             case 404 -> new GatewayException(404, "not_found_error", message, null, "model_not_found", false);
             case 413 -> new GatewayException(413, "invalid_request_error", message, null, "request_too_large", false);
@@ -108,6 +112,8 @@ public final class AnthropicErrors {
             // distinct from 429 so the router does not cool the deployment down as if it were rate limited.
             case 529 -> new GatewayException(529, "api_error", message, null, "overloaded", true, retryAfter);
             case 408 -> new GatewayException(408, "timeout", message, null, "upstream_timeout", true, retryAfter);
+            // Anthropic documents 409 conflict_error as transient
+            case 409 -> new GatewayException(409, "api_error", message, null, "conflict", true, retryAfter);
             default -> {
                 if (status >= 500) {
                     yield new GatewayException(status, "api_error", message, null, null, true, retryAfter);

@@ -34,6 +34,8 @@ class AnthropicErrorsTest {
     @CsvSource({
         "400,invalid_request_error,invalid_request_error,false",
         "401,authentication_error,authentication_error,false",
+        "402,billing_error,insufficient_quota,false",
+        "409,conflict_error,api_error,true",
         "403,permission_error,permission_error,false",
         "404,not_found_error,not_found_error,false",
         "413,request_too_large,invalid_request_error,false",

@@ -135,7 +135,15 @@ final class AnthropicToolMapper {
         tool.set(
                 "input_schema",
                 schema != null && schema.isObject() ? schema : F.objectNode().put("type", "object"));
-        out.putObject("tool_choice").put("type", "tool").put("name", JSON_TOOL_NAME);
+        boolean thinking = out.has("thinking")
+                && !"disabled".equals(out.path("thinking").path("type").asText());
+        if (thinking) {
+            // Anthropic refuses a forced tool_choice together with extended thinking; "any" is refused too, so the
+            // model is only offered the tool (best effort: it may still answer in plain text).
+            out.putObject("tool_choice").put("type", "auto");
+        } else {
+            out.putObject("tool_choice").put("type", "tool").put("name", JSON_TOOL_NAME);
+        }
     }
 
     /** True when the answer's only tool use is the JSON-mode tool, i.e. it is the JSON answer itself. */

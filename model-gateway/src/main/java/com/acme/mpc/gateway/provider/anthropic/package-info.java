@@ -9,7 +9,8 @@
  *       400. {@code user} becomes {@code metadata.user_id}; {@code thinking} and {@code top_k} pass through;
  *       {@code reasoning_effort} becomes a thinking budget (1024/2048/4096).
  *   <li>{@code response_format} json_object/json_schema uses a forced {@code json_tool_call} tool whose input is
- *       returned as the message content (dropped when the request has its own tools).
+ *       returned as the message content (offered but not forced with extended thinking, which forbids forcing; dropped
+ *       when the request has its own tools).
  *   <li>Whitespace-only stop sequences are dropped (Anthropic rejects them).
  *   <li>Errors: 529 overloaded stays 529 ({@code api_error}, code {@code overloaded}, retriable); 429 is retriable
  *       with its retry-after unless it is a spend limit; "prompt is too long" carries code

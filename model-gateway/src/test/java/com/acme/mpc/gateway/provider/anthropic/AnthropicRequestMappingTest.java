@@ -317,6 +317,29 @@ class AnthropicRequestMappingTest {
     }
 
     @Test
+    void jsonModeWithThinkingOffersTheToolWithoutForcingIt() {
+        ObjectNode out = map("""
+                {"model":"m","reasoning_effort":"low","response_format":{"type":"json_object"},
+                 "messages":[{"role":"user","content":"Who?"}]}
+                """);
+        assertEquals("json_tool_call", out.path("tools").get(0).path("name").asText());
+        assertEquals(json("""
+                {"type":"auto"}"""), out.get("tool_choice"));
+    }
+
+    @Test
+    void responseFormatIsDroppedWhenTheClientBringsTools() {
+        ObjectNode out = map("""
+                {"model":"m","response_format":{"type":"json_object"},
+                 "tools":[{"type":"function","function":{"name":"f"}}],
+                 "messages":[{"role":"user","content":"Who?"}]}
+                """);
+        assertEquals(1, out.path("tools").size());
+        assertEquals("f", out.path("tools").get(0).path("name").asText());
+        assertFalse(out.has("tool_choice"));
+    }
+
+    @Test
     void reasoningEffortEnablesThinkingAndRaisesADefaultedMaxTokens() {
         ObjectNode out = map("""
                 {"model":"m","reasoning_effort":"high","messages":[{"role":"user","content":"Hi"}]}""");

@@ -45,6 +45,8 @@ Environment (also read from ./.env when present; the real environment wins):
   RUN_LOCAL_DATA_DIR        logs, AOT caches and embedded database (default: ./data)
   RUN_LOCAL_TIMEOUT         readiness timeout in seconds (default 180)
   RUN_LOCAL_HOST            interface the services listen on (default 127.0.0.1: this machine only)
+  RUN_LOCAL_API_PORT, RUN_LOCAL_GATEWAY_PORT, RUN_LOCAL_COST_TRACKER_PORT
+                            ports of mpc-api, model-gateway, cost-tracker (default 3000, 4000, 4100)
 
 Exit codes: 0 stopped cleanly (or --check passed), 1 a service failed, 2 usage error.
 EOF
@@ -114,8 +116,12 @@ AOT_DIR="$DATA_DIR/aot"
 mkdir -p "$LOG_DIR"
 [[ -f "$CONFIG_FILE_PATH" ]] || die 1 "gateway config $CONFIG_FILE_PATH not found (CONFIG_FILE_PATH)"
 
+CT_PORT="${RUN_LOCAL_COST_TRACKER_PORT:-4100}"
+GW_PORT="${RUN_LOCAL_GATEWAY_PORT:-4000}"
+API_PORT="${RUN_LOCAL_API_PORT:-3000}"
+for p in "$CT_PORT" "$GW_PORT" "$API_PORT"; do [[ "$p" =~ ^[0-9]+$ ]] || die 2 "ports must be numbers, got '$p'"; done
 port_of() {
-  case "$1" in cost-tracker) echo 4100 ;; model-gateway) echo 4000 ;; mpc-api) echo 3000 ;; esac
+  case "$1" in cost-tracker) echo "$CT_PORT" ;; model-gateway) echo "$GW_PORT" ;; mpc-api) echo "$API_PORT" ;; esac
 }
 health_path() {
   case "$1" in
@@ -165,7 +171,7 @@ port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 for svc in "${SERVICES[@]}"; do
   port="$(port_of "$svc")"
   if port_busy "$port"; then
-    die 1 "port $port (for $svc) is already in use: stop what listens there (another run-local.sh or the compose stack?)"
+    die 1 "port $port (for $svc) is already in use: stop what listens there (another run-local.sh or the compose stack?) or pick other ports (RUN_LOCAL_*_PORT)"
   fi
 done
 
@@ -195,17 +201,18 @@ start_service() {
     fi
   fi
   # Bound to the loopback interface: a quick start is not meant to be reachable from the network.
-  local env_vars=(LITELLM_MASTER_KEY="$LITELLM_MASTER_KEY" QUARKUS_HTTP_HOST="${RUN_LOCAL_HOST:-127.0.0.1}")
+  local env_vars=(LITELLM_MASTER_KEY="$LITELLM_MASTER_KEY" QUARKUS_HTTP_HOST="${RUN_LOCAL_HOST:-127.0.0.1}"
+    QUARKUS_HTTP_PORT="$(port_of "$svc")")
   case "$svc" in
     cost-tracker)
       env_vars+=(COST_TRACKER_DATA_DIR="${COST_TRACKER_DATA_DIR:-$DATA_DIR/cost-tracker-pg}")
       ;;
     model-gateway)
-      env_vars+=(CONFIG_FILE_PATH="$CONFIG_FILE_PATH" COST_TRACKER_URL="${COST_TRACKER_URL:-http://localhost:4100}")
+      env_vars+=(CONFIG_FILE_PATH="$CONFIG_FILE_PATH" COST_TRACKER_URL="${COST_TRACKER_URL:-http://127.0.0.1:$CT_PORT}")
       ;;
     mpc-api)
-      env_vars+=(LITELLM_BASE_URL="${LITELLM_BASE_URL:-http://localhost:4000}" MPC_API_TOKENS="$MPC_API_TOKENS"
-        COST_TRACKER_URL="${COST_TRACKER_URL:-http://localhost:4100}")
+      env_vars+=(PORT="$API_PORT" LITELLM_BASE_URL="${LITELLM_BASE_URL:-http://127.0.0.1:$GW_PORT}"
+        MPC_API_TOKENS="$MPC_API_TOKENS" COST_TRACKER_URL="${COST_TRACKER_URL:-http://127.0.0.1:$CT_PORT}")
       ;;
   esac
   (cd "$REPO_DIR" && exec env "${env_vars[@]}" "$JAVA" ${jvm_opts[@]+"${jvm_opts[@]}"} -jar "$(jar_of "$svc")") \
@@ -239,8 +246,8 @@ stop_all() {
   done
   echo "stopped cost-tracker, model-gateway and mpc-api"
 }
-trap 'echo; echo "stopping..."; stop_all; exit 130' INT
-trap 'stop_all; exit 143' TERM
+trap 'echo; echo "stopping..."; stop_all; exit 0' INT
+trap 'stop_all; exit 0' TERM
 trap 'stop_all' EXIT
 
 http_status() { # http_status URL -> HTTP code, 000 when unreachable
@@ -291,11 +298,11 @@ STARTUP="startup: cost-tracker $(elapsed "$T0" "$(getv READY cost-tracker)") s, 
 
 CLIENT_TOKEN="${MPC_API_TOKENS%%,*}"
 CLIENT_TOKEN="${CLIENT_TOKEN#*:}"
-CURL_EXAMPLE="curl -s http://localhost:3000/api/chat/completions -H 'Authorization: Bearer $CLIENT_TOKEN' -H 'Content-Type: application/json' -d '{\"model\":\"demo-chat\",\"messages\":[{\"role\":\"user\",\"content\":\"Hello\"}]}'"
+CURL_EXAMPLE="curl -s http://localhost:$API_PORT/api/chat/completions -H 'Authorization: Bearer $CLIENT_TOKEN' -H 'Content-Type: application/json' -d '{\"model\":\"demo-chat\",\"messages\":[{\"role\":\"user\",\"content\":\"Hello\"}]}'"
 
 if [[ "$CHECK" == true ]]; then
   echo "$STARTUP"
-  answer="$(curl -s --max-time 30 http://127.0.0.1:3000/api/chat/completions -H "Authorization: Bearer $CLIENT_TOKEN" \
+  answer="$(curl -s --max-time 30 "http://127.0.0.1:$API_PORT/api/chat/completions" -H "Authorization: Bearer $CLIENT_TOKEN" \
     -H 'Content-Type: application/json' -d '{"model":"demo-chat","messages":[{"role":"user","content":"Hello"}]}' || true)"
   if [[ "$answer" == *'"choices"'* ]]; then
     echo "check: chat completion through mpc-api -> model-gateway answered"
@@ -308,13 +315,13 @@ fi
 cat <<EOF
 
 AI infra stack is running ($STARTUP)
-  mpc-api        http://localhost:3000   client token: $CLIENT_TOKEN   (OpenAI base URL: http://localhost:3000/api)
-  model-gateway  http://localhost:4000   master key:   $LITELLM_MASTER_KEY   (OpenAI base URL: http://localhost:4000/v1)
-  cost-tracker   http://localhost:4100
+  mpc-api        http://localhost:$API_PORT   client token: $CLIENT_TOKEN   (OpenAI base URL: http://localhost:$API_PORT/api)
+  model-gateway  http://localhost:$GW_PORT   master key:   $LITELLM_MASTER_KEY   (OpenAI base URL: http://localhost:$GW_PORT/v1)
+  cost-tracker   http://localhost:$CT_PORT
   gateway config: $CONFIG_FILE_PATH
 Try:
   $CURL_EXAMPLE
-Metrics: http://localhost:3000/q/metrics  http://localhost:4000/metrics  http://localhost:4100/q/metrics
+Metrics: http://localhost:$API_PORT/q/metrics  http://localhost:$GW_PORT/metrics  http://localhost:$CT_PORT/q/metrics
 Logs: $LOG_DIR/<service>.log$([[ "$AOT_TRAINING" == true ]] && printf '\nAOT training run: the caches are written to %s when you stop the stack.' "$AOT_DIR")
 Press Ctrl-C to stop all three.
 EOF

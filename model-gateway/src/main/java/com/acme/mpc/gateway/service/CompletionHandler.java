@@ -35,6 +35,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
 import org.jboss.logging.Logger;
 
 /**
@@ -128,7 +129,14 @@ public class CompletionHandler {
             case TEXT_COMPLETION -> adapter.completion(upstream);
             case EMBEDDING -> adapter.embeddings(upstream);
         };
-        Cancellable pending = result.subscribe()
+        AtomicReference<Cancellable> pending = new AtomicReference<>();
+        response.closeHandler(v -> {
+            Cancellable c = pending.get();
+            if (c != null) {
+                c.cancel();
+            }
+        });
+        pending.set(result.subscribe()
                 .with(
                         json -> {
                             long upstreamNanos = System.nanoTime() - call.upstreamStartNanos;
@@ -143,8 +151,7 @@ public class CompletionHandler {
                             response.putHeader("content-type", "application/json");
                             response.end(Buffer.buffer(Json.toBytes(json)));
                         },
-                        failure -> fail(response, call, asGatewayException(failure)));
-        response.closeHandler(v -> pending.cancel());
+                        failure -> fail(response, call, asGatewayException(failure))));
     }
 
     private void relayStream(
@@ -157,6 +164,7 @@ public class CompletionHandler {
                 ? adapter.streamChat(upstream)
                 : adapter.streamCompletion(upstream);
         StreamRelay relay = new StreamRelay(response, call, usage, TokenEstimate.of(TokenEstimate.promptText(body)));
+        relay.listenForDisconnect();
         Cancellable subscription = chunks.subscribe().with(relay::onChunk, relay::onFailure, relay::onComplete);
         relay.attach(subscription);
     }

@@ -29,6 +29,7 @@ final class StreamRelay {
     private final long promptTokenEstimate;
     private Cancellable upstream;
     private boolean finished;
+    private boolean clientGone;
     private Usage usage;
     private String model;
     private long relayedChars;
@@ -40,9 +41,16 @@ final class StreamRelay {
         this.promptTokenEstimate = promptTokenEstimate;
     }
 
+    /** Must run before subscribing: a synchronous upstream (mock) may end the response during subscribe. */
+    void listenForDisconnect() {
+        response.closeHandler(v -> onClientGone());
+    }
+
     void attach(Cancellable upstream) {
         this.upstream = upstream;
-        response.closeHandler(v -> onClientGone());
+        if (clientGone) {
+            upstream.cancel();
+        }
     }
 
     void onChunk(ObjectNode chunk) {
@@ -111,6 +119,7 @@ final class StreamRelay {
             return;
         }
         finished = true;
+        clientGone = true;
         if (upstream != null) {
             upstream.cancel();
         }

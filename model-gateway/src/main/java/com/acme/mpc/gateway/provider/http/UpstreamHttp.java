@@ -136,6 +136,12 @@ public class UpstreamHttp {
                 @Override
                 public void fail(Throwable failure) {
                     emitter.fail(failure);
+                    // the provider would otherwise keep generating into a response nobody reads; the reset comes
+                    // after the failure so its own connection error cannot replace the real cause
+                    HttpClientRequest r = pending.get();
+                    if (r != null) {
+                        r.reset();
+                    }
                 }
             };
             client.request(options(HttpMethod.POST, url, headers, idleTimeout)).onComplete(ar -> {
@@ -161,15 +167,27 @@ public class UpstreamHttp {
                     }
                     Consumer<byte[]> chunks = driver.start(out);
                     response.handler(buf -> {
-                        if (!emitter.isCancelled()) {
+                        if (emitter.isCancelled()) {
+                            return;
+                        }
+                        try {
                             chunks.accept(buf.getBytes());
+                        } catch (RuntimeException | LinkageError e) {
+                            // a translator bug must end this stream with an error, never leave the client hanging
+                            emitter.fail(e);
+                            request.reset();
                         }
                     });
                     response.exceptionHandler(t -> emitter.fail(connectionFailure(t, url)));
                     response.endHandler(v -> {
-                        if (!emitter.isCancelled()) {
+                        if (emitter.isCancelled()) {
+                            return;
+                        }
+                        try {
                             driver.end(out);
                             emitter.complete();
+                        } catch (RuntimeException | LinkageError e) {
+                            emitter.fail(e);
                         }
                     });
                 });

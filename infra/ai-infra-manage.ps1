@@ -81,6 +81,20 @@ function Invoke-Native {
     }
 }
 
+# Runs a native command only for its exit code. Windows PowerShell 5.1 turns redirected stderr lines
+# into errors, which $ErrorActionPreference = 'Stop' would make fatal: relax it for this call.
+function Test-Native {
+    param([string]$Command, [string[]]$Arguments)
+    $previous = $ErrorActionPreference
+    $ErrorActionPreference = 'Continue'
+    try {
+        & $Command @Arguments *> $null
+    } finally {
+        $ErrorActionPreference = $previous
+    }
+    return ($LASTEXITCODE -eq 0)
+}
+
 function Get-SelectedGroups {
     if ($Service -eq 'all') { return $GroupsOrder } else { return @($Service) }
 }
@@ -134,8 +148,7 @@ function Assert-Docker {
     if (-not (Get-Command docker -ErrorAction SilentlyContinue)) {
         Stop-WithError 3 'docker is not installed or not on PATH (install Docker Desktop)'
     }
-    & docker info *> $null
-    if ($LASTEXITCODE -ne 0) {
+    if (-not (Test-Native 'docker' @('info'))) {
         Stop-WithError 3 'Docker is not running (docker info failed): start Docker Desktop, wait until it is ready, then retry'
     }
 }
@@ -146,8 +159,7 @@ function Initialize-Compose {
         $script:Compose = @($env:AI_INFRA_COMPOSE -split '\s+' | Where-Object { $_ })
         return
     }
-    & docker compose version *> $null
-    if ($LASTEXITCODE -eq 0) { $script:Compose = @('docker', 'compose'); return }
+    if (Test-Native 'docker' @('compose', 'version')) { $script:Compose = @('docker', 'compose'); return }
     if (Get-Command docker-compose -ErrorAction SilentlyContinue) { $script:Compose = @('docker-compose'); return }
     Stop-WithError 3 "neither 'docker compose' nor 'docker-compose' is available"
 }
@@ -194,8 +206,7 @@ function Assert-EnvFile {
 }
 
 function Test-Network {
-    & docker network inspect $Network *> $null
-    return ($LASTEXITCODE -eq 0)
+    return (Test-Native 'docker' @('network', 'inspect', $Network))
 }
 
 function Initialize-Network {
@@ -282,7 +293,13 @@ function Invoke-Health {
         foreach ($endpoint in Get-GroupEndpoints $group) {
             $name = $endpoint[0]
             $url = $endpoint[1]
-            $code = (& $curl -s -o $devNull -w '%{http_code}' --max-time $CurlTimeout $url 2>$null) -join ''
+            $previous = $ErrorActionPreference
+            $ErrorActionPreference = 'Continue'
+            try {
+                $code = (& $curl -s -o $devNull -w '%{http_code}' --max-time $CurlTimeout $url 2>$null) -join ''
+            } finally {
+                $ErrorActionPreference = $previous
+            }
             if ($code -notmatch '^\d{3}$') { $code = '000' }
             $number = [int]$code
             if ($number -eq 0) {
@@ -321,8 +338,7 @@ function Invoke-Backup {
             Invoke-Compose $group @('stop')
         }
         foreach ($vol in Get-GroupVolumes $group) {
-            & docker volume inspect $vol *> $null
-            if ($LASTEXITCODE -ne 0) {
+            if (-not (Test-Native 'docker' @('volume', 'inspect', $vol))) {
                 [Console]::Error.WriteLine("warning: volume $vol does not exist, skipped")
                 continue
             }

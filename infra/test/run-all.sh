@@ -119,6 +119,19 @@ else
   SKIPPED=$((SKIPPED + 1))
 fi
 
+# The quick start end to end: the three built services start, become ready, and a chat completion
+# goes through mpc-api -> model-gateway. Optional: needs the three jars (./mvnw package).
+QUICK_JARS=("$REPO_DIR"/{mpc-api,model-gateway,cost-tracker}/target/quarkus-app/quarkus-run.jar)
+if [[ -f "${QUICK_JARS[0]}" && -f "${QUICK_JARS[1]}" && -f "${QUICK_JARS[2]}" ]] && have curl; then
+  check "quick start: run-local.sh --check (three services ready, chat through mpc-api)" \
+    env RUN_LOCAL_DATA_DIR="$TMP/run-local-data" RUN_LOCAL_API_PORT=23000 RUN_LOCAL_GATEWAY_PORT=24000 \
+    RUN_LOCAL_COST_TRACKER_PORT=24100 "$INFRA_DIR/run-local.sh" --check --no-build --timeout 240
+else
+  echo "--- quick start: run-local.sh --check"
+  echo "SKIPPED: the three services are not built (optional check)"
+  SKIPPED=$((SKIPPED + 1))
+fi
+
 # ------------------------------------------------------------------------------ secrets
 check "no secret in committed infra/k8s/docs files" bash -c '
   cd "$1" || exit 1

@@ -189,6 +189,12 @@ now() { # seconds with milliseconds; EPOCHREALTIME needs bash 5
   if [[ -n "${EPOCHREALTIME:-}" ]]; then echo "${EPOCHREALTIME/,/.}"; else date +%s; fi
 }
 elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", b - a }'; }
+# CPU seconds (user + system) a process has used so far; "?" where /proc is missing (macOS).
+cpu_seconds() {
+  local ticks
+  ticks="$(getconf CLK_TCK 2>/dev/null || echo 100)"
+  awk -v t="$ticks" '{ printf "%.1f", ($14 + $15) / t }' "/proc/$1/stat" 2>/dev/null || echo "?"
+}
 
 start_service() {
   local svc="$1" log jvm_opts=()
@@ -285,6 +291,7 @@ while ((READY_COUNT < ${#SERVICES[@]})); do
     kill -0 "$(getv PID "$svc")" 2>/dev/null || fail_with_log "$svc" "$svc exited during startup"
     if [[ "$(http_status "http://127.0.0.1:$(port_of "$svc")$(health_path "$svc")")" == 200 ]]; then
       setv READY "$svc" "$(now)"
+      setv CPU "$svc" "$(cpu_seconds "$(getv PID "$svc")")"
       READY_COUNT=$((READY_COUNT + 1))
       echo "  $svc ready after $(elapsed "$T0" "$(getv READY "$svc")") s"
     fi
@@ -298,7 +305,7 @@ while ((READY_COUNT < ${#SERVICES[@]})); do
   sleep 0.05
 done
 T_ALL="$(now)"
-STARTUP="startup: cost-tracker $(elapsed "$T0" "$(getv READY cost-tracker)") s, model-gateway $(elapsed "$T0" "$(getv READY model-gateway)") s, mpc-api $(elapsed "$T0" "$(getv READY mpc-api)") s, all $(elapsed "$T0" "$T_ALL") s (aot=$AOT)"
+STARTUP="startup: cost-tracker $(elapsed "$T0" "$(getv READY cost-tracker)") s, model-gateway $(elapsed "$T0" "$(getv READY model-gateway)") s, mpc-api $(elapsed "$T0" "$(getv READY mpc-api)") s, all $(elapsed "$T0" "$T_ALL") s (aot=$AOT); cpu until ready: cost-tracker $(getv CPU cost-tracker) s, model-gateway $(getv CPU model-gateway) s, mpc-api $(getv CPU mpc-api) s"
 
 CLIENT_TOKEN="${MPC_API_TOKENS%%,*}"
 CLIENT_TOKEN="${CLIENT_TOKEN#*:}"

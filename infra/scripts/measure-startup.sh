@@ -19,11 +19,14 @@ measure() { # measure VARIANT ARGS...
   shift
   line="$("$RUN_LOCAL" --check "$@" | grep '^startup:')" || { echo "run failed: $variant" >&2; exit 1; }
   echo "  $variant: $line" >&2
-  local values=("$variant")
+  local values=("$variant") ready="${line%%(aot=*}"
   for svc in cost-tracker model-gateway mpc-api; do
-    values+=("$(sed -nE "s/.*$svc ([0-9.]+) s.*/\1/p" <<<"$line")")
+    values+=("$(sed -nE "s/.*$svc ([0-9.]+) s.*/\1/p" <<<"$ready")")
   done
-  values+=("$(sed -nE 's/.* all ([0-9.]+) s.*/\1/p' <<<"$line")")
+  values+=("$(sed -nE 's/.* all ([0-9.]+) s.*/\1/p' <<<"$ready")")
+  for svc in cost-tracker model-gateway mpc-api; do
+    values+=("$(sed -nE "s/.*cpu until ready:.*$svc ([0-9.?]+) s.*/\1/p" <<<"$line")")
+  done
   for svc in cost-tracker model-gateway mpc-api; do
     started="$(grep -m1 -oE 'started in [0-9.]+s' "$LOG_DIR/$svc.log" | grep -oE '[0-9.]+' || echo NA)"
     values+=("$started")
@@ -43,13 +46,13 @@ ls -l "${RUN_LOCAL_DATA_DIR:-$REPO_DIR/data}/aot" >&2
 for _ in $(seq 1 "$RUNS"); do measure aot-cache --aot --no-build; done
 
 echo
-echo "| Variant | cost-tracker ready | model-gateway ready | mpc-api ready | all three ready | Quarkus 'started in' (ct / gw / api) |"
-echo "|---|---|---|---|---|---|"
+echo "| Variant | cost-tracker ready | model-gateway ready | mpc-api ready | all three ready | JVM CPU until ready (ct / gw / api) | Quarkus 'started in' (ct / gw / api) |"
+echo "|---|---|---|---|---|---|---|"
 for variant in fast-jar aot-cache; do
   col() { awk -v v="$variant" -v c="$1" '$1 == v { print $c }' "$RESULTS" | median; }
-  echo "| $variant (median of $RUNS) | $(col 2) s | $(col 3) s | $(col 4) s | $(col 5) s | $(col 6) / $(col 7) / $(col 8) s |"
+  echo "| $variant (median of $RUNS) | $(col 2) s | $(col 3) s | $(col 4) s | $(col 5) s | $(col 6) / $(col 7) / $(col 8) s | $(col 9) / $(col 10) / $(col 11) s |"
 done
 echo
-echo "raw runs (variant, ready ct gw api all, started-in ct gw api):"
+echo "raw runs (variant, ready ct gw api all, cpu ct gw api, started-in ct gw api):"
 cat "$RESULTS"
 echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || uptime)"

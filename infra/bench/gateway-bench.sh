@@ -1,0 +1,162 @@
+#!/usr/bin/env bash
+# Measures what model-gateway adds on top of an upstream: a fast local OpenAI-compatible upstream (nginx serving
+# fixed JSON and SSE bodies), then wrk straight to it and through the gateway in the same run, at 1, 8 and 64
+# connections, JSON and streaming. Prints RPS, p50 and p99 for both, the added latency, and the gateway's RSS
+# idle and under load. Gateway pinned to CPU 0, nginx and wrk to CPU 1.
+#
+# Usage: infra/bench/gateway-bench.sh [--duration SECONDS] [--out FILE.md]
+# Needs: nginx, wrk, taskset (Debian: apt-get install nginx-light wrk util-linux), JDK 25, a built gateway
+# (./mvnw -pl model-gateway package -DskipTests). Only 127.0.0.1 is used; every load run is bounded in time.
+set -euo pipefail
+
+REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+DURATION=10
+OUT=""
+while (($#)); do
+  case "$1" in
+    --duration) DURATION="$2"; shift 2 ;;
+    --out) OUT="$2"; shift 2 ;;
+    -h | --help) sed -n '2,10p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "unknown option: $1" >&2; exit 2 ;;
+  esac
+done
+
+for tool in nginx wrk taskset curl; do
+  command -v "$tool" >/dev/null || { echo "missing $tool (apt-get install nginx-light wrk util-linux curl)" >&2; exit 1; }
+done
+JAVA="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/java"
+JAR="$REPO/model-gateway/target/quarkus-app/quarkus-run.jar"
+[[ -f "$JAR" ]] || { echo "build the gateway first: ./mvnw -pl model-gateway package -DskipTests" >&2; exit 1; }
+
+WORK="$(mktemp -d)"
+UP_PORT=18080
+GW_PORT=14000
+NGINX_PID=""
+GW_PID=""
+cleanup() {
+  if [[ -n "$GW_PID" ]]; then kill "$GW_PID" 2>/dev/null || true; fi
+  if [[ -n "$NGINX_PID" ]]; then kill "$NGINX_PID" 2>/dev/null || true; fi
+  wait 2>/dev/null || true
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+# --- fixed upstream bodies (same shapes as OpenAI's) ---
+JSON_BODY='{"id":"chatcmpl-bench","object":"chat.completion","created":1741570283,"model":"gpt-4o-mini-2024-07-18","choices":[{"index":0,"message":{"role":"assistant","content":"The capital of France is Paris.","refusal":null},"logprobs":null,"finish_reason":"stop"}],"usage":{"prompt_tokens":14,"completion_tokens":8,"total_tokens":22}}'
+SSE_BODY=""
+for piece in '"role":"assistant","content":""' '"content":"The"' '"content":" capital"' '"content":" of France"' '"content":" is Paris."'; do
+  SSE_BODY+="data: {\"id\":\"chatcmpl-bench\",\"object\":\"chat.completion.chunk\",\"created\":1741570283,\"model\":\"gpt-4o-mini\",\"choices\":[{\"index\":0,\"delta\":{${piece}},\"finish_reason\":null}]}\n\n"
+done
+SSE_BODY+="data: {\"id\":\"chatcmpl-bench\",\"object\":\"chat.completion.chunk\",\"created\":1741570283,\"model\":\"gpt-4o-mini\",\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}\n\n"
+SSE_BODY+="data: {\"id\":\"chatcmpl-bench\",\"object\":\"chat.completion.chunk\",\"created\":1741570283,\"model\":\"gpt-4o-mini\",\"choices\":[],\"usage\":{\"prompt_tokens\":14,\"completion_tokens\":8,\"total_tokens\":22}}\n\n"
+SSE_BODY+="data: [DONE]\n\n"
+
+cat >"$WORK/nginx.conf" <<NGINX
+worker_processes 1;
+daemon off;
+pid $WORK/nginx.pid;
+error_log $WORK/nginx-error.log warn;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  keepalive_requests 1000000;
+  client_body_buffer_size 64k;
+  server {
+    listen 127.0.0.1:$UP_PORT;
+    # 'return' answers any method from memory: the fastest upstream nginx can be
+    location = /json/v1/chat/completions { default_type application/json; return 200 '$JSON_BODY'; }
+    location = /sse/v1/chat/completions { default_type text/event-stream; return 200 '$SSE_BODY'; }
+  }
+}
+NGINX
+mkdir -p "$WORK/nginx-tmp"
+taskset -c 1 nginx -c "$WORK/nginx.conf" -p "$WORK/nginx-tmp" -e "$WORK/nginx-error.log" &
+NGINX_PID=$!
+
+cat >"$WORK/config.yaml" <<YAML
+model_list:
+  - model_name: bench-json
+    litellm_params: {model: openai/gpt-4o-mini, api_base: "http://127.0.0.1:$UP_PORT/json/v1", api_key: sk-bench-upstream}
+    model_info: {id: bench-json, input_cost_per_token: 1.5e-07, output_cost_per_token: 6.0e-07}
+  - model_name: bench-sse
+    litellm_params: {model: openai/gpt-4o-mini, api_base: "http://127.0.0.1:$UP_PORT/sse/v1", api_key: sk-bench-upstream}
+    model_info: {id: bench-sse, input_cost_per_token: 1.5e-07, output_cost_per_token: 6.0e-07}
+general_settings: {master_key: sk-bench-master}
+YAML
+
+# usage is logged per request by default; the benchmark measures the proxy path, so keep that logger quiet
+taskset -c 0 "$JAVA" -Xmx256m -XX:+UseSerialGC -Dquarkus.log.category.usage.level=WARN \
+  -Dquarkus.http.port="$GW_PORT" -jar "$JAR" --config "$WORK/config.yaml" >"$WORK/gateway.log" 2>&1 &
+GW_PID=$!
+for _ in $(seq 1 120); do
+  curl -fs "http://127.0.0.1:$GW_PORT/health/readiness" >/dev/null 2>&1 && break
+  sleep 0.5
+done
+curl -fs "http://127.0.0.1:$GW_PORT/health/readiness" >/dev/null || { echo "gateway did not start" >&2; cat "$WORK/gateway.log" >&2; exit 1; }
+
+lua() { # $1 model $2 stream(true|false) $3 auth(true|false)
+  cat <<LUA
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+$([[ "$3" == true ]] && echo 'wrk.headers["Authorization"] = "Bearer sk-bench-master"')
+wrk.body = '{"model":"$1","stream":$2,"messages":[{"role":"user","content":"What is the capital of France?"}]}'
+LUA
+}
+lua gpt-4o-mini false false >"$WORK/direct-json.lua"
+lua gpt-4o-mini true false >"$WORK/direct-sse.lua"
+lua bench-json false true >"$WORK/gw-json.lua"
+lua bench-sse true true >"$WORK/gw-sse.lua"
+
+rss_mb() { awk '/VmRSS/ {printf "%.0f", $2/1024}' "/proc/$GW_PID/status"; }
+
+# warm-up: JIT compiles the hot path before anything is measured
+for s in gw-json gw-sse; do
+  url="http://127.0.0.1:$GW_PORT/v1/chat/completions"
+  taskset -c 1 wrk -t1 -c16 -d5s -s "$WORK/$s.lua" "$url" >/dev/null
+done
+IDLE_RSS_BEFORE=$(rss_mb)
+
+# run <label> <url> <script> <conns> -> "rps p50_ms p99_ms"
+run() {
+  local out
+  out=$(taskset -c 1 wrk -t1 -c"$4" -d"${DURATION}s" --latency -s "$3" "$2")
+  if grep -q "Non-2xx" <<<"$out"; then
+    echo "non-2xx answers in $1: $(grep Non-2xx <<<"$out")" >&2
+  fi
+  local rps p50 p99
+  rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
+  p50=$(awk '$1=="50%" {print $2}' <<<"$out")
+  p99=$(awk '$1=="99%" {print $2}' <<<"$out")
+  echo "$rps $(to_ms "$p50") $(to_ms "$p99")"
+}
+to_ms() { # wrk prints 123.45us / 1.23ms / 1.02s
+  awk -v v="$1" 'BEGIN { n=v+0; if (v ~ /us$/) n/=1000; else if (v ~ /ms$/) n=n; else if (v ~ /s$/) n*=1000; printf "%.3f", n }'
+}
+
+RESULTS="$WORK/results.txt"
+MAX_RSS=0
+printf "| mode | conns | direct RPS | direct p50 ms | direct p99 ms | gateway RPS | gateway p50 ms | gateway p99 ms | added p50 ms | added p99 ms |\n" >"$RESULTS"
+printf "|---|---|---|---|---|---|---|---|---|---|\n" >>"$RESULTS"
+for mode in json sse; do
+  for c in 1 8 64; do
+    read -r drps dp50 dp99 < <(run "direct-$mode-$c" "http://127.0.0.1:$UP_PORT/$mode/v1/chat/completions" "$WORK/direct-$mode.lua" "$c")
+    read -r grps gp50 gp99 < <(run "gw-$mode-$c" "http://127.0.0.1:$GW_PORT/v1/chat/completions" "$WORK/gw-$mode.lua" "$c")
+    rss=$(rss_mb)
+    ((rss > MAX_RSS)) && MAX_RSS=$rss
+    awk -v m="$mode" -v c="$c" -v dr="$drps" -v d5="$dp50" -v d9="$dp99" -v gr="$grps" -v g5="$gp50" -v g9="$gp99" \
+      'BEGIN { printf "| %s | %s | %.0f | %.3f | %.3f | %.0f | %.3f | %.3f | %.3f | %.3f |\n", m, c, dr, d5, d9, gr, g5, g9, g5-d5, g9-d9 }' >>"$RESULTS"
+  done
+done
+sleep 2
+IDLE_RSS_AFTER=$(rss_mb)
+
+{
+  echo "Run: $(date -u +%Y-%m-%dT%H:%MZ), ${DURATION}s per point, gateway on CPU 0 (-Xmx256m, SerialGC), nginx + wrk on CPU 1, $(nproc) cores, $(uname -m)."
+  echo
+  cat "$RESULTS"
+  echo
+  echo "Gateway RSS: idle after warm-up ${IDLE_RSS_BEFORE} MB, max under load ${MAX_RSS} MB, idle after the runs ${IDLE_RSS_AFTER} MB."
+} | tee "$WORK/report.md"
+if [[ -n "$OUT" ]]; then
+  cp "$WORK/report.md" "$OUT"
+fi

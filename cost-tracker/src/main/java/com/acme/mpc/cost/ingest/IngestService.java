@@ -90,6 +90,19 @@ public class IngestService {
                 spend = t.spend + EXCLUDED.spend
             """;
 
+    private static final String UPSERT_DIMS = """
+            INSERT INTO daily_dim_spend AS t (dim, day, value, key_alias, requests, prompt_tokens, completion_tokens, spend)
+            SELECT dm, dy::date, v, ka, n, pt, cpt, c::numeric
+            FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::int8[], ?::int8[], ?::int8[], ?::text[])
+              AS x(dm, dy, v, ka, n, pt, cpt, c)
+            ON CONFLICT (dim, day, value) DO UPDATE SET
+                key_alias = COALESCE(EXCLUDED.key_alias, t.key_alias),
+                requests = t.requests + EXCLUDED.requests,
+                prompt_tokens = t.prompt_tokens + EXCLUDED.prompt_tokens,
+                completion_tokens = t.completion_tokens + EXCLUDED.completion_tokens,
+                spend = t.spend + EXCLUDED.spend
+            """;
+
     /** Adds spend to the keys; a key whose budget period is over starts again from 0 first. */
     private static final String ADD_KEY_SPEND = """
             UPDATE virtual_keys v SET
@@ -111,9 +124,12 @@ public class IngestService {
     private final Counter spendTotal;
     private final Counter unpriced;
     private final Timer batchTimer;
+    private final MeterRegistry registry;
+    private final Map<String, Timer> phases = new java.util.concurrent.ConcurrentHashMap<>();
 
     public IngestService(AgroalDataSource ds, PriceTable prices, MeterRegistry registry) {
         this.ds = ds;
+        this.registry = registry;
         this.calculator = new CostCalculator(prices);
         this.ingested = Counter.builder("cost_tracker_events_ingested")
                 .description("usage events stored")
@@ -134,6 +150,18 @@ public class IngestService {
                 .description("time to store one batch of usage events")
                 .publishPercentileHistogram()
                 .register(registry);
+    }
+
+    private long phase(String name, long since) {
+        long now = System.nanoTime();
+        phases.computeIfAbsent(
+                        name,
+                        n -> Timer.builder("cost_tracker_ingest_phase_duration")
+                                .description("time of one step of storing a batch")
+                                .tag("phase", n)
+                                .register(registry))
+                .record(now - since, java.util.concurrent.TimeUnit.NANOSECONDS);
+        return now;
     }
 
     public void countRejected(int n) {
@@ -185,7 +213,9 @@ public class IngestService {
     }
 
     private List<UsageEvent> store(Connection c, List<UsageEvent> batch) throws SQLException {
+        long t = System.nanoTime();
         Set<String> inserted = insertEvents(c, batch);
+        t = phase("insert", t);
         List<UsageEvent> stored = new ArrayList<>(inserted.size());
         for (UsageEvent e : batch) {
             if (inserted.contains(e.requestId())) {
@@ -194,10 +224,16 @@ public class IngestService {
         }
         if (!stored.isEmpty()) {
             upsertDaily(c, stored);
+            t = phase("rollup", t);
+            upsertDims(c, stored);
+            t = phase("dim_rollup", t);
             upsertTags(c, stored);
+            t = phase("tags", t);
             addKeySpend(c, stored);
+            t = phase("key_spend", t);
         }
         settle(c, batch);
+        phase("settle", t);
         return stored;
     }
 
@@ -246,6 +282,7 @@ public class IngestService {
             str[i] = e.stream();
         }
         Set<String> inserted = new HashSet<>(n * 2);
+        long t = System.nanoTime();
         try (PreparedStatement ps = c.prepareStatement(INSERT_EVENTS)) {
             int k = 1;
             for (String[] a : List.of(r, ct, st, ft, et, kh, ka, u, tm, eu, tg, mg, m, d, p, ab)) {
@@ -264,6 +301,7 @@ public class IngestService {
             ps.setArray(k++, c.createArrayOf("text", err));
             ps.setArray(k++, c.createArrayOf("bool", ch));
             ps.setArray(k, c.createArrayOf("bool", str));
+            phase("insert_prepare", t);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     inserted.add(rs.getString(1));
@@ -394,6 +432,59 @@ public class IngestService {
                 ps.setArray(k++, c.createArrayOf("int8", a));
             }
             ps.setArray(k, c.createArrayOf("text", spend));
+            ps.executeUpdate();
+        }
+    }
+
+    private record DimKey(String dim, LocalDate day, String value) {}
+
+    private static final Comparator<DimKey> DIM_ORDER =
+            Comparator.comparing(DimKey::dim).thenComparing(DimKey::day).thenComparing(DimKey::value);
+
+    private void upsertDims(Connection c, List<UsageEvent> stored) throws SQLException {
+        TreeMap<DimKey, Agg> aggs = new TreeMap<>(DIM_ORDER);
+        for (UsageEvent e : stored) {
+            LocalDate d = day(e);
+            aggs.computeIfAbsent(new DimKey("total", d, ""), x -> new Agg()).add(e);
+            aggs.computeIfAbsent(new DimKey("model", d, e.modelGroup()), x -> new Agg())
+                    .add(e);
+            aggs.computeIfAbsent(new DimKey("key", d, nz(e.keyHash())), x -> new Agg())
+                    .add(e);
+            aggs.computeIfAbsent(new DimKey("team", d, nz(e.teamId())), x -> new Agg())
+                    .add(e);
+            aggs.computeIfAbsent(new DimKey("user", d, nz(e.user())), x -> new Agg())
+                    .add(e);
+            aggs.computeIfAbsent(new DimKey("end_user", d, nz(e.endUser())), x -> new Agg())
+                    .add(e);
+            aggs.computeIfAbsent(new DimKey("provider", d, e.provider()), x -> new Agg())
+                    .add(e);
+        }
+        int n = aggs.size();
+        String[] dm = new String[n], dy = new String[n], v = new String[n], ka = new String[n], spend = new String[n];
+        Long[] req = new Long[n], pt = new Long[n], cpt = new Long[n];
+        int i = 0;
+        for (var en : aggs.entrySet()) {
+            DimKey k = en.getKey();
+            Agg a = en.getValue();
+            dm[i] = k.dim();
+            dy[i] = k.day().toString();
+            v[i] = k.value();
+            ka[i] = k.dim().equals("key") ? a.keyAlias : null;
+            req[i] = a.requests;
+            pt[i] = a.prompt;
+            cpt[i] = a.completion;
+            spend[i] = a.spend.toPlainString();
+            i++;
+        }
+        try (PreparedStatement ps = c.prepareStatement(UPSERT_DIMS)) {
+            ps.setArray(1, c.createArrayOf("text", dm));
+            ps.setArray(2, c.createArrayOf("text", dy));
+            ps.setArray(3, c.createArrayOf("text", v));
+            ps.setArray(4, c.createArrayOf("text", ka));
+            ps.setArray(5, c.createArrayOf("int8", req));
+            ps.setArray(6, c.createArrayOf("int8", pt));
+            ps.setArray(7, c.createArrayOf("int8", cpt));
+            ps.setArray(8, c.createArrayOf("text", spend));
             ps.executeUpdate();
         }
     }

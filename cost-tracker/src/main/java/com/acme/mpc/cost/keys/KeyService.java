@@ -401,10 +401,16 @@ public class KeyService {
 
     /** The key's record (LiteLLM /key/info "info" shape), after resetting a budget period that is over. */
     public Map<String, Object> info(String hash) {
-        Map<String, Object> m = Db.tx(ds, c -> {
-            resetIfDue(c, hash);
-            return load(c, hash);
-        });
+        // one read in the common case; a write transaction only when the budget period is over
+        Map<String, Object> m = Db.read(ds, c -> load(c, hash));
+        if (m != null
+                && m.get("budget_reset_at") instanceof String reset
+                && !Instant.parse(reset).isAfter(Instant.now())) {
+            m = Db.tx(ds, c -> {
+                resetIfDue(c, hash);
+                return load(c, hash);
+            });
+        }
         if (m == null) {
             throw ApiException.notFound("key not found");
         }

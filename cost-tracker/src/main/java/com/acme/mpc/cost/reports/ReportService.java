@@ -26,20 +26,20 @@ import java.util.Map;
 public class ReportService {
     public record Range(LocalDate from, LocalDate to) {}
 
-    /** A dimension of the rollups: query value, SQL column and JSON field name. */
-    public record Dimension(String column, String field, boolean tags) {}
+    /** A report dimension: its name in daily_dim_spend ("tag": daily_tag_spend) and its JSON field. */
+    public record Dimension(String dim, String field) {}
 
     private static final Map<String, Dimension> DIMENSIONS = Map.ofEntries(
-            Map.entry("day", new Dimension(null, null, false)),
-            Map.entry("model", new Dimension("model_group", "model", false)),
-            Map.entry("key", new Dimension("key_hash", "api_key", false)),
-            Map.entry("api_key", new Dimension("key_hash", "api_key", false)),
-            Map.entry("team", new Dimension("team_id", "team_id", false)),
-            Map.entry("user", new Dimension("user_id", "user", false)),
-            Map.entry("customer", new Dimension("end_user", "end_user", false)),
-            Map.entry("end_user", new Dimension("end_user", "end_user", false)),
-            Map.entry("provider", new Dimension("provider", "provider", false)),
-            Map.entry("tag", new Dimension(null, "tag", true)));
+            Map.entry("day", new Dimension("total", null)),
+            Map.entry("model", new Dimension("model", "model")),
+            Map.entry("key", new Dimension("key", "api_key")),
+            Map.entry("api_key", new Dimension("key", "api_key")),
+            Map.entry("team", new Dimension("team", "team_id")),
+            Map.entry("user", new Dimension("user", "user")),
+            Map.entry("customer", new Dimension("end_user", "end_user")),
+            Map.entry("end_user", new Dimension("end_user", "end_user")),
+            Map.entry("provider", new Dimension("provider", "provider")),
+            Map.entry("tag", new Dimension("tag", "tag")));
 
     private final AgroalDataSource ds;
 
@@ -66,7 +66,7 @@ public class ReportService {
         }
     }
 
-    private static Object group(String column, String value) {
+    private static Object group(String value) {
         return value == null || value.isEmpty() ? null : value;
     }
 
@@ -92,19 +92,21 @@ public class ReportService {
     /** Top groups by spend over the range (/global/spend/models, /global/spend/keys). */
     public List<Map<String, Object>> top(String dimension, Range r, int limit) {
         Dimension d = DIMENSIONS.get(dimension);
-        boolean key = d.column().equals("key_hash");
-        String sql = "SELECT " + d.column() + " AS g" + (key ? ", max(key_alias) AS alias" : "")
-                + ", sum(spend) AS s FROM daily_spend WHERE day BETWEEN ? AND ? GROUP BY 1 ORDER BY s DESC, 1 LIMIT ?";
+        boolean key = d.dim().equals("key");
+        String sql = "SELECT value AS g" + (key ? ", max(key_alias) AS alias" : "")
+                + ", sum(spend) AS s FROM daily_dim_spend WHERE dim = ? AND day BETWEEN ? AND ?"
+                + " GROUP BY 1 ORDER BY s DESC, 1 LIMIT ?";
         return Db.read(ds, c -> {
             List<Map<String, Object>> out = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement(sql)) {
-                ps.setDate(1, Date.valueOf(r.from()));
-                ps.setDate(2, Date.valueOf(r.to()));
-                ps.setInt(3, limit);
+                ps.setString(1, d.dim());
+                ps.setDate(2, Date.valueOf(r.from()));
+                ps.setDate(3, Date.valueOf(r.to()));
+                ps.setInt(4, limit);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         Map<String, Object> m = new LinkedHashMap<>();
-                        m.put(d.field(), group(d.column(), rs.getString("g")));
+                        m.put(d.field(), group(rs.getString("g")));
                         if (key) {
                             m.put("key_alias", rs.getString("alias"));
                         }
@@ -126,35 +128,46 @@ public class ReportService {
                     "group_by must be one of day, model, key, team, user, customer, end_user, provider, tag",
                     "group_by");
         }
-        boolean byDay = perDay || d.field() == null;
-        String table = d.tags() ? "daily_tag_spend" : "daily_spend";
-        String col = d.tags() ? "tag" : d.column();
-        boolean key = "key_hash".equals(col);
-        StringBuilder sql = new StringBuilder("SELECT ");
+        boolean hasGroup = d.field() != null;
+        boolean byDay = perDay || !hasGroup;
+        boolean tags = d.dim().equals("tag");
+        boolean key = d.dim().equals("key");
+        String valueCol = tags ? "tag" : "value";
         List<String> groupCols = new ArrayList<>();
         if (byDay) {
             groupCols.add("day");
         }
-        if (col != null) {
-            groupCols.add(col);
+        if (hasGroup) {
+            groupCols.add(valueCol);
         }
-        sql.append(String.join(", ", groupCols));
+        StringBuilder sql = new StringBuilder("SELECT ");
+        sql.append(groupCols.isEmpty() ? "" : String.join(", ", groupCols) + ", ");
         sql.append(
-                ", sum(requests) AS requests, sum(prompt_tokens) AS pt, sum(completion_tokens) AS ct, sum(spend) AS s");
+                "sum(requests) AS requests, sum(prompt_tokens) AS pt, sum(completion_tokens) AS ct, sum(spend) AS s");
         if (key) {
             sql.append(", max(key_alias) AS alias");
         }
-        sql.append(" FROM ").append(table).append(" WHERE day BETWEEN ? AND ?");
-        sql.append(" GROUP BY ").append(String.join(", ", groupCols));
+        if (tags) {
+            sql.append(" FROM daily_tag_spend WHERE day BETWEEN ? AND ?");
+        } else {
+            sql.append(" FROM daily_dim_spend WHERE dim = ? AND day BETWEEN ? AND ?");
+        }
+        if (!groupCols.isEmpty()) {
+            sql.append(" GROUP BY ").append(String.join(", ", groupCols));
+        }
         sql.append(" ORDER BY ").append(byDay ? "day, " : "").append("s DESC");
-        if (col != null) {
-            sql.append(", ").append(col);
+        if (hasGroup) {
+            sql.append(", ").append(valueCol);
         }
         return Db.read(ds, c -> {
             List<Map<String, Object>> out = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
-                ps.setDate(1, Date.valueOf(r.from()));
-                ps.setDate(2, Date.valueOf(r.to()));
+                int i = 1;
+                if (!tags) {
+                    ps.setString(i++, d.dim());
+                }
+                ps.setDate(i++, Date.valueOf(r.from()));
+                ps.setDate(i, Date.valueOf(r.to()));
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         Map<String, Object> m = new LinkedHashMap<>();
@@ -163,8 +176,8 @@ public class ReportService {
                                     "group_by_day",
                                     rs.getDate("day").toLocalDate().toString());
                         }
-                        if (col != null) {
-                            m.put(d.field(), group(col, rs.getString(col)));
+                        if (hasGroup) {
+                            m.put(d.field(), group(rs.getString(valueCol)));
                         }
                         if (key) {
                             m.put("key_alias", rs.getString("alias"));

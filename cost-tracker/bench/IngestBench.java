@@ -1,0 +1,126 @@
+// Ingest benchmark: POSTs batches of synthetic usage events to a running cost-tracker and reports
+// events/s. Run with a JDK 21+ (single-file source launch):
+//   java IngestBench.java [baseUrl] [totalEvents] [batchSize] [concurrency] [masterKey]
+// Defaults: http://127.0.0.1:4100 500000 1000 4 $LITELLM_MASTER_KEY. Bounded: stops after totalEvents.
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
+
+public class IngestBench {
+    static final String[][] MODELS = {
+        {"gpt-4o", "gpt-4o-2024-08-06", "openai"}, {"gpt-4o-mini", "gpt-4o-mini", "openai"},
+        {"claude-sonnet-4", "claude-sonnet-4-20250514", "anthropic"}, {"gpt-4.1", "gpt-4.1", "azure"},
+        {"o4-mini", "o4-mini", "openai"}, {"claude-haiku-4-5", "claude-haiku-4-5", "anthropic"}
+    };
+
+    public static void main(String[] args) throws Exception {
+        String base = args.length > 0 ? args[0] : "http://127.0.0.1:4100";
+        long total = args.length > 1 ? Long.parseLong(args[1]) : 500_000;
+        int batch = args.length > 2 ? Integer.parseInt(args[2]) : 1000;
+        int concurrency = args.length > 3 ? Integer.parseInt(args[3]) : 4;
+        String key = args.length > 4 ? args[4] : System.getenv().getOrDefault("LITELLM_MASTER_KEY", "");
+        String run = Long.toString(System.currentTimeMillis(), 36);
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        long batches = (total + batch - 1) / batch;
+        AtomicLong next = new AtomicLong();
+        AtomicLong accepted = new AtomicLong();
+        AtomicLong failed = new AtomicLong();
+        List<Long> latencies = java.util.Collections.synchronizedList(new ArrayList<>());
+        // warm-up: 20 batches, not counted
+        for (int i = 0; i < 20; i++) {
+            post(http, base, key, body(run + "w", i, batch));
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(concurrency);
+        long t0 = System.nanoTime();
+        List<Future<?>> fs = new ArrayList<>();
+        for (int w = 0; w < concurrency; w++) {
+            fs.add(pool.submit(() -> {
+                long b;
+                while ((b = next.getAndIncrement()) < batches) {
+                    String body = body(run, b, batch);
+                    long s = System.nanoTime();
+                    HttpResponse<String> r = post(http, base, key, body);
+                    latencies.add((System.nanoTime() - s) / 1_000_000);
+                    if (r.statusCode() == 200) {
+                        accepted.addAndGet(batch);
+                    } else {
+                        failed.incrementAndGet();
+                        System.err.println(r.statusCode() + " " + r.body().substring(0, Math.min(300, r.body().length())));
+                    }
+                }
+                return null;
+            }));
+        }
+        for (Future<?> f : fs) {
+            f.get();
+        }
+        double secs = (System.nanoTime() - t0) / 1e9;
+        pool.shutdown();
+        List<Long> l = new ArrayList<>(latencies);
+        java.util.Collections.sort(l);
+        System.out.printf(
+                "events=%d batches=%d batch_size=%d concurrency=%d seconds=%.2f events_per_s=%.0f failed_batches=%d "
+                        + "batch_latency_ms p50=%d p95=%d max=%d%n",
+                accepted.get(), batches, batch, concurrency, secs, accepted.get() / secs, failed.get(),
+                l.get(l.size() / 2), l.get((int) (l.size() * 0.95)), l.get(l.size() - 1));
+    }
+
+    static HttpResponse<String> post(HttpClient http, String base, String key, String body) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + "/usage/events"))
+                .timeout(Duration.ofSeconds(60))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        if (!key.isEmpty()) {
+            b.header("Authorization", "Bearer " + key);
+        }
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    static String body(String run, long batchNo, int size) {
+        ThreadLocalRandom rnd = ThreadLocalRandom.current();
+        StringBuilder sb = new StringBuilder(size * 700).append('[');
+        Instant now = Instant.now();
+        for (int i = 0; i < size; i++) {
+            if (i > 0) {
+                sb.append(',');
+            }
+            int k = rnd.nextInt(200);
+            String[] m = MODELS[rnd.nextInt(MODELS.length)];
+            int prompt = 50 + rnd.nextInt(4000);
+            int completion = rnd.nextInt(1000);
+            int latency = 200 + rnd.nextInt(5000);
+            Instant start = now.minusMillis(rnd.nextInt(86_400_000));
+            sb.append("{\"request_id\":\"bench-").append(run).append('-').append(batchNo).append('-').append(i)
+                    .append("\",\"call_type\":\"chat_completion\",\"start_time\":\"").append(start)
+                    .append("\",\"first_token_time\":\"").append(start.plusMillis(latency / 4))
+                    .append("\",\"end_time\":\"").append(start.plusMillis(latency))
+                    .append("\",\"key_hash\":\"").append(String.format("%064x", k + 1))
+                    .append("\",\"key_alias\":\"key-").append(k)
+                    .append("\",\"user\":\"user-").append(k % 100)
+                    .append("\",\"team_id\":\"team-").append(k % 10)
+                    .append("\",\"end_user\":\"app-").append(k % 20)
+                    .append("\",\"tags\":[\"env:prod\",\"job:").append(k % 7)
+                    .append("\"],\"model_group\":\"").append(m[0])
+                    .append("\",\"model\":\"").append(m[1])
+                    .append("\",\"deployment_id\":\"dep-").append(m[0])
+                    .append("\",\"provider\":\"").append(m[2])
+                    .append("\",\"api_base_host\":\"api.example.com\",\"prompt_tokens\":").append(prompt)
+                    .append(",\"completion_tokens\":").append(completion)
+                    .append(",\"cached_read_tokens\":").append(prompt / 4)
+                    .append(",\"cache_creation_tokens\":0,\"reasoning_tokens\":0,\"latency_ms\":").append(latency)
+                    .append(",\"ttft_ms\":").append(latency / 4)
+                    .append(",\"status\":\"success\",\"http_status\":200,\"cache_hit\":false,\"stream\":true}");
+        }
+        return sb.append(']').toString();
+    }
+}

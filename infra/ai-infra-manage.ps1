@@ -101,7 +101,7 @@ function Get-SelectedGroups {
 
 function Get-GroupVolumes([string]$Group) {
     switch ($Group) {
-        'gateway' { return @('cost-tracker-db-data') }
+        'gateway' { return @('cost-tracker-db-data', 'model-gateway-data') }
         'dify' { return @('dify-db-data', 'dify-redis-data', 'dify-storage', 'dify-plugin-data') }
         'langflow' { return @('langflow-data', 'langflow-db-data') }
         'activepieces' { return @('activepieces-db-data', 'activepieces-redis-data') }

@@ -129,7 +129,7 @@ selected_groups_reversed() {
 
 group_volumes() {
   case "$1" in
-    gateway) echo "cost-tracker-db-data" ;;
+    gateway) echo "cost-tracker-db-data model-gateway-data" ;;
     dify) echo "dify-db-data dify-redis-data dify-storage dify-plugin-data" ;;
     langflow) echo "langflow-data langflow-db-data" ;;
     activepieces) echo "activepieces-db-data activepieces-redis-data" ;;

@@ -234,7 +234,10 @@ STOPPING=false
 stop_all() {
   [[ "$STOPPING" == true ]] && return 0
   STOPPING=true
-  local svc pid waited
+  local svc pid waited stop_limit=600
+  # An AOT training run writes its cache at exit (a forked assembly step): give it time.
+  [[ "$AOT_TRAINING" == true ]] && stop_limit=3000
+  [[ "$AOT_TRAINING" == true ]] && echo "writing the AOT caches to $AOT_DIR (up to a few minutes)..."
   for svc in mpc-api model-gateway cost-tracker; do
     pid="$(getv PID "$svc")"
     if [[ -n "$pid" ]]; then kill -TERM "$pid" 2>/dev/null || true; fi
@@ -244,16 +247,31 @@ stop_all() {
     pid="$(getv PID "$svc")"
     [[ -n "$pid" ]] || continue
     waited=0
-    while kill -0 "$pid" 2>/dev/null && ((waited < 600)); do
+    while kill -0 "$pid" 2>/dev/null && ((waited < stop_limit)); do
       sleep 0.1
       waited=$((waited + 1))
     done
     if kill -0 "$pid" 2>/dev/null; then
-      echo "warning: $svc (pid $pid) did not stop in 60 s, killing it" >&2
+      echo "warning: $svc (pid $pid) did not stop in $((stop_limit / 10)) s, killing it" >&2
       kill -KILL "$pid" 2>/dev/null || true
     fi
     wait "$pid" 2>/dev/null || true
   done
+  if [[ "$AOT_TRAINING" == true ]]; then
+    # The JVM hands the assembly to a forked process that may outlive it: wait for its result
+    # (<name>.aot written, the temporary <name>.aot.config removed).
+    waited=0
+    while ((waited < 3000)); do
+      local pending=0
+      for svc in "${SERVICES[@]}"; do
+        if [[ -e "$AOT_DIR/$svc.aot.config" || ! -s "$AOT_DIR/$svc.aot" ]]; then pending=1; fi
+      done
+      ((pending == 0)) && break
+      sleep 0.1
+      waited=$((waited + 1))
+    done
+    ls -l "$AOT_DIR"/*.aot 2>/dev/null || echo "warning: no AOT cache was written to $AOT_DIR" >&2
+  fi
   echo "stopped cost-tracker, model-gateway and mpc-api"
 }
 trap 'echo; echo "stopping..."; stop_all; exit 0' INT

@@ -1,0 +1,118 @@
+package com.acme.mpc.gateway.metrics;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.acme.mpc.gateway.testsupport.GatewayTestResource;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.Test;
+
+/** Sends known traffic and checks the exact deltas of the request, token, latency and spend metrics. */
+@QuarkusTest
+@QuarkusTestResource(GatewayTestResource.class)
+class GatewayMetricsTest {
+    private static final String KEY = "Bearer sk-test-master";
+
+    @Inject
+    MeterRegistry registry;
+
+    private double counter(String name, String... tags) {
+        return registry.find(name).tags(tags).counters().stream()
+                .mapToDouble(Counter::count)
+                .sum();
+    }
+
+    private long timerCount(String name, String... tags) {
+        return registry.find(name).tags(tags).timers().stream()
+                .mapToLong(Timer::count)
+                .sum();
+    }
+
+    private double spend(String group) {
+        return registry.find("gateway_spend_usd").tag("model_group", group).summaries().stream()
+                .mapToDouble(DistributionSummary::totalAmount)
+                .sum();
+    }
+
+    @Test
+    void knownTrafficMovesTheCountersByExactlyItsSize() {
+        double ok =
+                counter("gateway_requests", "model_group", "upstream-chat", "status_class", "2xx", "stream", "false");
+        double okStream =
+                counter("gateway_requests", "model_group", "upstream-chat", "status_class", "2xx", "stream", "true");
+        double limited = counter("gateway_requests", "model_group", "limited", "status_class", "4xx");
+        double prompt = counter("gateway_tokens", "model_group", "upstream-chat", "type", "prompt");
+        double completion = counter("gateway_tokens", "model_group", "upstream-chat", "type", "completion");
+        double cached = counter("gateway_tokens", "model_group", "upstream-chat", "type", "cached_read");
+        long durations = timerCount("gateway_request_duration", "model_group", "upstream-chat");
+        long ttft = timerCount("gateway_time_to_first_token", "model_group", "upstream-chat");
+        double spendBefore = spend("upstream-chat");
+
+        for (int i = 0; i < 3; i++) {
+            given().header("Authorization", KEY)
+                    .body("{\"model\":\"upstream-chat\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}")
+                    .post("/v1/chat/completions")
+                    .then()
+                    .statusCode(200);
+        }
+        given().header("Authorization", KEY)
+                .body(
+                        "{\"model\":\"upstream-chat\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}")
+                .post("/v1/chat/completions")
+                .then()
+                .statusCode(200);
+        given().header("Authorization", KEY)
+                .body("{\"model\":\"limited\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}")
+                .post("/v1/chat/completions")
+                .then()
+                .statusCode(429);
+
+        assertThat(counter("gateway_requests", "model_group", "upstream-chat", "status_class", "2xx", "stream", "false")
+                        - ok)
+                .isEqualTo(3);
+        assertThat(counter("gateway_requests", "model_group", "upstream-chat", "status_class", "2xx", "stream", "true")
+                        - okStream)
+                .isEqualTo(1);
+        assertThat(counter("gateway_requests", "model_group", "limited", "status_class", "4xx") - limited)
+                .isEqualTo(1);
+        // recorded payloads: 3 x (1117 prompt, 46 completion, 1024 cached) + 1 stream x (14 prompt, 5 completion)
+        assertThat(counter("gateway_tokens", "model_group", "upstream-chat", "type", "prompt") - prompt)
+                .isEqualTo(3 * 1117 + 14);
+        assertThat(counter("gateway_tokens", "model_group", "upstream-chat", "type", "completion") - completion)
+                .isEqualTo(3 * 46 + 5);
+        assertThat(counter("gateway_tokens", "model_group", "upstream-chat", "type", "cached_read") - cached)
+                .isEqualTo(3 * 1024);
+        assertThat(timerCount("gateway_request_duration", "model_group", "upstream-chat") - durations)
+                .isEqualTo(4);
+        assertThat(timerCount("gateway_time_to_first_token", "model_group", "upstream-chat") - ttft)
+                .isEqualTo(1);
+        // 3 x 0.00019515 + (14 x 0.00000015 + 5 x 0.0000006)
+        assertThat(spend("upstream-chat") - spendBefore).isCloseTo(3 * 0.00019515 + 0.0000051, within());
+    }
+
+    @Test
+    void theExpositionNamesFollowTheDocumentedScheme() {
+        given().header("Authorization", KEY)
+                .body("{\"model\":\"demo-chat\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}")
+                .post("/v1/chat/completions")
+                .then()
+                .statusCode(200);
+        String text = given().get("/metrics").then().statusCode(200).extract().asString();
+        assertThat(text)
+                .contains("gateway_requests_total{")
+                .contains("gateway_request_duration_seconds_bucket{")
+                .contains("gateway_tokens_total{")
+                .contains("gateway_spend_usd_sum{")
+                .doesNotContain("sk-test-master");
+    }
+
+    private static org.assertj.core.data.Offset<Double> within() {
+        return org.assertj.core.data.Offset.offset(1e-12);
+    }
+}

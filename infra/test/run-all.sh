@@ -144,6 +144,18 @@ check "no secret in committed infra/k8s/docs files" bash -c '
   if git ls-files --error-unmatch infra/.env k8s/secrets.yml >/dev/null 2>&1; then echo "a real env/secret file is tracked"; exit 1; fi
   echo "no secret found in $(wc -w <<<"$files") files"' _ "$REPO_DIR"
 
+check "deployment docs: every relative link resolves" bash -c '
+  cd "$1" || exit 1
+  broken=0
+  for f in docs/architecture.md docs/configuration.md docs/deployment-*.md docs/integration-*.md \
+    docs/operations.md docs/startup-performance.md k8s/README.md infra/README.md; do
+    [[ -f "$f" ]] || { echo "missing $f"; broken=1; continue; }
+    while read -r link; do
+      [[ -e "$(dirname "$f")/$link" ]] || { echo "$f: broken link $link"; broken=1; }
+    done < <(grep -oE "\]\([^)#]+" "$f" | sed "s/^](//" | grep -v "^https\?:")
+  done
+  [[ $broken == 0 ]] && echo "links ok"' _ "$REPO_DIR"
+
 # ------------------------------------------------------------------------------ prometheus
 PROM_DIR="$INFRA_DIR/monitoring/prometheus"
 if have promtool; then

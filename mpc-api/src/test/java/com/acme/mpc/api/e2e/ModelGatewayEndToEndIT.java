@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.openai.client.OpenAIClient;
 import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.core.http.StreamResponse;
@@ -49,6 +50,7 @@ class ModelGatewayEndToEndIT {
     private static final Path MPC_API_JAR = MODULE.resolve("target/quarkus-app/quarkus-run.jar");
 
     private static final List<Process> processes = new ArrayList<>();
+    private static StandInCostTracker costTracker;
     private static OpenAIClient client;
     private static String mpcApiUrl;
 
@@ -71,12 +73,18 @@ class ModelGatewayEndToEndIT {
                 general_settings: {master_key: %s}
                 """.formatted(MOCK_TEXT, MASTER_KEY));
 
+        costTracker = new StandInCostTracker();
+        Path spool = work.resolve("gateway-spool-" + System.nanoTime());
         int gatewayPort = freePort();
         String gatewayUrl = "http://127.0.0.1:" + gatewayPort;
         start(
                 GATEWAY_JAR,
                 gatewayPort,
-                Map.of("CONFIG_FILE_PATH", config.toString(), "COST_TRACKER_URL", "http://127.0.0.1:" + freePort()),
+                Map.of(
+                        "CONFIG_FILE_PATH", config.toString(),
+                        "COST_TRACKER_URL", costTracker.url(),
+                        "GATEWAY_SPOOL_DIR", spool.toString(),
+                        "LITELLM_MASTER_KEY", MASTER_KEY),
                 work.resolve("model-gateway.log"));
         int mpcApiPort = freePort();
         mpcApiUrl = "http://127.0.0.1:" + mpcApiPort;
@@ -86,7 +94,9 @@ class ModelGatewayEndToEndIT {
                 Map.of(
                         "LITELLM_BASE_URL", gatewayUrl,
                         "MPC_API_GATEWAY_KEY", MASTER_KEY,
-                        "MPC_API_TOKENS", "e2e-app:" + CLIENT_TOKEN),
+                        "MPC_API_TOKENS", "e2e-app:" + CLIENT_TOKEN,
+                        "COST_TRACKER_URL", costTracker.url(),
+                        "LITELLM_MASTER_KEY", MASTER_KEY),
                 work.resolve("mpc-api.log"));
         awaitLive(gatewayUrl);
         awaitLive(mpcApiUrl);
@@ -106,6 +116,9 @@ class ModelGatewayEndToEndIT {
         }
         for (Process process : processes) {
             process.destroy();
+        }
+        if (costTracker != null) {
+            costTracker.close();
         }
         for (Process process : processes) {
             try {
@@ -138,6 +151,49 @@ class ModelGatewayEndToEndIT {
         ChatCompletion completion = client.chat().completions().create(chat("demo-chat"));
         assertEquals(MOCK_TEXT, completion.choices().get(0).message().content().orElseThrow());
         assertTrue(completion.usage().orElseThrow().totalTokens() > 0);
+    }
+
+    @Test
+    void shouldLetCostTrackerAttributeTheCallToTheApp() throws Exception {
+        String requestId = "e2e-" + System.nanoTime();
+        client.chat()
+                .completions()
+                .create(ChatCompletionCreateParams.builder()
+                        .model("demo-chat")
+                        .addUserMessage("Who is calling?")
+                        .putAdditionalHeader("x-request-id", requestId)
+                        .build());
+        // The gateway delivers usage in batches (about once a second).
+        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+        JsonNode event = null;
+        while (event == null && System.nanoTime() < deadline) {
+            event = costTracker.events().stream()
+                    .filter(e -> requestId.equals(e.path("request_id").asText()))
+                    .findFirst()
+                    .orElse(null);
+            Thread.sleep(100);
+        }
+        assumeTrue(
+                event != null || !costTracker.events().isEmpty(),
+                "this model-gateway build delivers no usage events to cost-tracker (it only logs them): "
+                        + "attribution through cost-tracker not checked");
+        assertTrue(event != null, "no usage event for " + requestId + " reached cost-tracker: " + costTracker.events());
+        assertEquals("e2e-app", event.path("end_user").asText());
+        assertEquals("e2e-app", event.path("user").asText());
+        assertTrue(event.path("tags").toString().contains("\"app:e2e-app\""), event.toString());
+        assertEquals("demo-chat", event.path("model_group").asText());
+    }
+
+    @Test
+    void shouldReportTheAppsOwnUsage() throws Exception {
+        HttpResponse<String> usage = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create(mpcApiUrl + "/api/usage?from=2026-11-01&to=2026-11-28"))
+                                .header("authorization", "Bearer " + CLIENT_TOKEN)
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, usage.statusCode(), usage.body());
+        assertTrue(costTracker.usageQueries().contains("end_user=e2e-app&from=2026-11-01&to=2026-11-28&group_by=day"));
     }
 
     @Test
@@ -187,6 +243,14 @@ class ModelGatewayEndToEndIT {
         ProcessBuilder builder = new ProcessBuilder(java, "-Dquarkus.http.port=" + port, "-jar", jar.toString())
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile());
+        // Only what this test sets: a COST_TRACKER_URL or key of the machine must not leak in.
+        builder.environment()
+                .keySet()
+                .removeIf(k -> k.startsWith("MPC_API_")
+                        || k.startsWith("LITELLM_")
+                        || k.equals("COST_TRACKER_URL")
+                        || k.equals("CONFIG_FILE_PATH")
+                        || k.equals("PORT"));
         builder.environment().putAll(env);
         processes.add(builder.start());
     }

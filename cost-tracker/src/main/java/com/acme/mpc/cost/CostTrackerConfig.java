@@ -16,6 +16,26 @@ public interface CostTrackerConfig {
 
     Reservations reservations();
 
+    /** Read by EmbeddedDatabaseConfigSourceFactory while the configuration is built; declared here for docs and validation. */
+    EmbeddedDb embeddedDb();
+
+    /** How often budgets whose period is over are reset by the scheduler (they are also reset on access). */
+    @WithDefault("10s")
+    String budgetResetInterval();
+
+    interface EmbeddedDb {
+        /** false: never start the embedded PostgreSQL. */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** Data directory; default ${COST_TRACKER_DATA_DIR:./data/cost-tracker-pg}. */
+        Optional<String> dataDir();
+
+        /** 0: a free port. */
+        @WithDefault("0")
+        int port();
+    }
+
     interface Pricing {
         /** A JSON file in the format of pricing/model_prices.json whose models override the built-in ones. */
         Optional<String> overrideFile();

@@ -74,8 +74,8 @@ public class ReportService {
 
     public BigDecimal totalSpend(Range r) {
         return Db.read(ds, c -> {
-            String sql =
-                    "SELECT coalesce(sum(spend), 0) FROM daily_spend" + (r == null ? "" : " WHERE day BETWEEN ? AND ?");
+            String sql = "SELECT coalesce(sum(spend), 0) FROM daily_dim_spend WHERE dim = 'total'"
+                    + (r == null ? "" : " AND day BETWEEN ? AND ?");
             try (PreparedStatement ps = c.prepareStatement(sql)) {
                 if (r != null) {
                     ps.setDate(1, Date.valueOf(r.from()));
@@ -142,17 +142,26 @@ public class ReportService {
         }
         StringBuilder sql = new StringBuilder("SELECT ");
         sql.append(groupCols.isEmpty() ? "" : String.join(", ", groupCols) + ", ");
-        sql.append(
-                "sum(requests) AS requests, sum(prompt_tokens) AS pt, sum(completion_tokens) AS ct, sum(spend) AS s");
-        if (key) {
-            sql.append(", max(key_alias) AS alias");
+        // (dim, day, value) and (day, tag) are unique: rows per day need no aggregation
+        boolean aggregate = !byDay;
+        if (aggregate) {
+            sql.append("sum(requests) AS requests, sum(prompt_tokens) AS pt, sum(completion_tokens) AS ct, "
+                    + "sum(spend) AS s");
+            if (key) {
+                sql.append(", max(key_alias) AS alias");
+            }
+        } else {
+            sql.append("requests, prompt_tokens AS pt, completion_tokens AS ct, spend AS s");
+            if (key) {
+                sql.append(", key_alias AS alias");
+            }
         }
         if (tags) {
             sql.append(" FROM daily_tag_spend WHERE day BETWEEN ? AND ?");
         } else {
             sql.append(" FROM daily_dim_spend WHERE dim = ? AND day BETWEEN ? AND ?");
         }
-        if (!groupCols.isEmpty()) {
+        if (aggregate && !groupCols.isEmpty()) {
             sql.append(" GROUP BY ").append(String.join(", ", groupCols));
         }
         sql.append(" ORDER BY ").append(byDay ? "day, " : "").append("s DESC");
@@ -234,9 +243,15 @@ public class ReportService {
         };
         List<Map<String, Object>> data = Db.read(ds, c -> {
             List<Map<String, Object>> out = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT " + col + " AS g, sum(requests) AS n, "
-                    + "sum(prompt_tokens) AS pt, sum(completion_tokens) AS ct, sum(spend) AS s FROM daily_spend "
-                    + "WHERE end_user = ? AND day BETWEEN ? AND ? GROUP BY 1 ORDER BY 1")) {
+            // by day: the end_user dimension rollup (one row per day); by model: the full daily rollup
+            String sql = g.equals("day")
+                    ? "SELECT day::text AS g, requests AS n, prompt_tokens AS pt, completion_tokens AS ct, spend AS s "
+                            + "FROM daily_dim_spend WHERE dim = 'end_user' AND value = ? AND day BETWEEN ? AND ? "
+                            + "ORDER BY 1"
+                    : "SELECT " + col + " AS g, sum(requests) AS n, sum(prompt_tokens) AS pt, "
+                            + "sum(completion_tokens) AS ct, sum(spend) AS s FROM daily_spend "
+                            + "WHERE end_user = ? AND day BETWEEN ? AND ? GROUP BY 1 ORDER BY 1";
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
                 ps.setString(1, endUser);
                 ps.setDate(2, Date.valueOf(r.from()));
                 ps.setDate(3, Date.valueOf(r.to()));

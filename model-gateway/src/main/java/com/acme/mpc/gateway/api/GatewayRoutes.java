@@ -82,15 +82,21 @@ public class GatewayRoutes {
     }
 
     private Handler<RoutingContext> authenticated(Handler<RoutingContext> handler) {
-        return ctx -> {
-            try {
-                authenticator.authenticate(ctx.request());
-            } catch (GatewayException e) {
-                ApiErrors.write(ctx.response(), e);
-                return;
-            }
-            handler.handle(ctx);
-        };
+        // master or virtual key (looked up without blocking); the caller is kept for the handler (/models filters)
+        return ctx -> authenticator
+                .authenticateAsync(ctx.request())
+                .subscribe()
+                .with(
+                        caller -> {
+                            ctx.put(Caller.CONTEXT_KEY, caller);
+                            handler.handle(ctx);
+                        },
+                        e -> ApiErrors.write(
+                                ctx.response(),
+                                e instanceof GatewayException g
+                                        ? g
+                                        : new GatewayException(
+                                                500, "api_error", "internal gateway error", null, null, false)));
     }
 
     private void metrics(RoutingContext ctx) {

@@ -24,6 +24,19 @@ public class ModelsHandler {
     }
 
     public void models(RoutingContext ctx) {
+        Caller caller = ctx.get(Caller.CONTEXT_KEY);
+        if (caller != null && caller.key() != null && !caller.key().models().isEmpty()) {
+            // a virtual key limited to some model groups sees only those
+            ObjectNode root = models();
+            ArrayNode data = (ArrayNode) root.get("data");
+            for (int i = data.size() - 1; i >= 0; i--) {
+                if (!caller.key().allows(data.get(i).path("id").asText())) {
+                    data.remove(i);
+                }
+            }
+            ctx.response().putHeader("content-type", "application/json").end(Json.toBuffer(root));
+            return;
+        }
         ctx.response().putHeader("content-type", "application/json").end(modelsBody);
     }
 

@@ -10,6 +10,7 @@ import com.acme.mpc.gateway.core.Json;
 import com.acme.mpc.gateway.provider.ProviderAdapter;
 import com.acme.mpc.gateway.provider.ProviderRegistry;
 import com.acme.mpc.gateway.provider.UpstreamCall;
+import com.acme.mpc.gateway.usage.UsageDelivery;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -18,6 +19,7 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -33,6 +35,9 @@ public class HealthHandler {
     private final GatewayConfig config;
     private final ProviderRegistry providers;
     private final GatewaySettings settings;
+
+    @Inject
+    UsageDelivery usageDelivery;
 
     public HealthHandler(ConfigHolder holder, ProviderRegistry providers, GatewaySettings settings) {
         this.config = holder.config();
@@ -55,7 +60,12 @@ public class HealthHandler {
         body.put("deployments", config.deployments().size());
         body.put("db", "Not connected");
         body.putNull("cache");
-        ctx.response().putHeader("content-type", "application/json").end(Json.toBuffer(body));
+        // usage spool (usage/keys engineer): backlog reported; unready only when the spool is full
+        int status = usageDelivery.readiness(body) ? 200 : 503;
+        ctx.response()
+                .setStatusCode(status)
+                .putHeader("content-type", "application/json")
+                .end(Json.toBuffer(body));
     }
 
     /** Calls every deployment with a one-token request; healthy when it answers at all. */

@@ -12,6 +12,7 @@ import com.acme.mpc.gateway.core.CallType;
 import com.acme.mpc.gateway.core.GatewayException;
 import com.acme.mpc.gateway.core.Json;
 import com.acme.mpc.gateway.core.Usage;
+import com.acme.mpc.gateway.keys.KeyGuard;
 import com.acme.mpc.gateway.provider.ProviderAdapter;
 import com.acme.mpc.gateway.provider.ProviderRegistry;
 import com.acme.mpc.gateway.provider.UpstreamCall;
@@ -27,6 +28,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.time.Duration;
@@ -57,6 +59,10 @@ public class CompletionHandler {
     private final ProviderRegistry providers;
     private final UsageRecorder usage;
 
+    /** keys (usage/keys engineer): authentication and admission of each call, see {@link #handle}. */
+    @Inject
+    KeyGuard keyGuard;
+
     public CompletionHandler(
             ConfigHolder holder,
             GatewaySettings settings,
@@ -76,9 +82,21 @@ public class CompletionHandler {
         HttpServerResponse response = ctx.response();
         String requestId = requestId(ctx);
         ResponseHeaders.requestId(response, requestId);
+        // keys (usage/keys engineer): authenticate (master key, or virtual key looked up in cost-tracker through a
+        // cache) and admit the call (allowed models, rpm/tpm/parallel limits, budget reservation) without blocking;
+        // KeyGuard releases the admission when the response ends. Refusals are 401/429/503 in OpenAI's shape.
+        keyGuard.admit(ctx, type, requestId)
+                .subscribe()
+                .with(
+                        caller -> handle(ctx, type, caller, startNanos, startTime, requestId),
+                        e -> ApiErrors.write(response, asGatewayException(e)));
+    }
+
+    private void handle(
+            RoutingContext ctx, CallType type, Caller caller, long startNanos, Instant startTime, String requestId) {
+        HttpServerResponse response = ctx.response();
         CallContext call = null;
         try {
-            Caller caller = authenticator.authenticate(ctx.request());
             ObjectNode body = parse(ctx.body().buffer());
             RequestValidator.validate(type, body);
             String group = body.get("model").asText();

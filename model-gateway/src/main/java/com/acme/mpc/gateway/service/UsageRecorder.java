@@ -40,7 +40,7 @@ public class UsageRecorder {
                 call.caller.keyHash(),
                 call.caller.keyAlias(),
                 call.user,
-                null,
+                call.caller.teamId(), // keys: the virtual key's team (usage/keys engineer)
                 call.endUser,
                 call.tags,
                 call.modelGroup,

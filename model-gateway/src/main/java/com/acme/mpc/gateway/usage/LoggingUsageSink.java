@@ -1,15 +1,11 @@
 package com.acme.mpc.gateway.usage;
 
-import io.quarkus.arc.DefaultBean;
-import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
 /**
  * Logs each usage record on one line (category {@code usage}); the default sink when no delivery to cost-tracker is
- * configured. Carries identifiers, counts and money only.
+ * configured (chosen by {@link UsageDelivery}). Carries identifiers, counts and money only.
  */
-@DefaultBean
-@ApplicationScoped
 public class LoggingUsageSink implements UsageSink {
     private static final Logger LOG = Logger.getLogger("usage");
 

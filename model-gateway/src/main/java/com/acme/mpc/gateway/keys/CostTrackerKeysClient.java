@@ -1,0 +1,150 @@
+package com.acme.mpc.gateway.keys;
+
+import com.acme.mpc.gateway.config.ConfigHolder;
+import com.acme.mpc.gateway.core.GatewayException;
+import com.acme.mpc.gateway.core.Json;
+import com.acme.mpc.gateway.usage.CostTrackerSettings;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.math.BigDecimal;
+import java.util.Optional;
+
+/**
+ * Non-blocking calls to cost-tracker's key endpoints (docs/contracts.md), authenticated with the master key: the key
+ * lookup and the budget reservation. Runs on the Vert.x event loop.
+ */
+@ApplicationScoped
+public class CostTrackerKeysClient {
+    /** What cost-tracker answered to a reservation. */
+    public record Reservation(boolean granted, String message) {}
+
+    private final Vertx vertx;
+    private final String base;
+    private final String masterKey;
+    private final long timeoutMs;
+    private volatile HttpClient client;
+
+    public CostTrackerKeysClient(Vertx vertx, CostTrackerSettings settings, ConfigHolder holder) {
+        this.vertx = vertx;
+        this.base = settings.url().map(u -> u.replaceAll("/+$", "")).orElse(null);
+        this.masterKey = holder.config().masterKey();
+        this.timeoutMs = settings.requestTimeout().toMillis();
+    }
+
+    public boolean enabled() {
+        return base != null;
+    }
+
+    private HttpClient client() {
+        HttpClient c = client;
+        if (c == null) {
+            synchronized (this) {
+                if (client == null) {
+                    client = vertx.createHttpClient(
+                            new HttpClientOptions().setKeepAlive(true).setConnectTimeout((int) timeoutMs),
+                            new PoolOptions().setHttp1MaxSize(64));
+                }
+                c = client;
+            }
+        }
+        return c;
+    }
+
+    @PreDestroy
+    void close() {
+        if (client != null) {
+            client.close();
+        }
+    }
+
+    /** The key's record, or empty when cost-tracker does not know the hash (404). Fails when unreachable. */
+    public Uni<Optional<KeyInfo>> lookup(String keyHash) {
+        return send(HttpMethod.GET, "/internal/keys/" + keyHash, null).map(r -> {
+            if (r.status == 404) {
+                return Optional.<KeyInfo>empty();
+            }
+            if (r.status != 200 || r.json == null) {
+                throw unavailable("key lookup answered " + r.status);
+            }
+            return Optional.of(KeyInfo.parse(r.json));
+        });
+    }
+
+    /** Reserves {@code amount} of the key's budget for the call {@code requestId}. */
+    public Uni<Reservation> reserve(String keyHash, String requestId, BigDecimal amount) {
+        ObjectNode body =
+                Json.MAPPER.createObjectNode().put("request_id", requestId).put("amount_usd", amount.toPlainString());
+        return send(HttpMethod.POST, "/internal/keys/" + keyHash + "/reservations", Json.toBuffer(body))
+                .map(r -> {
+                    if (r.status == 200) {
+                        return new Reservation(true, null);
+                    }
+                    if (r.status == 429) {
+                        String msg = r.json == null
+                                ? "Budget has been exceeded"
+                                : r.json.path("error").path("message").asText("Budget has been exceeded");
+                        return new Reservation(false, msg);
+                    }
+                    if (r.status == 404) {
+                        throw GatewayException.unauthorized("invalid API key");
+                    }
+                    throw unavailable("budget reservation answered " + r.status);
+                });
+    }
+
+    private record Answer(int status, JsonNode json) {}
+
+    private Uni<Answer> send(HttpMethod method, String path, Buffer body) {
+        if (base == null) {
+            return Uni.createFrom().failure(unavailable("cost-tracker is not configured"));
+        }
+        RequestOptions o = new RequestOptions()
+                .setMethod(method)
+                .setAbsoluteURI(base + path)
+                .setTimeout(timeoutMs)
+                .putHeader("accept", "application/json");
+        if (masterKey != null) {
+            o.putHeader("authorization", "Bearer " + masterKey);
+        }
+        if (body != null) {
+            o.putHeader("content-type", "application/json");
+        }
+        return Uni.createFrom()
+                .completionStage(() -> client().request(o)
+                        .compose(req -> body == null ? req.send() : req.send(body))
+                        .compose(resp -> resp.body().map(b -> new Answer(resp.statusCode(), parse(b))))
+                        .toCompletionStage())
+                .onFailure(t -> !(t instanceof GatewayException))
+                .transform(t ->
+                        unavailable("cost-tracker unreachable (" + t.getClass().getSimpleName() + ")"));
+    }
+
+    private static JsonNode parse(Buffer b) {
+        try {
+            return b == null || b.length() == 0 ? null : Json.MAPPER.readTree(b.getBytes());
+        } catch (java.io.IOException e) {
+            return null;
+        }
+    }
+
+    static GatewayException unavailable(String why) {
+        return new GatewayException(
+                503,
+                "api_error",
+                "virtual key check unavailable: " + why + "; try again shortly",
+                null,
+                "key_service_unavailable",
+                true,
+                1000);
+    }
+}

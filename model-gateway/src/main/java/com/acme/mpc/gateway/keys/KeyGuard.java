@@ -1,0 +1,179 @@
+package com.acme.mpc.gateway.keys;
+
+import com.acme.mpc.gateway.api.Authenticator;
+import com.acme.mpc.gateway.api.Caller;
+import com.acme.mpc.gateway.config.ConfigHolder;
+import com.acme.mpc.gateway.config.Deployment;
+import com.acme.mpc.gateway.config.GatewayConfig;
+import com.acme.mpc.gateway.core.CallType;
+import com.acme.mpc.gateway.core.GatewayException;
+import com.acme.mpc.gateway.core.Json;
+import com.acme.mpc.gateway.usage.CostTrackerSettings;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.ext.web.RoutingContext;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.util.List;
+import java.util.concurrent.Executor;
+
+/**
+ * Admission of a completion call, before any provider is called: authenticates the caller (master key or virtual key)
+ * and, for a virtual key, enforces its allowed models, rpm/tpm/parallel limits ({@link KeyLimits}) and budget. The
+ * budget check reserves an estimate of the call's cost in cost-tracker ({@code POST /internal/keys/{hash}/reservations},
+ * serialized per key there), so concurrent calls cannot all pass on the same remaining budget; the reservation is
+ * settled by the call's usage event (same request_id). The parallel slot is released when the response ends or the
+ * connection closes. Never blocks: completes on the request's event loop.
+ */
+@ApplicationScoped
+public class KeyGuard {
+    private final Authenticator authenticator;
+    private final KeyLimits limits;
+    private final CostTrackerKeysClient costTracker;
+    private final GatewayConfig config;
+    private final long defaultCompletionTokens;
+    private final BigDecimal minReservation;
+
+    public KeyGuard(
+            Authenticator authenticator,
+            KeyLimits limits,
+            CostTrackerKeysClient costTracker,
+            ConfigHolder holder,
+            CostTrackerSettings settings) {
+        this.authenticator = authenticator;
+        this.limits = limits;
+        this.costTracker = costTracker;
+        this.config = holder.config();
+        this.defaultCompletionTokens = settings.reservationDefaultCompletionTokens();
+        this.minReservation = settings.reservationMinUsd();
+    }
+
+    /**
+     * Authenticates and admits the call; the Uni fails with the GatewayException to answer (401, 429, 503) and emits on
+     * the caller's Vert.x context.
+     */
+    public Uni<Caller> admit(RoutingContext ctx, CallType type, String requestId) {
+        Context context = Vertx.currentContext();
+        Uni<Caller> admitted = authenticator
+                .authenticateAsync(ctx.request())
+                .onItem()
+                .transformToUni(caller ->
+                        caller.key() == null ? Uni.createFrom().item(caller) : admitKey(ctx, type, requestId, caller));
+        return context == null ? admitted : admitted.emitOn(on(context));
+    }
+
+    private Uni<Caller> admitKey(RoutingContext ctx, CallType type, String requestId, Caller caller) {
+        KeyInfo key = caller.key();
+        Buffer raw = ctx.body() == null ? null : ctx.body().buffer();
+        Scan scan = Scan.of(raw);
+        if (scan.model != null && !key.allows(scan.model)) {
+            throw new GatewayException(
+                    401,
+                    "key_model_access_denied",
+                    "key not allowed to access model. This key can only access models=" + key.models()
+                            + ". Tried to access " + scan.model,
+                    "model",
+                    "key_model_access_denied",
+                    false);
+        }
+        KeyLimits.Slot slot = limits.admit(key);
+        ctx.addEndHandler(ar -> slot.release());
+        if (key.maxBudget() == null) {
+            return Uni.createFrom().item(caller);
+        }
+        BigDecimal amount = estimate(type, scan, scan.model == null ? null : config.group(scan.model));
+        return costTracker.reserve(key.keyHash(), requestId, amount).map(r -> {
+            if (!r.granted()) {
+                throw new GatewayException(
+                        429,
+                        "budget_exceeded",
+                        r.message() + " (key " + key.label() + ")",
+                        null,
+                        "budget_exceeded",
+                        false);
+            }
+            return caller;
+        });
+    }
+
+    /**
+     * The most the call may cost: prompt tokens estimated from the body size (about 4 bytes a token, an
+     * over-estimate because of the JSON around the text) times the input price, plus max_tokens (else the configured
+     * default) times n times the output price, with the dearest deployment of the group; at least the configured
+     * minimum (also what a group without prices reserves).
+     */
+    BigDecimal estimate(CallType type, Scan scan, List<Deployment> deployments) {
+        long promptTokens = Math.max(1, scan.bodyBytes / 4);
+        long completionTokens = type == CallType.EMBEDDING
+                ? 0
+                : (scan.maxTokens != null ? scan.maxTokens : defaultCompletionTokens) * Math.max(1, scan.n);
+        BigDecimal best = BigDecimal.ZERO;
+        if (deployments != null) {
+            for (Deployment d : deployments) {
+                BigDecimal in = d.modelInfo().inputCostPerToken();
+                BigDecimal out = d.modelInfo().outputCostPerToken();
+                BigDecimal cost = (in == null ? BigDecimal.ZERO : in.multiply(BigDecimal.valueOf(promptTokens)))
+                        .add(out == null ? BigDecimal.ZERO : out.multiply(BigDecimal.valueOf(completionTokens)));
+                if (cost.compareTo(best) > 0) {
+                    best = cost;
+                }
+            }
+        }
+        return best.max(minReservation).setScale(10, RoundingMode.UP).stripTrailingZeros();
+    }
+
+    private static Executor on(Context context) {
+        return command -> {
+            if (Vertx.currentContext() == context) {
+                command.run();
+            } else {
+                context.runOnContext(v -> command.run());
+            }
+        };
+    }
+
+    /** The few top-level request fields admission needs, read without building a JSON tree. */
+    record Scan(String model, Long maxTokens, int n, long bodyBytes) {
+        static Scan of(Buffer raw) {
+            if (raw == null || raw.length() == 0) {
+                return new Scan(null, null, 1, 0);
+            }
+            String model = null;
+            Long maxTokens = null;
+            int n = 1;
+            try (JsonParser p = Json.MAPPER.getFactory().createParser(raw.getBytes())) {
+                if (p.nextToken() != JsonToken.START_OBJECT) {
+                    return new Scan(null, null, 1, raw.length());
+                }
+                while (p.nextToken() == JsonToken.FIELD_NAME) {
+                    String field = p.currentName();
+                    JsonToken v = p.nextToken();
+                    switch (field) {
+                        case "model" -> model = v == JsonToken.VALUE_STRING ? p.getText() : null;
+                        case "max_tokens", "max_completion_tokens" -> {
+                            if (v == JsonToken.VALUE_NUMBER_INT && p.getLongValue() > 0) {
+                                maxTokens =
+                                        maxTokens == null ? p.getLongValue() : Math.max(maxTokens, p.getLongValue());
+                            }
+                        }
+                        case "n" -> {
+                            if (v == JsonToken.VALUE_NUMBER_INT && p.getIntValue() > 0) {
+                                n = Math.min(p.getIntValue(), 128);
+                            }
+                        }
+                        default -> p.skipChildren();
+                    }
+                }
+            } catch (IOException | RuntimeException e) {
+                // not valid JSON: the completion handler answers 400 for it
+            }
+            return new Scan(model, maxTokens, n, raw.length());
+        }
+    }
+}

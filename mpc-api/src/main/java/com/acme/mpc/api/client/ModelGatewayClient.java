@@ -119,7 +119,11 @@ public class ModelGatewayClient {
         return transport.displayUrl();
     }
 
-    GatewayFailure translate(Throwable cause) {
+    /** What the client is told about a transport failure (also one that happens after the response headers). */
+    public GatewayFailure translate(Throwable cause) {
+        if (cause instanceof GatewayFailure failure) {
+            return failure;
+        }
         if (cause instanceof CircuitBreakerOpenException) {
             return new GatewayFailure(
                     503,

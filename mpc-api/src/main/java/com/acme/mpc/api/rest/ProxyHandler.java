@@ -232,14 +232,7 @@ final class ProxyHandler {
     }
 
     private GatewayFailure gatewayFailure(Throwable error) {
-        return error instanceof GatewayFailure failure
-                ? failure
-                : new GatewayFailure(
-                        502,
-                        "gateway_connection_closed",
-                        "model-gateway broke off its answer (" + gateway.displayUrl() + ")",
-                        0,
-                        error);
+        return gateway.translate(error);
     }
 
     /** The status line is gone: an SSE client gets an error event, any other client a cut connection. */

@@ -93,6 +93,18 @@ class StreamingTest {
     }
 
     @Test
+    void shouldEndABrokenStreamWithAnErrorEvent() throws Exception {
+        HttpResponse<String> response = http.send(
+                streamRequest("broken-stream", "broken-" + UUID.randomUUID()), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, response.statusCode());
+        assertTrue(response.body().startsWith(Recorded.CHAT_STREAM.get(0)), response.body());
+        String last = response.body().substring(Recorded.CHAT_STREAM.get(0).length());
+        assertTrue(last.startsWith("data: {\"error\":{"), last);
+        assertTrue(last.contains("\"code\":\"gateway_stream_interrupted\""), last);
+        assertTrue(last.endsWith("\n\n"), last);
+    }
+
+    @Test
     void shouldCancelTheGatewayRequestWhenTheClientDisconnects() throws Exception {
         String requestId = "disconnect-" + UUID.randomUUID();
         String body =

@@ -24,6 +24,7 @@ import java.util.concurrent.atomic.AtomicReference;
  *   <li>{@code hang}: never answers;
  *   <li>{@code drop}: closes the connection without answering;
  *   <li>{@code bad-request}, {@code server-error}: a 400 / 500 OpenAI error;
+ *   <li>{@code broken-stream}: sends the first SSE chunk, then closes the connection;
  *   <li>{@code gated-stream} with stream=true: sends the first chunk, then waits for {@link #openGate()};
  *   <li>anything else: the recorded answer, streamed with short pauses when stream=true.
  * </ul>
@@ -189,6 +190,11 @@ public final class StandInGateway {
                                 "invalid_value"));
             }
             case "server-error" -> json(response, 500, Recorded.error("upstream exploded", "api_error", null));
+            case "broken-stream" -> {
+                response.setChunked(true).putHeader("content-type", "text/event-stream");
+                response.write(Recorded.CHAT_STREAM.get(0));
+                vertx.setTimer(20, t -> request.connection().close());
+            }
             default -> {
                 if (json.path("stream").asBoolean(false)) {
                     stream(response, request.getHeader("x-request-id"), "gated-stream".equals(model));

@@ -67,6 +67,12 @@ fi
 
 check "ai-infra-manage.sh with a fake docker" "$TEST_DIR/test-manage.sh"
 
+if have python3; then
+  check "run-local.sh with a fake JDK and Maven (build, wiring, readiness, errors, stop)" "$TEST_DIR/test-run-local.sh"
+else
+  skip "run-local.sh with a fake JDK and Maven" "python3 is not installed (the fake services use it)"
+fi
+
 check "run-local.sh --help and argument errors" bash -c '
   out="$("$1/run-local.sh" --help)" || exit 1
   for word in --rebuild --no-build CONFIG_FILE_PATH LITELLM_MASTER_KEY QUARKUS_DATASOURCE_JDBC_URL; do

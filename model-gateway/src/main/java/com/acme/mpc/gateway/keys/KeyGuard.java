@@ -84,10 +84,12 @@ public class KeyGuard {
         }
         KeyLimits.Slot slot = limits.admit(key);
         ctx.addEndHandler(ar -> slot.release());
-        if (key.maxBudget() == null) {
+        List<Deployment> deployments = scan.model == null ? null : config.group(scan.model);
+        if (key.maxBudget() == null || (scan.model != null && deployments == null)) {
+            // no budget, or an unknown model group (answered 404 without a provider call): nothing to reserve
             return Uni.createFrom().item(caller);
         }
-        BigDecimal amount = estimate(type, scan, scan.model == null ? null : config.group(scan.model));
+        BigDecimal amount = estimate(type, scan, deployments);
         return costTracker.reserve(key.keyHash(), requestId, amount).map(r -> {
             if (!r.granted()) {
                 throw new GatewayException(

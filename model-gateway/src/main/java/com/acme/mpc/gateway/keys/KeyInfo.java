@@ -67,7 +67,7 @@ public record KeyInfo(
     }
 
     public static String shortHash(String hash) {
-        return hash == null ? "-" : hash.substring(0, Math.min(8, hash.length())) + "…";
+        return hash == null ? "-" : hash.substring(0, Math.min(8, hash.length())) + "...";
     }
 
     private static String text(JsonNode n, String f) {

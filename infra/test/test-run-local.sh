@@ -14,7 +14,13 @@ PASSED=0
 FAILED=0
 WORK="$(mktemp -d)"
 PORT_BASE=25100
-trap 'pkill -f "$WORK/" 2>/dev/null; rm -rf "$WORK"' EXIT
+# Whatever a failed case left running is stopped by PID (each fake service records its own).
+cleanup() {
+  local pid
+  cat "$WORK"/repo.*/calls.log.pids 2>/dev/null | while read -r pid; do kill "$pid" 2>/dev/null; done
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
 
 # A repository copy: run-local.sh, the demo config, poms and sources (2 hours old), fake mvnw and JDK.
 new_repo() {
@@ -74,8 +80,12 @@ expect_count() { # expect_count N PATTERN
   [[ "$(grep -cF -- "$2" "$LOG")" == "$1" ]] || { fail "expected $1 x '$2', got $(grep -cF -- "$2" "$LOG")"; return 1; }
 }
 no_leftovers() {
+  local pid alive=""
   sleep 0.2
-  ! pgrep -f "fake_service.py .* ($CT_PORT|$GW_PORT|$API_PORT) " >/dev/null || { fail "a fake service is still running"; return 1; }
+  while read -r pid; do
+    kill -0 "$pid" 2>/dev/null && alive+=" $pid"
+  done < <(cat "$LOG.pids" 2>/dev/null)
+  [[ -z "$alive" ]] || { fail "fake services still running:$alive"; return 1; }
 }
 
 # ---------------------------------------------------------------------------------------------

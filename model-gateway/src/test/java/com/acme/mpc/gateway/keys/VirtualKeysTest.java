@@ -319,6 +319,24 @@ class VirtualKeysTest {
     }
 
     @Test
+    void theSpoolIsVisibleInReadinessAndMetrics() {
+        given().get("/health/readiness")
+                .then()
+                .statusCode(200)
+                .body("usage_spool.full", equalTo(false))
+                .body("usage_spool.backlog_records", notNullValue())
+                .body("usage_spool.max_bytes", equalTo(268435456));
+        String metrics =
+                given().get("/metrics").then().statusCode(200).extract().asString();
+        assertThat(metrics)
+                .contains("gateway_usage_spool_backlog_records")
+                .contains("gateway_usage_spool_bytes")
+                .contains("gateway_usage_delivered_total")
+                .contains("gateway_usage_delivery_failures_total")
+                .contains("gateway_usage_dropped_total");
+    }
+
+    @Test
     void aKeyThatCannotBeCheckedGets503() {
         String key = key(new JsonObject());
         FakeCostTracker.failing.add(Authenticator.sha256Hex(key));

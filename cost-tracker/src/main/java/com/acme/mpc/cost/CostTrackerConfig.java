@@ -45,6 +45,14 @@ public interface CostTrackerConfig {
         /** Most events accepted in one POST /usage/events. */
         @WithDefault("1000")
         int maxBatch();
+
+        /** Most events that the writer merges into one transaction (batches waiting at the same time). */
+        @WithDefault("5000")
+        int maxMerge();
+
+        /** A POST /usage/events waits this long for its transaction, then answers 503 (re-send). */
+        @WithDefault("60s")
+        java.time.Duration writeTimeout();
     }
 
     interface Reservations {

@@ -1,12 +1,17 @@
 package com.acme.mpc.cost.ingest;
 
+import com.acme.mpc.cost.CostTrackerConfig;
+import com.acme.mpc.cost.api.ApiException;
 import com.acme.mpc.cost.db.Db;
 import com.acme.mpc.cost.pricing.CostCalculator;
 import com.acme.mpc.cost.pricing.PriceTable;
 import io.agroal.api.AgroalDataSource;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.math.BigDecimal;
 import java.sql.Connection;
@@ -25,6 +30,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.jboss.logging.Logger;
 
 /**
  * Stores a batch of validated events and keeps the rollups, key spend and reservations current, all in
@@ -34,6 +45,8 @@ import java.util.TreeMap;
  */
 @ApplicationScoped
 public class IngestService {
+    private static final Logger LOG = Logger.getLogger(IngestService.class);
+
     public record Result(int accepted, int duplicates) {}
 
     private static final DateTimeFormatter TS = DateTimeFormatter.ISO_OFFSET_DATE_TIME;
@@ -124,11 +137,19 @@ public class IngestService {
     private final Counter spendTotal;
     private final Counter unpriced;
     private final Timer batchTimer;
+    private final DistributionSummary groupSize;
+    private final int maxMerge;
+    private final java.time.Duration writeTimeout;
     private final MeterRegistry registry;
     private final Map<String, Timer> phases = new java.util.concurrent.ConcurrentHashMap<>();
 
-    public IngestService(AgroalDataSource ds, PriceTable prices, MeterRegistry registry) {
+    public IngestService(AgroalDataSource ds, PriceTable prices, MeterRegistry registry, CostTrackerConfig config) {
         this.ds = ds;
+        this.maxMerge = config.ingest().maxMerge();
+        this.writeTimeout = config.ingest().writeTimeout();
+        this.groupSize = DistributionSummary.builder("cost_tracker_ingest_group_events")
+                .description("events stored by one transaction of the writer (batches merged)")
+                .register(registry);
         this.registry = registry;
         this.calculator = new CostCalculator(prices);
         this.ingested = Counter.builder("cost_tracker_events_ingested")
@@ -147,7 +168,7 @@ public class IngestService {
                 .description("stored usage events of a model with no known price (cost 0)")
                 .register(registry);
         this.batchTimer = Timer.builder("cost_tracker_ingest_batch_duration")
-                .description("time to store one batch of usage events")
+                .description("time to store one group of usage events (one transaction)")
                 .publishPercentileHistogram()
                 .register(registry);
     }
@@ -184,32 +205,136 @@ public class IngestService {
         return e.withCost(c.usd(), c.source());
     }
 
+    /**
+     * Prices the events in the caller's thread, then hands them to the single writer, which merges the
+     * batches waiting at that moment into one transaction (group commit): concurrent HTTP batches never
+     * wait for each other's row locks on the hot rollup and key rows, and the rollup upserts and the
+     * commit are paid once per group instead of once per batch.
+     */
     public Result ingest(List<UsageEvent> events) {
         if (events.isEmpty()) {
             return new Result(0, 0);
         }
-        long t0 = System.nanoTime();
-        // keep the first event of each request_id; later ones in the same batch are duplicates
-        Map<String, UsageEvent> unique = new LinkedHashMap<>();
+        List<UsageEvent> priced = new ArrayList<>(events.size());
         for (UsageEvent e : events) {
-            unique.putIfAbsent(e.requestId(), price(e));
+            priced.add(price(e));
+        }
+        Pending p = new Pending(priced, new CompletableFuture<>());
+        if (!running) {
+            throw new ApiException(503, "api_error", "cost-tracker is shutting down; re-send the batch", null, null);
+        }
+        queue.add(p);
+        try {
+            return p.done().get(writeTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            throw new ApiException(
+                    503, "api_error", "storing the batch timed out; re-send it (idempotent)", null, null);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ApiException(503, "api_error", "interrupted; re-send the batch", null, null);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    private record Pending(List<UsageEvent> events, CompletableFuture<Result> done) {}
+
+    private final LinkedBlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
+    private volatile boolean running = true;
+    private Thread writer;
+
+    @PostConstruct
+    void startWriter() {
+        writer = Thread.ofPlatform().name("cost-tracker-ingest-writer").daemon().start(this::writeLoop);
+    }
+
+    @PreDestroy
+    void stopWriter() {
+        running = false;
+        try {
+            writer.join(30_000); // finishes what is queued
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void writeLoop() {
+        Pending carry = null;
+        while (running || carry != null || !queue.isEmpty()) {
+            try {
+                Pending first = carry != null ? carry : queue.poll(200, TimeUnit.MILLISECONDS);
+                carry = null;
+                if (first == null) {
+                    continue;
+                }
+                List<Pending> group = new ArrayList<>();
+                group.add(first);
+                int n = first.events().size();
+                Pending next;
+                while (n < maxMerge && (next = queue.poll()) != null) {
+                    if (n + next.events().size() > maxMerge) {
+                        carry = next;
+                        break;
+                    }
+                    group.add(next);
+                    n += next.events().size();
+                }
+                writeGroup(group, n);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException e) {
+                LOG.error("ingest writer", e);
+            }
+        }
+    }
+
+    private void writeGroup(List<Pending> group, int size) {
+        long t0 = System.nanoTime();
+        // the first event of each request_id (in arrival order) is the one stored; later ones are duplicates
+        Map<String, UsageEvent> unique = new LinkedHashMap<>(size * 2);
+        for (Pending p : group) {
+            for (UsageEvent e : p.events()) {
+                unique.putIfAbsent(e.requestId(), e);
+            }
         }
         List<UsageEvent> batch = new ArrayList<>(unique.values());
-        List<UsageEvent> stored = Db.tx(ds, c -> store(c, batch));
-        int accepted = stored.size();
-        int dups = events.size() - accepted;
-        ingested.increment(accepted);
-        duplicates.increment(dups);
+        List<UsageEvent> stored;
+        try {
+            stored = Db.tx(ds, c -> store(c, batch));
+        } catch (RuntimeException e) {
+            LOG.warnf("storing %d usage events failed (the senders get a 5xx and re-send): %s", size, e.getMessage());
+            for (Pending p : group) {
+                p.done().completeExceptionally(e);
+            }
+            return;
+        }
+        Set<String> credit = new HashSet<>(stored.size() * 2);
         BigDecimal spend = BigDecimal.ZERO;
         for (UsageEvent e : stored) {
+            credit.add(e.requestId());
             spend = spend.add(e.costUsd());
             if ("unpriced".equals(e.costSource())) {
                 unpriced.increment();
             }
         }
+        for (Pending p : group) {
+            int accepted = 0;
+            for (UsageEvent e : p.events()) {
+                if (credit.remove(e.requestId())) {
+                    accepted++;
+                }
+            }
+            p.done().complete(new Result(accepted, p.events().size() - accepted));
+        }
+        ingested.increment(stored.size());
+        duplicates.increment(size - stored.size());
         spendTotal.increment(spend.doubleValue());
-        batchTimer.record(System.nanoTime() - t0, java.util.concurrent.TimeUnit.NANOSECONDS);
-        return new Result(accepted, dups);
+        groupSize.record(size);
+        batchTimer.record(System.nanoTime() - t0, TimeUnit.NANOSECONDS);
     }
 
     private List<UsageEvent> store(Connection c, List<UsageEvent> batch) throws SQLException {

@@ -115,6 +115,50 @@ class UsageIngestTest {
     }
 
     @Test
+    void concurrentOverlappingBatchesAreCreditedOnce() throws Exception {
+        String user = "u-" + UUID.randomUUID();
+        int threads = 8;
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+        var go = new java.util.concurrent.CountDownLatch(1);
+        List<java.util.concurrent.Future<int[]>> results = new java.util.ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            int base = t * 25;
+            results.add(pool.submit(() -> {
+                List<Map<String, Object>> events = new java.util.ArrayList<>();
+                for (int i = 0; i < 50; i++) { // overlaps the next thread's first 25 ids
+                    events.add(event(Map.of("request_id", user + "-" + (base + i), "user", user)));
+                }
+                go.await();
+                var r = admin().body(events)
+                        .post("/usage/events")
+                        .then()
+                        .statusCode(200)
+                        .extract()
+                        .jsonPath();
+                return new int[] {r.getInt("accepted"), r.getInt("duplicates")};
+            }));
+        }
+        go.countDown();
+        int accepted = 0;
+        int dups = 0;
+        for (var f : results) {
+            accepted += f.get()[0];
+            dups += f.get()[1];
+        }
+        pool.shutdown();
+        int distinct = (threads - 1) * 25 + 50;
+        assertEquals(distinct, accepted);
+        assertEquals(threads * 50 - distinct, dups);
+        Object[] daily = row("SELECT sum(requests), sum(spend) FROM daily_spend WHERE user_id = ?", user);
+        assertEquals((long) distinct, ((Number) daily[0]).longValue());
+        assertEquals(
+                0,
+                new BigDecimal("0.0035").multiply(BigDecimal.valueOf(distinct)).compareTo((BigDecimal) daily[1]));
+        Object[] dim = row("SELECT requests FROM daily_dim_spend WHERE dim = 'user' AND value = ?", user);
+        assertEquals((long) distinct, ((Number) dim[0]).longValue());
+    }
+
+    @Test
     void duplicateInsideOneBatchIsStoredOnce() throws Exception {
         String user = "u-" + UUID.randomUUID();
         var e = event(Map.of("user", user));

@@ -22,6 +22,7 @@ import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.util.List;
 import java.util.concurrent.Executor;
+import org.jboss.logging.Logger;
 
 /**
  * Admission of a completion call, before any provider is called: authenticates the caller (master key or virtual key)
@@ -33,6 +34,8 @@ import java.util.concurrent.Executor;
  */
 @ApplicationScoped
 public class KeyGuard {
+    private static final Logger LOG = Logger.getLogger(KeyGuard.class);
+
     private final Authenticator authenticator;
     private final KeyLimits limits;
     private final CostTrackerKeysClient costTracker;
@@ -60,8 +63,12 @@ public class KeyGuard {
      */
     public Uni<Caller> admit(RoutingContext ctx, CallType type, String requestId) {
         Context context = Vertx.currentContext();
-        Uni<Caller> admitted = authenticator
-                .authenticateAsync(ctx.request())
+        Uni<Caller> authenticated = authenticator.authenticateAsync(ctx.request());
+        if (context != null) {
+            // a shared key lookup may complete on another event loop: admission touches the routing context
+            authenticated = authenticated.emitOn(on(context));
+        }
+        Uni<Caller> admitted = authenticated
                 .onItem()
                 .transformToUni(caller ->
                         caller.key() == null ? Uni.createFrom().item(caller) : admitKey(ctx, type, requestId, caller));
@@ -91,7 +98,9 @@ public class KeyGuard {
         }
         BigDecimal amount = estimate(type, scan, deployments);
         return costTracker.reserve(key.keyHash(), requestId, amount).map(r -> {
-            if (!r.granted()) {
+            if (r.granted()) {
+                ctx.addEndHandler(ar -> releaseIfFailed(ctx, key, requestId));
+            } else {
                 throw new GatewayException(
                         429,
                         "budget_exceeded",
@@ -102,6 +111,25 @@ public class KeyGuard {
             }
             return caller;
         });
+    }
+
+    /**
+     * A call answered with an error status (invalid body, unknown model, provider error before any byte) costs
+     * nothing, and may never produce a usage event that settles its reservation: its reservation is set to 0 at once
+     * (re-reserving a request_id replaces its amount) instead of holding the key's budget until it expires.
+     */
+    private void releaseIfFailed(RoutingContext ctx, KeyInfo key, String requestId) {
+        if (ctx.response().getStatusCode() < 400) {
+            return;
+        }
+        costTracker
+                .reserve(key.keyHash(), requestId, BigDecimal.ZERO)
+                .subscribe()
+                .with(
+                        r -> {},
+                        t -> LOG.debugf(
+                                "could not release the reservation of %s for key %s: %s",
+                                requestId, key.label(), t.getMessage()));
     }
 
     /**

@@ -291,6 +291,35 @@ class VirtualKeysTest {
     }
 
     @Test
+    void aFailedCallGivesItsReservationBack() throws Exception {
+        String key = key(new JsonObject().put("max_budget", "1"));
+        String requestId = "fail-" + UUID.randomUUID();
+        // messages missing: admitted (budget reserved), then answered 400 by the request validation
+        given().header("Authorization", "Bearer " + key)
+                .header("x-request-id", requestId)
+                .contentType(ContentType.JSON)
+                .body("{\"model\":\"demo-chat\",\"max_tokens\":10}")
+                .post("/v1/chat/completions")
+                .then()
+                .statusCode(400);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        List<String> amounts = List.of();
+        while (System.nanoTime() < deadline) {
+            amounts = FakeCostTracker.reservations.stream()
+                    .filter(x -> requestId.equals(x.getString("request_id")))
+                    .map(x -> x.getString("amount_usd"))
+                    .toList();
+            if (amounts.size() == 2) {
+                break;
+            }
+            Thread.sleep(20);
+        }
+        assertThat(amounts).hasSize(2);
+        assertThat(new BigDecimal(amounts.get(0))).isPositive();
+        assertThat(new BigDecimal(amounts.get(1))).isZero();
+    }
+
+    @Test
     void concurrentCallsOnALittleBudgetPassOnlyAsFarAsTheReservationsGo() throws Exception {
         // each call reserves the 0.0001 minimum or more; room for exactly 5 reservations of 0.0001 or fewer
         String key = key(new JsonObject().put("max_budget", "0.0005"));

@@ -24,6 +24,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -501,6 +502,13 @@ public class IngestService {
         }
     }
 
+    /** Entries in a fixed order: concurrent writers (several instances) then lock rollup rows in one order. */
+    static <K, V> List<Map.Entry<K, V>> sorted(Map<K, V> m, Comparator<K> order) {
+        List<Map.Entry<K, V>> entries = new ArrayList<>(m.entrySet());
+        entries.sort(Map.Entry.comparingByKey(order));
+        return entries;
+    }
+
     static LocalDate day(UsageEvent e) {
         return e.startTime().atZoneSameInstant(ZoneOffset.UTC).toLocalDate();
     }
@@ -511,7 +519,7 @@ public class IngestService {
 
     private void upsertDaily(Connection c, List<UsageEvent> stored) throws SQLException {
         // sorted so that concurrent batches lock rollup rows in the same order (no deadlocks)
-        TreeMap<DayKey, Agg> aggs = new TreeMap<>();
+        Map<DayKey, Agg> aggs = new HashMap<>();
         for (UsageEvent e : stored) {
             DayKey k = new DayKey(
                     day(e),
@@ -528,7 +536,7 @@ public class IngestService {
         String[] tm = new String[n], eu = new String[n], ka = new String[n], spend = new String[n];
         Long[][] nums = new Long[9][n];
         int i = 0;
-        for (var en : aggs.entrySet()) {
+        for (var en : sorted(aggs, DayKey.ORDER)) {
             DayKey k = en.getKey();
             Agg a = en.getValue();
             dy[i] = k.day().toString();
@@ -567,7 +575,7 @@ public class IngestService {
             Comparator.comparing(DimKey::dim).thenComparing(DimKey::day).thenComparing(DimKey::value);
 
     private void upsertDims(Connection c, List<UsageEvent> stored) throws SQLException {
-        TreeMap<DimKey, Agg> aggs = new TreeMap<>(DIM_ORDER);
+        Map<DimKey, Agg> aggs = new HashMap<>();
         for (UsageEvent e : stored) {
             LocalDate d = day(e);
             aggs.computeIfAbsent(new DimKey("total", d, ""), x -> new Agg()).add(e);
@@ -588,7 +596,7 @@ public class IngestService {
         String[] dm = new String[n], dy = new String[n], v = new String[n], ka = new String[n], spend = new String[n];
         Long[] req = new Long[n], pt = new Long[n], cpt = new Long[n];
         int i = 0;
-        for (var en : aggs.entrySet()) {
+        for (var en : sorted(aggs, DIM_ORDER)) {
             DimKey k = en.getKey();
             Agg a = en.getValue();
             dm[i] = k.dim();
@@ -616,8 +624,7 @@ public class IngestService {
 
     private void upsertTags(Connection c, List<UsageEvent> stored) throws SQLException {
         record TagKey(LocalDate day, String tag) {}
-        TreeMap<TagKey, Agg> aggs =
-                new TreeMap<>(Comparator.comparing(TagKey::day).thenComparing(TagKey::tag));
+        Map<TagKey, Agg> aggs = new HashMap<>();
         for (UsageEvent e : stored) {
             if (e.tags() == null) {
                 continue;
@@ -634,7 +641,7 @@ public class IngestService {
         String[] dy = new String[n], tg = new String[n], spend = new String[n];
         Long[] req = new Long[n], pt = new Long[n], cpt = new Long[n];
         int i = 0;
-        for (var en : aggs.entrySet()) {
+        for (var en : sorted(aggs, Comparator.comparing(TagKey::day).thenComparing(TagKey::tag))) {
             dy[i] = en.getKey().day().toString();
             tg[i] = en.getKey().tag();
             req[i] = en.getValue().requests;

@@ -110,6 +110,22 @@ public class PriceTable {
      * the name starts with (dated versions like gpt-4o-2024-08-06 resolve to gpt-4o).
      */
     public Optional<ModelPrice> find(String provider, String model, String modelGroup) {
+        String memoKey = provider + '\u0000' + model + '\u0000' + modelGroup;
+        Optional<ModelPrice> hit = memo.get(memoKey);
+        if (hit == null) {
+            hit = lookup(provider, model, modelGroup);
+            if (memo.size() > 10_000) {
+                memo.clear();
+            }
+            memo.put(memoKey, hit);
+        }
+        return hit;
+    }
+
+    private final java.util.concurrent.ConcurrentHashMap<String, Optional<ModelPrice>> memo =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    private Optional<ModelPrice> lookup(String provider, String model, String modelGroup) {
         String p = provider == null ? "" : provider.toLowerCase(Locale.ROOT);
         for (String candidate : new String[] {model, modelGroup}) {
             if (candidate == null || candidate.isBlank()) {

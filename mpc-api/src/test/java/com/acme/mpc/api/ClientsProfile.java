@@ -29,7 +29,7 @@ public class ClientsProfile implements QuarkusTestProfile {
                 Map.entry("mpc.rate-limit.per-client", "limited:3"),
                 Map.entry("mpc.cache.enabled", "true"),
                 Map.entry("quarkus.cache.caffeine.\"mpc-api-responses\".maximum-size", "100"),
-                Map.entry("mpc.gateway.timeout", "3s"),
+                Map.entry("mpc.gateway.timeout", "5s"),
                 Map.entry("mpc.gateway.health-timeout", "500ms"),
                 Map.entry("mpc.gateway.circuit-breaker.request-volume-threshold", "4"),
                 Map.entry("mpc.gateway.circuit-breaker.delay", "3s"),

@@ -1,5 +1,6 @@
 package com.acme.mpc.api.client;
 
+import io.vertx.core.Handler;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
 import java.util.concurrent.CompletionStage;
@@ -14,6 +15,8 @@ public final class GatewayCall {
     private volatile HttpClientRequest request;
     private volatile boolean cancelled;
     private CompletionStage<HttpClientResponse> response;
+    private Throwable failure;
+    private Handler<Throwable> failureHandler;
 
     void attach(HttpClientRequest request) {
         this.request = request;
@@ -24,6 +27,28 @@ public final class GatewayCall {
 
     void response(CompletionStage<HttpClientResponse> response) {
         this.response = response;
+    }
+
+    /** A failure of the response body, possibly before anyone listens: it is kept until {@link #onFailure}. */
+    synchronized void failed(Throwable error) {
+        if (failureHandler != null) {
+            failureHandler.handle(error);
+        } else if (failure == null) {
+            failure = error;
+        }
+    }
+
+    /**
+     * Where a failure of the response body (the gateway broke off, or went silent) goes, including one that
+     * happened while the response was still paused.
+     */
+    public synchronized void onFailure(Handler<Throwable> handler) {
+        failureHandler = handler;
+        if (failure != null) {
+            Throwable early = failure;
+            failure = null;
+            handler.handle(early);
+        }
     }
 
     /** Completes with the gateway's response (any status), or fails with a {@link GatewayFailure}. */

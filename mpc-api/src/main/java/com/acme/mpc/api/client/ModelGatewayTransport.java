@@ -91,6 +91,8 @@ class ModelGatewayTransport {
             Future<HttpClientResponse> sent = r.body() == null ? request.send() : request.send(r.body());
             return sent.map(response -> {
                 response.pause();
+                // A failure while paused would otherwise be lost; the call keeps it for whoever relays the body.
+                response.exceptionHandler(call::failed);
                 return response;
             });
         });

@@ -210,6 +210,7 @@ final class ProxyHandler {
                 }
             });
             upstream.resume();
+            call.onFailure(error -> fail(rc, gatewayFailure(error)));
             return;
         }
         String length = upstream.getHeader("content-length");
@@ -226,9 +227,10 @@ final class ProxyHandler {
                 response.drainHandler(v -> upstream.resume());
             }
         });
-        upstream.exceptionHandler(error -> failMidStream(rc, sse, error));
         upstream.endHandler(v -> response.end());
         upstream.resume();
+        // A failure skips the queue of paused chunks: report it after the chunks already received.
+        call.onFailure(error -> rc.vertx().runOnContext(v -> failMidStream(rc, sse, error)));
     }
 
     private GatewayFailure gatewayFailure(Throwable error) {

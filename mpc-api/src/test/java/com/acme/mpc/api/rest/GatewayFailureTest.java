@@ -16,7 +16,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** Timeouts, dropped connections and the circuit breaker (timeout 3s, circuit over 4 calls, 3s open). */
+/** Timeouts, dropped connections and the circuit breaker (timeout 5s, circuit over 4 calls, 3s open). */
 @QuarkusTest
 @TestProfile(ClientsProfile.class)
 class GatewayFailureTest {
@@ -43,7 +43,7 @@ class GatewayFailureTest {
                 .statusCode(504)
                 .body("error.type", equalTo("api_error"))
                 .body("error.code", equalTo("gateway_timeout"))
-                .body("error.message", containsString("did not answer within 3s"));
+                .body("error.message", containsString("did not answer within 5s"));
         // The abandoned request must not stay open at the gateway.
         StandInGateway.get().hungConnectionsClosed().get(0).get(10, TimeUnit.SECONDS);
     }

@@ -24,8 +24,10 @@ import java.util.concurrent.atomic.AtomicReference;
  *   <li>{@code hang}: never answers;
  *   <li>{@code drop}: closes the connection without answering;
  *   <li>{@code bad-request}, {@code server-error}: a 400 / 500 OpenAI error;
- *   <li>{@code broken-stream}: sends the first SSE chunk, then closes the connection;
- *   <li>{@code gated-stream} with stream=true: sends the first chunk, then waits for {@link #openGate()};
+ *   <li>{@code broken-stream}, {@code broken-stream-at-once}: send the first SSE chunk, then close the
+ *       connection (20 ms later, or at once);
+ *   <li>{@code gated-stream} with stream=true: sends the first chunk, then SSE comments every 300 ms
+ *       until {@link #openGate()};
  *   <li>anything else: the recorded answer, streamed with short pauses when stream=true.
  * </ul>
  *
@@ -195,6 +197,12 @@ public final class StandInGateway {
                 response.write(Recorded.CHAT_STREAM.get(0));
                 vertx.setTimer(20, t -> request.connection().close());
             }
+            case "broken-stream-at-once" -> {
+                // Head, first chunk and close arrive together, while mpc-api still holds the response paused.
+                response.setChunked(true).putHeader("content-type", "text/event-stream");
+                response.write(Recorded.CHAT_STREAM.get(0))
+                        .onComplete(w -> request.connection().close());
+            }
             default -> {
                 if (json.path("stream").asBoolean(false)) {
                     stream(response, request.getHeader("x-request-id"), "gated-stream".equals(model));
@@ -213,9 +221,20 @@ public final class StandInGateway {
         List<String> chunks = Recorded.CHAT_STREAM;
         response.write(chunks.get(0));
         CompletableFuture<Void> release = gated ? gate.get() : CompletableFuture.completedFuture(null);
+        // SSE comments while gated keep mpc-api's idle timeout from firing: only a cancel closes the stream early.
+        long keepAlive = gated
+                ? vertx.setPeriodic(300, t -> {
+                    if (!response.closed()) {
+                        response.write(": keep-alive\n\n");
+                    }
+                })
+                : -1;
         // A forgotten gate must not hang the build.
         release.orTimeout(20, TimeUnit.SECONDS)
-                .whenComplete((v, e) -> vertx.runOnContext(x -> sendRest(response, chunks, 1, outcome)));
+                .whenComplete((v, e) -> vertx.runOnContext(x -> {
+                    vertx.cancelTimer(keepAlive);
+                    sendRest(response, chunks, 1, outcome);
+                }));
     }
 
     private void sendRest(HttpServerResponse response, List<String> chunks, int next, StreamOutcome outcome) {

@@ -76,7 +76,10 @@ public final class ConfigLoader {
             "redis_host",
             "redis_port",
             "redis_password",
-            "redis_url");
+            "redis_url",
+            "retry_backoff_base",
+            "retry_backoff_max",
+            "max_retry_after");
     private static final Set<String> LITELLM_KEYS = Set.of(
             "drop_params",
             "num_retries",
@@ -328,7 +331,20 @@ public final class ConfigLoader {
                 tree.string(router.get("redis_host"), "router_settings.redis_host"),
                 tree.integer(router.get("redis_port"), "router_settings.redis_port", 1),
                 tree.string(router.get("redis_password"), "router_settings.redis_password"),
-                tree.string(router.get("redis_url"), "router_settings.redis_url"));
+                tree.string(router.get("redis_url"), "router_settings.redis_url"),
+                orDefault(
+                        tree.seconds(router.get("retry_backoff_base"), "router_settings.retry_backoff_base"),
+                        d.retryBackoffBase()),
+                orDefault(
+                        tree.seconds(router.get("retry_backoff_max"), "router_settings.retry_backoff_max"),
+                        d.retryBackoffMax()),
+                orDefault(
+                        tree.seconds(router.get("max_retry_after"), "router_settings.max_retry_after"),
+                        d.maxRetryAfter()));
+    }
+
+    private static <T> T orDefault(T value, T fallback) {
+        return value == null ? fallback : value;
     }
 
     /** LiteLLM writes fallbacks as a list of one-key mappings: {@code [{gpt-4o: [claude, gpt-4o-mini]}]}. */

@@ -6,7 +6,9 @@ import java.util.Map;
 
 /**
  * LiteLLM {@code router_settings} (plus the retry/fallback keys LiteLLM also accepts under {@code litellm_settings}).
- * Defaults are LiteLLM's.
+ * Defaults are LiteLLM's. {@code retry_backoff_base}, {@code retry_backoff_max} and {@code max_retry_after} (seconds) are
+ * this gateway's own keys: the exponential back-off between attempts on the same deployment, and the longest upstream
+ * retry-after hint worth waiting for (a longer hint fails over or answers at once instead).
  */
 public record RouterSettings(
         String routingStrategy,
@@ -22,7 +24,13 @@ public record RouterSettings(
         String redisHost,
         Integer redisPort,
         String redisPassword,
-        String redisUrl) {
+        String redisUrl,
+        Duration retryBackoffBase,
+        Duration retryBackoffMax,
+        Duration maxRetryAfter) {
+
+    /** LiteLLM's ROUTER_MAX_FALLBACKS: at most this many fallback groups are tried per request. */
+    public static final int MAX_FALLBACKS = 5;
 
     public static final List<String> STRATEGIES = List.of(
             "simple-shuffle",
@@ -47,6 +55,14 @@ public record RouterSettings(
                 null,
                 null,
                 null,
-                null);
+                null,
+                Duration.ofMillis(500),
+                Duration.ofSeconds(8),
+                Duration.ofSeconds(10));
+    }
+
+    /** Whether rpm/tpm counters and cooldowns are shared with other replicas through Redis. */
+    public boolean sharedState() {
+        return redisUrl != null || redisHost != null;
     }
 }

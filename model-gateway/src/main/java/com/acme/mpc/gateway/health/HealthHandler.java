@@ -1,5 +1,7 @@
 package com.acme.mpc.gateway.health;
 
+import com.acme.mpc.gateway.cache.RedisLinks;
+import com.acme.mpc.gateway.cache.ResponseCache;
 import com.acme.mpc.gateway.config.ConfigHolder;
 import com.acme.mpc.gateway.config.Deployment;
 import com.acme.mpc.gateway.config.GatewayConfig;
@@ -39,10 +41,20 @@ public class HealthHandler {
     @Inject
     UsageDelivery usageDelivery;
 
-    public HealthHandler(ConfigHolder holder, ProviderRegistry providers, GatewaySettings settings) {
+    private final ResponseCache cache;
+    private final RedisLinks redis;
+
+    public HealthHandler(
+            ConfigHolder holder,
+            ProviderRegistry providers,
+            GatewaySettings settings,
+            ResponseCache cache,
+            RedisLinks redis) {
         this.config = holder.config();
         this.providers = providers;
         this.settings = settings;
+        this.cache = cache;
+        this.redis = redis;
     }
 
     public void liveliness(RoutingContext ctx) {
@@ -59,7 +71,17 @@ public class HealthHandler {
         body.put("model_groups", config.groups().size());
         body.put("deployments", config.deployments().size());
         body.put("db", "Not connected");
-        body.putNull("cache");
+        // Redis is an optimisation (cache, shared limits): its outage is reported here but does not make the gateway
+        // unready, since every request is still served from in-process state
+        if (cache.enabled()) {
+            body.put("cache", cache.describe());
+        } else {
+            body.putNull("cache");
+        }
+        if (!redis.all().isEmpty()) {
+            ObjectNode links = body.putObject("redis");
+            redis.all().forEach(l -> links.put(l.name(), l.up() ? "connected" : "unavailable"));
+        }
         // usage spool (usage/keys engineer): backlog reported; unready only when the spool is full
         int status = usageDelivery.readiness(body) ? 200 : 503;
         ctx.response()

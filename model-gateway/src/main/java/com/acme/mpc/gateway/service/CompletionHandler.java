@@ -4,24 +4,21 @@ import com.acme.mpc.gateway.api.ApiErrors;
 import com.acme.mpc.gateway.api.Authenticator;
 import com.acme.mpc.gateway.api.Caller;
 import com.acme.mpc.gateway.api.RequestValidator;
+import com.acme.mpc.gateway.cache.CacheControls;
+import com.acme.mpc.gateway.cache.ResponseCache;
+import com.acme.mpc.gateway.cache.StreamAssembler;
 import com.acme.mpc.gateway.config.ConfigHolder;
 import com.acme.mpc.gateway.config.Deployment;
 import com.acme.mpc.gateway.config.GatewayConfig;
-import com.acme.mpc.gateway.config.GatewaySettings;
 import com.acme.mpc.gateway.core.CallType;
 import com.acme.mpc.gateway.core.GatewayException;
 import com.acme.mpc.gateway.core.Json;
 import com.acme.mpc.gateway.core.Usage;
 import com.acme.mpc.gateway.keys.KeyGuard;
-import com.acme.mpc.gateway.provider.ProviderAdapter;
-import com.acme.mpc.gateway.provider.ProviderRegistry;
-import com.acme.mpc.gateway.provider.UpstreamCall;
 import com.acme.mpc.gateway.provider.mock.TokenEstimate;
-import com.acme.mpc.gateway.routing.DeploymentSelector;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.Cancellable;
 import io.vertx.core.buffer.Buffer;
@@ -31,7 +28,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.math.BigDecimal;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -51,13 +47,20 @@ public class CompletionHandler {
 
     /** Request fields that steer the gateway itself and must not reach a provider. */
     private static final Set<String> GATEWAY_FIELDS = Set.of(
-            "cache", "metadata", "tags", "mock_response", "num_retries", "fallbacks", "context_window_fallbacks");
+            "cache",
+            "metadata",
+            "tags",
+            "mock_response",
+            "num_retries",
+            "fallbacks",
+            "context_window_fallbacks",
+            "content_policy_fallbacks");
 
     private final GatewayConfig config;
-    private final GatewaySettings settings;
     private final Authenticator authenticator;
-    private final ProviderRegistry providers;
     private final UsageRecorder usage;
+    private final CallExecutor executor;
+    private final ResponseCache cache;
 
     /** keys (usage/keys engineer): authentication and admission of each call, see {@link #handle}. */
     @Inject
@@ -65,15 +68,15 @@ public class CompletionHandler {
 
     public CompletionHandler(
             ConfigHolder holder,
-            GatewaySettings settings,
             Authenticator authenticator,
-            ProviderRegistry providers,
-            UsageRecorder usage) {
+            UsageRecorder usage,
+            CallExecutor executor,
+            ResponseCache cache) {
         this.config = holder.config();
-        this.settings = settings;
         this.authenticator = authenticator;
-        this.providers = providers;
         this.usage = usage;
+        this.executor = executor;
+        this.cache = cache;
     }
 
     public void handle(RoutingContext ctx, CallType type) {
@@ -121,18 +124,29 @@ public class CompletionHandler {
                     body.path("user").asText(null),
                     ctx.request().getHeader("x-mpc-end-user"),
                     tags(body, ctx));
-            Deployment d = DeploymentSelector.simpleShuffle(deployments);
-            call.deployment = d;
-            ProviderAdapter adapter = providers.adapterFor(d);
-            UpstreamCall upstream =
-                    new UpstreamCall(d, type, prepare(body, d), requestId, timeout(d), streamTimeout(d));
-            ResponseHeaders.routing(response, call, 1);
-            call.upstreamStartNanos = System.nanoTime();
-            call.preUpstreamNanos = call.upstreamStartNanos - startNanos;
-            if (stream) {
-                relayStream(response, call, adapter, upstream, body);
+            AttemptPlan plan = executor.plan(group, requestRetries(body), requestFallbacks(body));
+            ResponseCache.Lookup lookup = cache.enabled()
+                    ? cache.lookupFor(
+                            type,
+                            group,
+                            body,
+                            CacheControls.of(body, ctx.request().getHeader("cache-control")))
+                    : null;
+            if (lookup == null) {
+                dispatch(response, call, plan, body, null);
             } else {
-                answer(response, call, adapter, upstream);
+                CallContext c = call;
+                cache.get(lookup)
+                        .subscribe()
+                        .with(
+                                hit -> {
+                                    if (hit != null) {
+                                        serveHit(response, c, hit);
+                                    } else {
+                                        dispatch(response, c, plan, body, lookup);
+                                    }
+                                },
+                                t -> dispatch(response, c, plan, body, lookup));
             }
         } catch (GatewayException e) {
             fail(response, call, e);
@@ -141,12 +155,69 @@ public class CompletionHandler {
         }
     }
 
-    private void answer(HttpServerResponse response, CallContext call, ProviderAdapter adapter, UpstreamCall upstream) {
-        Uni<ObjectNode> result = switch (call.callType) {
-            case CHAT_COMPLETION -> adapter.chat(upstream);
-            case TEXT_COMPLETION -> adapter.completion(upstream);
-            case EMBEDDING -> adapter.embeddings(upstream);
-        };
+    /** Sends the request to a provider (through retries and fallbacks); {@code lookup} non-null stores the answer. */
+    private void dispatch(
+            HttpServerResponse response,
+            CallContext call,
+            AttemptPlan plan,
+            ObjectNode body,
+            ResponseCache.Lookup lookup) {
+        try {
+            if (lookup != null) {
+                ResponseHeaders.cache(response, lookup.controls().noCache() ? "BYPASS" : "MISS");
+            }
+            if (call.stream) {
+                relayStream(response, call, plan, body, lookup);
+            } else {
+                answer(response, call, plan, body, lookup);
+            }
+        } catch (GatewayException e) {
+            fail(response, call, e);
+        } catch (RuntimeException e) {
+            fail(response, call, internal(e));
+        }
+    }
+
+    /** A fresh cached answer: no provider call, usage recorded with zero cost and cache_hit. */
+    private void serveHit(HttpServerResponse response, CallContext call, ResponseCache.Hit hit) {
+        if (response.closed()) {
+            return;
+        }
+        ResponseHeaders.cache(response, "HIT");
+        response.putHeader("x-litellm-cache-key", hit.key());
+        ObjectNode answer = hit.answer();
+        Usage u = Usage.fromOpenAi(answer.get("usage"));
+        String model = answer.path("model").asText(null);
+        if (!call.stream) {
+            BigDecimal cost = usage.record(call, u, model, 200, null, true);
+            ResponseHeaders.cost(response, cost);
+            ResponseHeaders.timing(response, call, 0);
+            response.putHeader("content-type", "application/json");
+            response.end(Buffer.buffer(Json.toBytes(answer)));
+            return;
+        }
+        call.firstTokenNanos = System.nanoTime();
+        ResponseHeaders.timing(response, call, 0);
+        response.setStatusCode(200);
+        response.putHeader("content-type", "text/event-stream");
+        response.putHeader("cache-control", "no-cache");
+        response.setChunked(true);
+        Buffer out = Buffer.buffer();
+        for (ObjectNode chunk : StreamAssembler.chunks(call.callType, answer, call.clientWantsUsage)) {
+            out.appendString("data: ").appendBytes(Json.toBytes(chunk)).appendString("\n\n");
+        }
+        out.appendString("data: [DONE]\n\n");
+        response.end(out);
+        usage.record(call, u, model, 200, null, true);
+    }
+
+    private void answer(
+            HttpServerResponse response,
+            CallContext call,
+            AttemptPlan plan,
+            ObjectNode body,
+            ResponseCache.Lookup lookup) {
+        Uni<ObjectNode> result = executor.answer(response, call, plan, body);
         AtomicReference<Cancellable> pending = new AtomicReference<>();
         response.closeHandler(v -> {
             Cancellable c = pending.get();
@@ -168,6 +239,7 @@ public class CompletionHandler {
                             ResponseHeaders.timing(response, call, upstreamNanos);
                             response.putHeader("content-type", "application/json");
                             response.end(Buffer.buffer(Json.toBytes(json)));
+                            cache.put(lookup, json);
                         },
                         failure -> fail(response, call, asGatewayException(failure))));
     }
@@ -175,16 +247,47 @@ public class CompletionHandler {
     private void relayStream(
             HttpServerResponse response,
             CallContext call,
-            ProviderAdapter adapter,
-            UpstreamCall upstream,
-            ObjectNode body) {
-        Multi<ObjectNode> chunks = call.callType == CallType.CHAT_COMPLETION
-                ? adapter.streamChat(upstream)
-                : adapter.streamCompletion(upstream);
+            AttemptPlan plan,
+            ObjectNode body,
+            ResponseCache.Lookup lookup) {
         StreamRelay relay = new StreamRelay(response, call, usage, TokenEstimate.of(TokenEstimate.promptText(body)));
-        relay.listenForDisconnect();
-        Cancellable subscription = chunks.subscribe().with(relay::onChunk, relay::onFailure, relay::onComplete);
-        relay.attach(subscription);
+        if (lookup != null && !lookup.controls().noStore()) {
+            relay.assembleInto(new StreamAssembler(call.callType), whole -> cache.put(lookup, whole));
+        }
+        executor.stream(response, call, plan, body, relay);
+    }
+
+    /** LiteLLM's per-request {@code num_retries}; null when absent. */
+    private static Integer requestRetries(ObjectNode body) {
+        JsonNode n = body.get("num_retries");
+        if (n == null || n.isNull()) {
+            return null;
+        }
+        if (!n.canConvertToInt() || !n.isIntegralNumber() || n.asInt() < 0 || n.asInt() > 10) {
+            throw GatewayException.badRequest("num_retries must be an integer from 0 to 10", "num_retries");
+        }
+        return n.asInt();
+    }
+
+    /** LiteLLM's per-request {@code fallbacks}: a list of model groups, tried in order after the requested one. */
+    private List<String> requestFallbacks(ObjectNode body) {
+        JsonNode n = body.get("fallbacks");
+        if (n == null || n.isNull()) {
+            return null;
+        }
+        if (!n.isArray()) {
+            throw GatewayException.badRequest("fallbacks must be a list of model names", "fallbacks");
+        }
+        List<String> groups = new ArrayList<>();
+        for (JsonNode g : n) {
+            String name = g.isTextual() ? g.asText() : g.path("model").asText(null);
+            if (name == null || config.group(name) == null) {
+                throw GatewayException.badRequest(
+                        "fallbacks: unknown model '" + (name == null ? g.toString() : name) + "'", "fallbacks");
+            }
+            groups.add(name);
+        }
+        return groups;
     }
 
     private void fail(HttpServerResponse response, CallContext call, GatewayException e) {
@@ -211,22 +314,6 @@ public class CompletionHandler {
             out.put("max_tokens", d.maxTokens());
         }
         return out;
-    }
-
-    private Duration timeout(Deployment d) {
-        if (d.timeout() != null) {
-            return d.timeout();
-        }
-        return config.router().timeout() != null ? config.router().timeout() : settings.defaultTimeout();
-    }
-
-    private Duration streamTimeout(Deployment d) {
-        if (d.streamTimeout() != null) {
-            return d.streamTimeout();
-        }
-        return config.router().streamTimeout() != null
-                ? config.router().streamTimeout()
-                : settings.defaultStreamTimeout();
     }
 
     private static ObjectNode parse(Buffer raw) {

@@ -15,7 +15,20 @@ final class ResponseHeaders {
         r.putHeader("x-litellm-call-id", requestId);
     }
 
-    static void routing(HttpServerResponse r, CallContext call, int attempts) {
+    /** Where the request went and how many tries it took; rewritten after each attempt until the head is sent. */
+    static void routing(HttpServerResponse r, CallContext call, AttemptPlan plan) {
+        if (r.headWritten()) {
+            return;
+        }
+        int attempts = Math.max(1, plan.attempts());
+        r.putHeader("x-mpc-attempts", Integer.toString(attempts));
+        r.putHeader("x-litellm-attempted-retries", Integer.toString(plan.retries()));
+        r.putHeader("x-litellm-attempted-fallbacks", Integer.toString(plan.fallbacks()));
+        r.putHeader("x-mpc-fallback", Boolean.toString(plan.fellBack()));
+        if (plan.fellBack()) {
+            r.putHeader("x-mpc-fallback-group", plan.group());
+        }
+        r.putHeader("x-litellm-model-group", plan.group());
         if (call.deployment == null) {
             return;
         }
@@ -23,11 +36,9 @@ final class ResponseHeaders {
         r.putHeader("x-litellm-model-id", call.deployment.id());
         if (call.deployment.apiBase() != null) {
             r.putHeader("x-litellm-model-api-base", call.deployment.apiBase().getHost());
+        } else {
+            r.headers().remove("x-litellm-model-api-base");
         }
-        r.putHeader("x-litellm-model-group", call.modelGroup);
-        r.putHeader("x-mpc-attempts", Integer.toString(attempts));
-        r.putHeader("x-litellm-attempted-retries", Integer.toString(attempts - 1));
-        r.putHeader("x-mpc-fallback", "false");
     }
 
     static void timing(HttpServerResponse r, CallContext call, long upstreamNanos) {

@@ -1,6 +1,7 @@
 package com.acme.mpc.gateway.service;
 
 import com.acme.mpc.gateway.api.ApiErrors;
+import com.acme.mpc.gateway.cache.StreamAssembler;
 import com.acme.mpc.gateway.core.GatewayException;
 import com.acme.mpc.gateway.core.Json;
 import com.acme.mpc.gateway.core.OpenAiShapes;
@@ -11,6 +12,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.smallrye.mutiny.subscription.Cancellable;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
+import java.util.function.Consumer;
 
 /**
  * Relays one upstream stream to the client as OpenAI SSE, chunk by chunk as they arrive. Headers go out with the
@@ -19,6 +21,25 @@ import io.vertx.core.http.HttpServerResponse;
  * the client disconnects (then the upstream request is cancelled).
  */
 final class StreamRelay {
+    /** The attempt loop behind the relay. */
+    interface Hooks {
+        /** The current attempt failed before anything reached the client: true when another attempt was started. */
+        boolean retry(GatewayException e);
+
+        /** The request ended (once): success, failure after the first byte or a final failure, or the client left. */
+        void finished(Usage usage, GatewayException failure, boolean clientGone);
+    }
+
+    private static final Hooks NO_HOOKS = new Hooks() {
+        @Override
+        public boolean retry(GatewayException e) {
+            return false;
+        }
+
+        @Override
+        public void finished(Usage usage, GatewayException failure, boolean clientGone) {}
+    };
+
     private static final byte[] DATA = "data: ".getBytes();
     private static final byte[] END = "\n\n".getBytes();
     private static final Buffer DONE = Buffer.buffer("data: [DONE]\n\n");
@@ -27,6 +48,9 @@ final class StreamRelay {
     private final CallContext call;
     private final UsageRecorder recorder;
     private final long promptTokenEstimate;
+    private Hooks hooks = NO_HOOKS;
+    private StreamAssembler assembler;
+    private Consumer<ObjectNode> completed;
     private Cancellable upstream;
     private boolean finished;
     private boolean clientGone;
@@ -46,6 +70,20 @@ final class StreamRelay {
         response.closeHandler(v -> onClientGone());
     }
 
+    /** Rebuilds the whole answer from the relayed chunks and hands it to {@code completed} when the stream ends well. */
+    void assembleInto(StreamAssembler assembler, Consumer<ObjectNode> completed) {
+        this.assembler = assembler;
+        this.completed = completed;
+    }
+
+    void hooks(Hooks hooks) {
+        this.hooks = hooks;
+    }
+
+    boolean isFinished() {
+        return finished;
+    }
+
     void attach(Cancellable upstream) {
         this.upstream = upstream;
         if (clientGone) {
@@ -59,6 +97,9 @@ final class StreamRelay {
         }
         if (model == null) {
             model = chunk.path("model").asText(null);
+        }
+        if (assembler != null) {
+            assembler.accept(chunk);
         }
         JsonNode usageNode = chunk.get("usage");
         if (usageNode != null && usageNode.isObject()) {
@@ -90,15 +131,26 @@ final class StreamRelay {
         if (finished) {
             return;
         }
-        finished = true;
         GatewayException e = t instanceof GatewayException g ? g : CompletionHandler.internal(t);
+        if (!response.headWritten() && !response.closed() && relayedChars == 0 && hooks.retry(e)) {
+            // nothing reached the client yet: another attempt (retry or fallback) takes over this response
+            usage = null;
+            model = null;
+            if (assembler != null) {
+                assembler.reset();
+            }
+            return;
+        }
+        finished = true;
+        Usage u = usageOrEstimate();
+        hooks.finished(u, e, false);
         if (!response.headWritten()) {
             ApiErrors.write(response, e);
         } else if (!response.closed()) {
             response.write(ApiErrors.sseEvent(e));
             response.end(DONE);
         }
-        recorder.record(call, usageOrEstimate(), model, e.status(), e.type(), false);
+        recorder.record(call, u, model, e.status(), e.type(), false);
     }
 
     void onComplete() {
@@ -111,7 +163,15 @@ final class StreamRelay {
             response.setStatusCode(200).putHeader("content-type", "text/event-stream");
         }
         response.end(DONE);
-        recorder.record(call, usageOrEstimate(), model, 200, null, false);
+        Usage u = usageOrEstimate();
+        hooks.finished(u, null, false);
+        recorder.record(call, u, model, 200, null, false);
+        if (assembler != null) {
+            ObjectNode whole = assembler.build();
+            if (whole != null) {
+                completed.accept(whole);
+            }
+        }
     }
 
     private void onClientGone() {
@@ -123,7 +183,9 @@ final class StreamRelay {
         if (upstream != null) {
             upstream.cancel();
         }
-        recorder.record(call, usageOrEstimate(), model, 499, "client_disconnected", false);
+        Usage u = usageOrEstimate();
+        hooks.finished(u, null, true);
+        recorder.record(call, u, model, 499, "client_disconnected", false);
     }
 
     private Usage usageOrEstimate() {

@@ -133,6 +133,48 @@ public final class FakeUpstream implements AutoCloseable {
         };
     }
 
+    /** Answers {@code status} with {@code body} (a JSON text) and the given headers. */
+    public static BiConsumer<HttpServerRequest, Recorded> respond(
+            int status, String body, Map<String, String> headers) {
+        return (req, rec) -> {
+            headers.forEach((k, v) -> req.response().putHeader(k, v));
+            json(req, status, body);
+        };
+    }
+
+    /** Closes the TCP connection without answering (a reset as the gateway sees it). */
+    public static BiConsumer<HttpServerRequest, Recorded> resetConnection() {
+        return (req, rec) -> req.connection().close();
+    }
+
+    /** Anthropic's 529 overloaded_error, as its API answers it. */
+    public static BiConsumer<HttpServerRequest, Recorded> anthropicOverloaded() {
+        return respond(
+                529,
+                "{\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\",\"message\":\"Overloaded\"},"
+                        + "\"request_id\":\"req_011CTest\"}",
+                Map.of());
+    }
+
+    /**
+     * The first {@code n} requests (counted by {@code counter}, which the test may reset) get {@code failing}, every
+     * later one {@code then}.
+     */
+    public static BiConsumer<HttpServerRequest, Recorded> failFirst(
+            AtomicInteger counter,
+            int n,
+            BiConsumer<HttpServerRequest, Recorded> failing,
+            BiConsumer<HttpServerRequest, Recorded> then) {
+        return (req, rec) -> (counter.getAndIncrement() < n ? failing : then).accept(req, rec);
+    }
+
+    /** How many recorded requests asked for {@code model}. */
+    public long count(String model) {
+        return requests.stream()
+                .filter(r -> r.body().contains("\"model\":\"" + model + "\""))
+                .count();
+    }
+
     /** Never answers. */
     public static BiConsumer<HttpServerRequest, Recorded> hang() {
         return (req, rec) -> {};

@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# Router micro-benchmark: ns per routing decision with 50 deployments, per strategy (see RouterBenchmark).
+# Usage: model-gateway/bench/router-bench.sh [measure-ms-per-case]   (needs a compiled module: mvn test-compile)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+CP_FILE=target/bench-classpath.txt
+../mvnw -B -ntp -q dependency:build-classpath -Dmdep.outputFile="$CP_FILE" >/dev/null
+exec "${JAVA_HOME:+$JAVA_HOME/bin/}java" -Xms256m -Xmx256m \
+  -cp "target/test-classes:target/classes:$(cat "$CP_FILE")" \
+  com.acme.mpc.gateway.routing.RouterBenchmark "${1:-2000}"

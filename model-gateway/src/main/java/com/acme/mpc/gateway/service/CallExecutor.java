@@ -1,0 +1,251 @@
+package com.acme.mpc.gateway.service;
+
+import com.acme.mpc.gateway.config.ConfigHolder;
+import com.acme.mpc.gateway.config.Deployment;
+import com.acme.mpc.gateway.config.GatewayConfig;
+import com.acme.mpc.gateway.config.GatewaySettings;
+import com.acme.mpc.gateway.core.CallType;
+import com.acme.mpc.gateway.core.GatewayException;
+import com.acme.mpc.gateway.core.Usage;
+import com.acme.mpc.gateway.provider.ProviderAdapter;
+import com.acme.mpc.gateway.provider.ProviderRegistry;
+import com.acme.mpc.gateway.provider.UpstreamCall;
+import com.acme.mpc.gateway.routing.DeploymentState;
+import com.acme.mpc.gateway.routing.Router;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.subscription.Cancellable;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServerResponse;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Runs the attempts of one request: pick a deployment (avoiding the ones this request already tried), call its
+ * adapter, and on failure let the {@link AttemptPlan} decide between a retry (after a Vert.x timer, never a blocking
+ * sleep), a fallback group, or giving up. Feeds every outcome to the {@link Router} (latency, tokens, cooldowns).
+ * Streams may retry or fall back only while nothing has reached the client.
+ */
+@ApplicationScoped
+public class CallExecutor {
+    private final GatewayConfig config;
+    private final GatewaySettings settings;
+    private final ProviderRegistry providers;
+    private final Router router;
+    private final Vertx vertx;
+
+    public CallExecutor(
+            ConfigHolder holder, GatewaySettings settings, ProviderRegistry providers, Router router, Vertx vertx) {
+        this.config = holder.config();
+        this.settings = settings;
+        this.providers = providers;
+        this.router = router;
+        this.vertx = vertx;
+    }
+
+    AttemptPlan plan(String group, Integer requestRetries, List<String> requestFallbacks) {
+        return new AttemptPlan(config.router(), group, requestRetries, requestFallbacks, router::hasUntried);
+    }
+
+    // ---- non-streamed ----
+
+    /** Resolves to the provider's answer of the first attempt that succeeds; headers are set on {@code response}. */
+    Uni<ObjectNode> answer(HttpServerResponse response, CallContext call, AttemptPlan plan, ObjectNode body) {
+        return router.acquire(plan.group(), plan.tried())
+                .flatMap(state -> {
+                    Deployment d = begin(call, plan, state);
+                    ResponseHeaders.routing(response, call, plan);
+                    long t0 = System.nanoTime();
+                    return Uni.createFrom()
+                            .deferred(() -> invoke(call, d, body))
+                            .onItem()
+                            .invoke(json -> router.succeeded(state, System.nanoTime() - t0, tokens(json)))
+                            .onFailure()
+                            .invoke(t -> router.failed(state, CompletionHandler.asGatewayException(t)))
+                            .onCancellation()
+                            .invoke(() -> router.released(state));
+                })
+                .onFailure()
+                .recoverWithUni(t -> {
+                    GatewayException e = CompletionHandler.asGatewayException(t);
+                    AttemptPlan.Next next = plan.after(e);
+                    ResponseHeaders.routing(response, call, plan);
+                    return switch (next.kind()) {
+                        case FAIL -> Uni.createFrom().failure(e);
+                        case FALLBACK -> answer(response, call, plan, body);
+                        case RETRY ->
+                            next.delayMillis() <= 0
+                                    ? answer(response, call, plan, body)
+                                    : delay(next.delayMillis()).flatMap(v -> answer(response, call, plan, body));
+                    };
+                });
+    }
+
+    /** A back-off on a Vert.x timer: the next attempt starts on the event loop again; cancelling stops the timer. */
+    private Uni<Void> delay(long millis) {
+        return Uni.createFrom().emitter(em -> {
+            long id = vertx.setTimer(millis, t -> em.complete(null));
+            em.onTermination(() -> vertx.cancelTimer(id));
+        });
+    }
+
+    private Uni<ObjectNode> invoke(CallContext call, Deployment d, ObjectNode body) {
+        ProviderAdapter adapter = providers.adapterFor(d);
+        UpstreamCall upstream = upstreamCall(call, d, body);
+        return switch (call.callType) {
+            case CHAT_COMPLETION -> adapter.chat(upstream);
+            case TEXT_COMPLETION -> adapter.completion(upstream);
+            case EMBEDDING -> adapter.embeddings(upstream);
+        };
+    }
+
+    private Deployment begin(CallContext call, AttemptPlan plan, DeploymentState state) {
+        Deployment d = state.deployment();
+        plan.started(router.indexIn(plan.group(), state));
+        call.deployment = d;
+        router.started(state);
+        if (call.upstreamStartNanos == 0) {
+            call.upstreamStartNanos = System.nanoTime();
+            call.preUpstreamNanos = call.upstreamStartNanos - call.startNanos;
+        }
+        return d;
+    }
+
+    private UpstreamCall upstreamCall(CallContext call, Deployment d, ObjectNode body) {
+        return new UpstreamCall(
+                d, call.callType, CompletionHandler.prepare(body, d), call.requestId, timeout(d), streamTimeout(d));
+    }
+
+    private static long tokens(ObjectNode json) {
+        Usage u = Usage.fromOpenAi(json.get("usage"));
+        return u == null ? 0 : u.totalTokens();
+    }
+
+    // ---- streamed ----
+
+    /** Starts the stream of one request; {@code relay} writes to the client and calls back on each attempt's end. */
+    void stream(HttpServerResponse response, CallContext call, AttemptPlan plan, ObjectNode body, StreamRelay relay) {
+        StreamRun run = new StreamRun(response, call, plan, body, relay);
+        relay.hooks(run);
+        relay.listenForDisconnect();
+        run.start();
+    }
+
+    /** The attempts of one streamed request. Runs on the request's event loop. */
+    private final class StreamRun implements StreamRelay.Hooks {
+        private final HttpServerResponse response;
+        private final CallContext call;
+        private final AttemptPlan plan;
+        private final ObjectNode body;
+        private final StreamRelay relay;
+        private DeploymentState state;
+        private long attemptStart;
+        private long timer = -1;
+        private Cancellable acquiring;
+
+        StreamRun(HttpServerResponse response, CallContext call, AttemptPlan plan, ObjectNode body, StreamRelay relay) {
+            this.response = response;
+            this.call = call;
+            this.plan = plan;
+            this.body = body;
+            this.relay = relay;
+        }
+
+        void start() {
+            timer = -1;
+            if (relay.isFinished()) {
+                return;
+            }
+            acquiring = router.acquire(plan.group(), plan.tried())
+                    .subscribe()
+                    .with(this::run, t -> relay.onFailure(CompletionHandler.asGatewayException(t)));
+        }
+
+        private void run(DeploymentState s) {
+            if (relay.isFinished()) {
+                return;
+            }
+            state = s;
+            Deployment d = begin(call, plan, s);
+            ResponseHeaders.routing(response, call, plan);
+            attemptStart = System.nanoTime();
+            Multi<ObjectNode> chunks;
+            try {
+                ProviderAdapter adapter = providers.adapterFor(d);
+                UpstreamCall upstream = upstreamCall(call, d, body);
+                chunks = call.callType == CallType.CHAT_COMPLETION
+                        ? adapter.streamChat(upstream)
+                        : adapter.streamCompletion(upstream);
+            } catch (RuntimeException e) {
+                relay.onFailure(e instanceof GatewayException g ? g : CompletionHandler.internal(e));
+                return;
+            }
+            relay.attach(chunks.subscribe().with(relay::onChunk, relay::onFailure, relay::onComplete));
+        }
+
+        @Override
+        public boolean retry(GatewayException e) {
+            if (state != null) {
+                router.failed(state, e);
+                state = null;
+            }
+            AttemptPlan.Next next = plan.after(e);
+            ResponseHeaders.routing(response, call, plan);
+            switch (next.kind()) {
+                case FAIL -> {
+                    return false;
+                }
+                case FALLBACK -> start();
+                case RETRY -> {
+                    if (next.delayMillis() <= 0) {
+                        start();
+                    } else {
+                        timer = vertx.setTimer(next.delayMillis(), id -> start());
+                    }
+                }
+            }
+            return true;
+        }
+
+        @Override
+        public void finished(Usage usage, GatewayException failure, boolean clientGone) {
+            if (timer >= 0) {
+                vertx.cancelTimer(timer);
+            }
+            if (acquiring != null && clientGone) {
+                acquiring.cancel();
+            }
+            DeploymentState s = state;
+            state = null;
+            if (s == null) {
+                return;
+            }
+            if (clientGone) {
+                router.released(s);
+            } else if (failure != null) {
+                router.failed(s, failure);
+            } else {
+                long firstChunk = call.firstTokenNanos > 0 ? call.firstTokenNanos : System.nanoTime();
+                router.succeeded(s, firstChunk - attemptStart, usage == null ? 0 : usage.totalTokens());
+            }
+        }
+    }
+
+    private Duration timeout(Deployment d) {
+        if (d.timeout() != null) {
+            return d.timeout();
+        }
+        return config.router().timeout() != null ? config.router().timeout() : settings.defaultTimeout();
+    }
+
+    private Duration streamTimeout(Deployment d) {
+        if (d.streamTimeout() != null) {
+            return d.streamTimeout();
+        }
+        return config.router().streamTimeout() != null
+                ? config.router().streamTimeout()
+                : settings.defaultStreamTimeout();
+    }
+}

@@ -32,7 +32,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The proof that usage delivery loses nothing, with the real packaged services and the real PostgreSQL: with
- * cost-tracker stopped, N requests go through the gateway; the gateway is restarted; cost-tracker is started; once the
+ * cost-tracker stopped, N requests go through the gateway; the gateway is killed (SIGKILL) and started again;
+ * cost-tracker is started; once the
  * spool has drained, cost-tracker holds exactly N usage rows, each request_id once, and their cost sums to the
  * x-litellm-response-cost headers the client saw.
  *
@@ -126,7 +127,9 @@ class UsageDeliveryProofIT {
             // every record is in the durable spool (cost-tracker is down)
             await(() -> backlog(gateway) == N, Duration.ofSeconds(30), "the spool to hold " + N + " records");
 
-            stop(gw);
+            // the hardest stop: SIGKILL, no shutdown hook; what the spool fsynced must survive it
+            gw.destroyForcibly();
+            gw.waitFor(20, TimeUnit.SECONDS);
             gw = start(GATEWAY_JAR, gatewayEnv, work.resolve("gateway-2.log"));
             await(() -> status(gateway + "/health/liveliness") == 200, Duration.ofSeconds(60), "gateway restart");
             assertThat(backlog(gateway))

@@ -153,6 +153,9 @@ echo "warming up (${WARMUP}s per path)..."
 measure "$MPC_API_URL" "$WORK/mpc-api.lua" "$WARMUP" 4 >/dev/null
 measure "$GATEWAY_URL" "$WORK/gateway.lua" "$WARMUP" 4 >/dev/null
 measure "$UPSTREAM_URL" "$WORK/upstream.lua" "$((WARMUP / 2 + 1))" 4 >/dev/null
+# and a discarded round at 1 connection, the shape measured below.
+measure "$MPC_API_URL" "$WORK/mpc-api.lua" 5 >/dev/null
+measure "$GATEWAY_URL" "$WORK/gateway.lua" 5 >/dev/null
 LOAD_BEFORE="$(cut -d' ' -f1-3 /proc/loadavg)"
 
 ROWS=()
@@ -188,7 +191,8 @@ if [[ -n "$WRITE" ]]; then
     echo "# mpc-api latency overhead"
     echo
     echo "Measured by \`infra/bench/mpc-api-bench.sh\` on $(date -u +%Y-%m-%d) ($(nproc) cores, $(uname -m), Java $("$JAVA" -version 2>&1 | awk -F'"' 'NR==1{print $2}'))."
-    echo "wrk, 1 thread, 1 connection, ${DURATION}s per run after ${WARMUP}s warm-up, $ROUNDS alternating rounds;"
+    echo "wrk, 1 thread, 1 connection, ${DURATION}s per run after warm-up (${WARMUP}s at 4 connections, then 5s at 1),"
+    echo "$ROUNDS alternating rounds;"
     echo "POST chat completion (non-streaming) with client authentication and attribution on (mpc-api parses"
     echo "and rewrites the body); the upstream is a local JDK HTTP server answering a fixed OpenAI response."
     echo "Latencies in microseconds, p50 / p99. Machine load average (1/5/15 min) before the rounds: $LOAD_BEFORE,"

@@ -82,26 +82,52 @@ public final class DeploymentState {
         this.sharedTokens = tokens;
     }
 
-    /** True when this deployment has no room left for one more request this minute. */
+    /** True when this deployment has no room left for one more request this minute. One lock, no allocation. */
     boolean atLimit(long nowMillis) {
         Integer rpm = deployment.rpm();
         Integer tpm = deployment.tpm();
-        if (rpm != null && requestsThisMinute(nowMillis) >= rpm) {
-            return true;
+        if (rpm == null && tpm == null) {
+            return false;
         }
-        return tpm != null && tokensThisMinute(nowMillis) >= tpm;
+        synchronized (this) {
+            long m = nowMillis / 60_000;
+            roll(m);
+            boolean shared = sharedMinute == m;
+            if (rpm != null && Math.max(requests, shared ? sharedRequests : 0) >= rpm) {
+                return true;
+            }
+            return tpm != null && Math.max(tokens, shared ? sharedTokens : 0) >= tpm;
+        }
     }
 
     /** 0 (idle) .. 1 (at its limit): the larger of the rpm and tpm utilisations; -1 when it has no limits. */
     double utilisation(long nowMillis) {
-        double u = -1;
-        if (deployment.rpm() != null) {
-            u = Math.max(u, (double) requestsThisMinute(nowMillis) / deployment.rpm());
+        Integer rpm = deployment.rpm();
+        Integer tpm = deployment.tpm();
+        if (rpm == null && tpm == null) {
+            return -1;
         }
-        if (deployment.tpm() != null) {
-            u = Math.max(u, (double) tokensThisMinute(nowMillis) / deployment.tpm());
+        synchronized (this) {
+            long m = nowMillis / 60_000;
+            roll(m);
+            boolean shared = sharedMinute == m;
+            double u = -1;
+            if (rpm != null) {
+                u = Math.max(u, (double) Math.max(requests, shared ? sharedRequests : 0) / rpm);
+            }
+            if (tpm != null) {
+                u = Math.max(u, (double) Math.max(tokens, shared ? sharedTokens : 0) / tpm);
+            }
+            return u;
         }
-        return u;
+    }
+
+    /** Requests plus tokens this minute: the usage-based tie-break between equally utilised deployments. */
+    synchronized long volumeThisMinute(long nowMillis) {
+        long m = nowMillis / 60_000;
+        roll(m);
+        boolean shared = sharedMinute == m;
+        return Math.max(requests, shared ? sharedRequests : 0) + Math.max(tokens, shared ? sharedTokens : 0);
     }
 
     void latency(long nanos) {

@@ -253,7 +253,7 @@ public class Router {
                 for (int k = 0; k < n; k++) {
                     DeploymentState s = states[c[k]];
                     double use = Math.max(0, s.utilisation(now));
-                    long tokens = s.tokensThisMinute(now) + s.requestsThisMinute(now);
+                    long tokens = s.volumeThisMinute(now);
                     if (use < bestUse || use == bestUse && tokens < bestTokens) {
                         bestUse = use;
                         bestTokens = tokens;

@@ -159,6 +159,23 @@ class UsageIngestTest {
     }
 
     @Test
+    void awkwardStringsRoundTrip() throws Exception {
+        String user = "we\"ird\\user,{x} " + UUID.randomUUID();
+        List<String> tags = List.of("a\"b", "c\\d", "NULL", "{e,f}", "ü ✓");
+        var e = event(map("user", user, "tags", tags, "key_alias", "", "error_type", "NULL"));
+        admin().body(List.of(e)).post("/usage/events").then().statusCode(200).body("accepted", equalTo(1));
+        Object[] r = row(
+                "SELECT user_id, tags, key_alias, error_type FROM usage_events WHERE request_id = ?",
+                e.get("request_id"));
+        assertEquals(user, r[0]);
+        assertEquals(tags, List.of((String[]) ((java.sql.Array) r[1]).getArray()));
+        assertEquals(null, r[2]);
+        assertEquals("NULL", r[3]);
+        Object[] tag = row("SELECT requests FROM daily_tag_spend WHERE tag = ?", "{e,f}");
+        assertEquals(true, ((Number) tag[0]).longValue() >= 1);
+    }
+
+    @Test
     void duplicateInsideOneBatchIsStoredOnce() throws Exception {
         String user = "u-" + UUID.randomUUID();
         var e = event(Map.of("user", user));

@@ -51,8 +51,16 @@ public class ResponseCache {
                     store.type(), settings.ttl().toSeconds(), settings.supportedCallTypes());
         }
         MeterRegistry registry = registries.isEmpty() ? null : registries.get(0);
-        hits = registry == null ? null : registry.counter("gateway_cache_hits_total");
-        misses = registry == null ? null : registry.counter("gateway_cache_misses_total");
+        hits = registry == null
+                ? null
+                : Counter.builder("gateway_cache_hits")
+                        .description("Requests answered from the response cache")
+                        .register(registry);
+        misses = registry == null
+                ? null
+                : Counter.builder("gateway_cache_misses")
+                        .description("Cacheable requests not found in the response cache (or the store unavailable)")
+                        .register(registry);
     }
 
     /** Package-private for tests: a cache over a given store. */

@@ -13,6 +13,8 @@ import com.acme.mpc.gateway.provider.UpstreamCall;
 import com.acme.mpc.gateway.routing.DeploymentState;
 import com.acme.mpc.gateway.routing.Router;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.Cancellable;
@@ -35,14 +37,49 @@ public class CallExecutor {
     private final ProviderRegistry providers;
     private final Router router;
     private final Vertx vertx;
+    private final MeterRegistry metrics;
 
     public CallExecutor(
-            ConfigHolder holder, GatewaySettings settings, ProviderRegistry providers, Router router, Vertx vertx) {
+            ConfigHolder holder,
+            GatewaySettings settings,
+            ProviderRegistry providers,
+            Router router,
+            Vertx vertx,
+            MeterRegistry metrics) {
         this.config = holder.config();
         this.settings = settings;
         this.providers = providers;
         this.router = router;
         this.vertx = vertx;
+        this.metrics = metrics;
+    }
+
+    /** Records a failed attempt with the router and counts a resulting cooldown. */
+    private void failed(DeploymentState state, GatewayException e) {
+        if (router.failed(state, e)) {
+            metrics.counter(
+                            "gateway_deployment_cooldowns_total",
+                            "deployment_id",
+                            state.deployment().id())
+                    .increment();
+        }
+    }
+
+    /** The plan's decision after a failure, counted as retries and fallbacks per model group. */
+    private AttemptPlan.Next decide(CallContext call, AttemptPlan plan, GatewayException e) {
+        String group = plan.group();
+        AttemptPlan.Next next = plan.after(e);
+        if (next.kind() == AttemptPlan.Next.Kind.RETRY) {
+            metrics.counter("gateway_router_retries_total", "model_group", group)
+                    .increment();
+        } else if (next.kind() == AttemptPlan.Next.Kind.FALLBACK) {
+            Counter.builder("gateway_router_fallbacks")
+                    .description("Fallbacks to another model group, by requested and fallback group")
+                    .tags("model_group", call.modelGroup, "fallback_group", plan.group())
+                    .register(metrics)
+                    .increment();
+        }
+        return next;
     }
 
     AttemptPlan plan(String group, Integer requestRetries, List<String> requestFallbacks) {
@@ -63,14 +100,14 @@ public class CallExecutor {
                             .onItem()
                             .invoke(json -> router.succeeded(state, System.nanoTime() - t0, tokens(json)))
                             .onFailure()
-                            .invoke(t -> router.failed(state, CompletionHandler.asGatewayException(t)))
+                            .invoke(t -> failed(state, CompletionHandler.asGatewayException(t)))
                             .onCancellation()
                             .invoke(() -> router.released(state));
                 })
                 .onFailure()
                 .recoverWithUni(t -> {
                     GatewayException e = CompletionHandler.asGatewayException(t);
-                    AttemptPlan.Next next = plan.after(e);
+                    AttemptPlan.Next next = decide(call, plan, e);
                     ResponseHeaders.routing(response, call, plan);
                     return switch (next.kind()) {
                         case FAIL -> Uni.createFrom().failure(e);
@@ -188,10 +225,10 @@ public class CallExecutor {
         @Override
         public boolean retry(GatewayException e) {
             if (state != null) {
-                router.failed(state, e);
+                failed(state, e);
                 state = null;
             }
-            AttemptPlan.Next next = plan.after(e);
+            AttemptPlan.Next next = decide(call, plan, e);
             ResponseHeaders.routing(response, call, plan);
             switch (next.kind()) {
                 case FAIL -> {
@@ -225,7 +262,7 @@ public class CallExecutor {
             if (clientGone) {
                 router.released(s);
             } else if (failure != null) {
-                router.failed(s, failure);
+                failed(s, failure);
             } else {
                 long firstChunk = call.firstTokenNanos > 0 ? call.firstTokenNanos : System.nanoTime();
                 router.succeeded(s, firstChunk - attemptStart, usage == null ? 0 : usage.totalTokens());

@@ -78,6 +78,14 @@ public class ResilienceTestResource implements QuarkusTestResourceLifecycleManag
                 .onModel("hang", FakeUpstream.hang())
                 .onModel("small", FakeUpstream.status(400, "fixtures/openai/error-context-length.json", Map.of()))
                 .onModel(
+                        "policy",
+                        FakeUpstream.respond(
+                                400,
+                                "{\"error\":{\"message\":\"Your request was rejected by the safety system.\","
+                                        + "\"type\":\"invalid_request_error\",\"param\":null,"
+                                        + "\"code\":\"content_policy_violation\"}}",
+                                Map.of()))
+                .onModel(
                         "claude-overloaded-once",
                         FakeUpstream.failFirst(
                                 overloadedOnce,
@@ -156,6 +164,15 @@ public class ResilienceTestResource implements QuarkusTestResourceLifecycleManag
                   - model_name: drop-stream
                     litellm_params: {model: openai/drop-stream, api_base: %1$s}
                     model_info: {id: drop-1}
+                  - model_name: stream-slow-pair
+                    litellm_params: {model: openai/hang, api_base: %1$s, stream_timeout: 0.3}
+                    model_info: {id: stream-slow-hang, input_cost_per_token: 0.000001}
+                  - model_name: stream-slow-pair
+                    litellm_params: {model: openai/good, api_base: %1$s}
+                    model_info: {id: stream-slow-good, input_cost_per_token: 0.000002}
+                  - model_name: policy
+                    litellm_params: {model: openai/policy, api_base: %1$s}
+                    model_info: {id: policy-1}
                   - model_name: tight
                     litellm_params: {model: openai/tight, mock_response: "ok", rpm: 2}
                     model_info: {id: tight-1}
@@ -169,6 +186,7 @@ public class ResilienceTestResource implements QuarkusTestResourceLifecycleManag
                   max_retry_after: 5
                   fallbacks: [{down: [backup]}]
                   context_window_fallbacks: [{small: [big]}]
+                  content_policy_fallbacks: [{policy: [backup]}]
                 general_settings:
                   master_key: sk-test-master
                 """.formatted(base, anthropicBase);

@@ -173,6 +173,42 @@ class RetryFallbackCooldownTest {
     }
 
     @Test
+    void aContentPolicyRefusalFallsBackToTheContentPolicyGroup() {
+        long before = upstream().count("policy");
+        post(chat("policy", false), UUID.randomUUID().toString())
+                .then()
+                .statusCode(200)
+                .header("x-mpc-fallback-group", "backup")
+                .body("choices[0].message.content", equalTo("served by the backup group"));
+        assertThat(upstream().count("policy") - before).isEqualTo(1);
+    }
+
+    @Test
+    void aStreamWhoseFirstChunkDoesNotComeInTimeFailsOverToAnotherDeployment() {
+        String body = post(chat("stream-slow-pair", true), UUID.randomUUID().toString())
+                .then()
+                .statusCode(200)
+                .header("x-mpc-deployment-id", "stream-slow-good")
+                .header("x-mpc-attempts", "2")
+                .extract()
+                .asString();
+        assertThat(body).contains("\"content\":\"Paris\"").doesNotContain("\"error\"");
+        assertThat(body.trim()).endsWith("data: [DONE]");
+    }
+
+    @Test
+    void retriesFallbacksAndCooldownsAreCountedInMetrics() {
+        post(chat("down", false), UUID.randomUUID().toString()).then().statusCode(200);
+        String metrics =
+                given().get("/metrics").then().statusCode(200).extract().asString();
+        assertThat(metrics)
+                .containsPattern(
+                        "gateway_router_fallbacks_total\\{[^}]*fallback_group=\"backup\"[^}]*model_group=\"down\"")
+                .containsPattern("gateway_router_retries_total\\{[^}]*model_group=\"down\"")
+                .containsPattern("gateway_deployment_cooldowns_total\\{[^}]*deployment_id=\"down-1\"");
+    }
+
+    @Test
     void aRequestCanNameItsOwnFallbacksAndRetries() {
         long before = upstream().count("always-500");
         given().header("Authorization", KEY)

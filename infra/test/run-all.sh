@@ -4,7 +4,7 @@
 #   ShellCheck lint, ai-infra-manage.sh with a fake docker, compose files (docker-compose config -q) and
 #   their policy, secrets scan, Prometheus config/rules/rule unit tests, Grafana dashboard JSON,
 #   PowerShell syntax (tree-sitter), Kubernetes manifests (schemas, unknown fields, references,
-#   kustomize build), run-local.sh self-check.
+#   kustomize build; generated ones up to date), run-local.sh self-check.
 # A check whose tool is missing prints "SKIPPED: <why>"; with CI_STRICT=true it fails instead.
 # Last line: "infra checks: N passed, M failed"; exit 1 when a check failed.
 set -uo pipefail
@@ -135,6 +135,21 @@ if [[ -f "${QUICK_JARS[0]}" && -f "${QUICK_JARS[1]}" && -f "${QUICK_JARS[2]}" ]]
 else
   echo "--- quick start: run-local.sh --check"
   echo "SKIPPED: the three services are not built (optional check)"
+  SKIPPED=$((SKIPPED + 1))
+fi
+
+# k8s/<service>.yml must be what infra/scripts/generate-k8s.sh makes of the services' builds (quarkus-kubernetes
+# writes <service>/target/kubernetes/kubernetes.yml at package; in `./mvnw verify` this module runs after them).
+# Not built: skipped (never fails); built without manifests (a stale build): skipped, fails under CI_STRICT=true.
+K8S_GENERATED=("$REPO_DIR"/{mpc-api,model-gateway,cost-tracker}/target/kubernetes/kubernetes.yml)
+if [[ -f "${K8S_GENERATED[0]}" && -f "${K8S_GENERATED[1]}" && -f "${K8S_GENERATED[2]}" ]]; then
+  check "generated k8s manifests are up to date (generate-k8s.sh --check)" \
+    "$INFRA_DIR/scripts/generate-k8s.sh" --check --no-build
+elif [[ -f "${QUICK_JARS[0]}" || -f "${QUICK_JARS[1]}" || -f "${QUICK_JARS[2]}" ]]; then
+  skip "generated k8s manifests are up to date" "a service is built but has no target/kubernetes/kubernetes.yml (rebuild: ./mvnw package)"
+else
+  echo "--- generated k8s manifests are up to date"
+  echo "SKIPPED: the services are not built (./mvnw package generates their manifests)"
   SKIPPED=$((SKIPPED + 1))
 fi
 

@@ -137,6 +137,26 @@ class StreamingTest {
         assertFalse(finished, "the gateway stream was cut off, not completed");
     }
 
+    @Test
+    void shouldCancelTheGatewayRequestWhenTheClientGivesUpWaitingForAnAnswer() throws Exception {
+        String body = "{\"model\":\"hang\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+        try (Socket socket = new Socket(base.getHost(), base.getPort())) {
+            socket.getOutputStream()
+                    .write(("POST /api/chat/completions HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer "
+                                    + ClientsProfile.APP1
+                                    + "\r\nContent-Type: application/json\r\nCache-Control: no-cache"
+                                    + "\r\nContent-Length: " + body.length() + "\r\n\r\n" + body)
+                            .getBytes(StandardCharsets.UTF_8));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (StandInGateway.get().hungConnectionsClosed().isEmpty() && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertEquals(1, StandInGateway.get().hungConnectionsClosed().size(), "the request reached the gateway");
+        }
+        // Well before the 5s gateway timeout would close it: the client's disconnect did.
+        StandInGateway.get().hungConnectionsClosed().get(0).get(3, TimeUnit.SECONDS);
+    }
+
     private static String readEvent(BufferedReader reader) {
         try {
             StringBuilder event = new StringBuilder();

@@ -18,6 +18,11 @@ import java.util.Map;
 public class CacheTestResource implements QuarkusTestResourceLifecycleManager {
     public static FakeUpstream upstream;
     public static String namespace;
+    /** The config the gateway runs with, for a second replica built in the test. */
+    public static String yaml;
+    /** Id of the rpm-limited deployment of the redis-shared profile (unique per run: its Redis keys are ours). */
+    public static String sharedId;
+
     private String type = "local";
 
     public static class Local implements QuarkusTestProfile {
@@ -41,6 +46,13 @@ public class CacheTestResource implements QuarkusTestResourceLifecycleManager {
         }
     }
 
+    public static class RedisShared implements QuarkusTestProfile {
+        @Override
+        public List<TestResourceEntry> testResources() {
+            return List.of(new TestResourceEntry(CacheTestResource.class, Map.of("cache_type", "redis-shared")));
+        }
+    }
+
     @Override
     public void init(Map<String, String> initArgs) {
         type = initArgs.getOrDefault("cache_type", "local");
@@ -58,11 +70,16 @@ public class CacheTestResource implements QuarkusTestResourceLifecycleManager {
         });
         namespace = "mpc-test-" + java.util.UUID.randomUUID();
         String cacheParams = switch (type) {
-            case "redis" -> "{type: redis, host: 127.0.0.1, port: 6379, ttl: 60, namespace: " + namespace + "}";
+            case "redis", "redis-shared" ->
+                "{type: redis, host: 127.0.0.1, port: 6379, ttl: 60, namespace: " + namespace + "}";
             case "redis-down" -> "{type: redis, host: 127.0.0.1, port: 1, ttl: 60}";
             default -> "{type: local, ttl: 60, supported_call_types: [acompletion, aembedding]}";
         };
-        String yaml = """
+        sharedId = "shared-" + java.util.UUID.randomUUID();
+        String router = "redis-shared".equals(type)
+                ? "router_settings: {redis_host: 127.0.0.1, redis_port: 6379, num_retries: 0}\n"
+                : "";
+        yaml = """
                 model_list:
                   - model_name: cached-chat
                     litellm_params: {model: openai/gpt-4o-mini, api_base: %1$s/v1, api_key: sk-upstream-secret-123456}
@@ -73,12 +90,15 @@ public class CacheTestResource implements QuarkusTestResourceLifecycleManager {
                   - model_name: demo-text
                     litellm_params: {model: openai/gpt-3.5-turbo-instruct, mock_response: "some text"}
                     model_info: {id: demo-text-1}
+                  - model_name: shared-limited
+                    litellm_params: {model: openai/x, mock_response: "ok", rpm: 3}
+                    model_info: {id: %3$s}
                 litellm_settings:
                   cache: true
                   cache_params: %2$s
                 general_settings:
                   master_key: sk-test-master
-                """.formatted(upstream.baseUrl(), cacheParams);
+                """.formatted(upstream.baseUrl(), cacheParams, sharedId) + router;
         try {
             Path file = Files.createTempFile("gateway-cache-", ".yaml");
             Files.writeString(file, yaml);

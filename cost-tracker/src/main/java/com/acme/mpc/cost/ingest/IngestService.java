@@ -244,6 +244,7 @@ public class IngestService {
     private record Pending(List<UsageEvent> events, CompletableFuture<Result> done) {}
 
     private final LinkedBlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
+    private final Set<String> warnedUnpriced = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private volatile boolean running = true;
     private Thread writer;
 
@@ -320,6 +321,13 @@ public class IngestService {
             spend = spend.add(e.costUsd());
             if ("unpriced".equals(e.costSource())) {
                 unpriced.increment();
+                String model = e.provider() + "/" + (e.model() != null ? e.model() : e.modelGroup());
+                if (warnedUnpriced.size() < 1000 && warnedUnpriced.add(model)) {
+                    LOG.warnf(
+                            "no price for %s (model group %s): its usage is stored with cost 0; send model_info "
+                                    + "prices from the gateway or add it to cost-tracker.pricing.override-file",
+                            model, e.modelGroup());
+                }
             }
         }
         for (Pending p : group) {

@@ -122,17 +122,27 @@ public final class CostTrackerUsageSink implements UsageSink, AutoCloseable {
     /** Queues the record and returns at once; when the queue is full the record is dropped and counted. */
     @Override
     public void record(UsageRecord r) {
+        notYetSpooled.incrementAndGet();
         if (!accepting || !queue.offer(r)) {
+            notYetSpooled.decrementAndGet();
             drop(1, accepting ? "the in-memory usage queue is full" : "the gateway is shutting down");
         }
     }
+
+    /**
+     * Records handed to {@link #record} and not yet appended to the spool (queued, or in the writer's hands). A plain
+     * queue size would read 0 while the writer holds a chunk, and a backlog of 0 must mean "nothing pending".
+     */
+    private final java.util.concurrent.atomic.AtomicLong notYetSpooled = new java.util.concurrent.atomic.AtomicLong();
 
     public UsageSpool spool() {
         return spool;
     }
 
     public long backlog() {
-        return spool.backlogRecords() + queue.size();
+        // this order can only over-count a record in transit (it is decremented after its append), never miss it
+        long pending = notYetSpooled.get();
+        return pending + spool.backlogRecords();
     }
 
     public String lastError() {
@@ -151,7 +161,11 @@ public final class CostTrackerUsageSink implements UsageSink, AutoCloseable {
                 }
                 chunk.add(first);
                 queue.drainTo(chunk, APPEND_CHUNK - 1);
-                spoolChunk(chunk);
+                try {
+                    spoolChunk(chunk);
+                } finally {
+                    notYetSpooled.addAndGet(-chunk.size());
+                }
             } catch (InterruptedException e) {
                 // close() drains what is left
                 Thread.currentThread().interrupt();
@@ -392,6 +406,8 @@ public final class CostTrackerUsageSink implements UsageSink, AutoCloseable {
                 spoolChunk(rest);
             } catch (RuntimeException e) {
                 LOG.errorf("usage spool write at shutdown failed, %d records lost: %s", rest.size(), e.getMessage());
+            } finally {
+                notYetSpooled.addAndGet(-rest.size());
             }
         }
         spool.close();

@@ -89,8 +89,16 @@ public final class RedisLink implements AutoCloseable {
                 .after(COMMAND_TIMEOUT)
                 .failWith(() -> new IllegalStateException(
                         "redis command timed out after " + COMMAND_TIMEOUT.toMillis() + " ms"))
+                .onItem()
+                .invoke(this::upAgain)
                 .onFailure()
                 .invoke(this::down);
+    }
+
+    private void upAgain() {
+        if (up.compareAndSet(false, true)) {
+            LOG.infof("redis %s (%s) is reachable again", name, display);
+        }
     }
 
     /** Fire-and-forget: the result does not matter to the request. */
@@ -108,18 +116,7 @@ public final class RedisLink implements AutoCloseable {
     }
 
     private void ping() {
-        api.ping(List.of())
-                .ifNoItem()
-                .after(COMMAND_TIMEOUT)
-                .fail()
-                .subscribe()
-                .with(
-                        r -> {
-                            if (up.compareAndSet(false, true)) {
-                                LOG.infof("redis %s (%s) is reachable again", name, display);
-                            }
-                        },
-                        this::down);
+        api.ping(List.of()).ifNoItem().after(COMMAND_TIMEOUT).fail().subscribe().with(r -> upAgain(), this::down);
     }
 
     @Override

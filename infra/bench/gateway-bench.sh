@@ -31,11 +31,14 @@ JAR="$REPO/model-gateway/target/quarkus-app/quarkus-run.jar"
 WORK="$(mktemp -d)"
 UP_PORT=18080
 GW_PORT=14000
+REF_PORT=18081
 NGINX_PID=""
+REF_PID=""
 GW_PID=""
 cleanup() {
   if [[ -n "$GW_PID" ]]; then kill "$GW_PID" 2>/dev/null || true; fi
   if [[ -n "$NGINX_PID" ]]; then kill "$NGINX_PID" 2>/dev/null || true; fi
+  if [[ -n "$REF_PID" ]]; then kill "$REF_PID" 2>/dev/null || true; fi
   wait 2>/dev/null || true
   rm -rf "$WORK"
 }
@@ -73,6 +76,28 @@ mkdir -p "$WORK/nginx-tmp"
 taskset -c 1 nginx -c "$WORK/nginx.conf" -p "$WORK/nginx-tmp" -e "$WORK/nginx-error.log" &
 NGINX_PID=$!
 
+# Reference hop: an nginx reverse proxy pinned like the gateway (CPU 0). What it adds is the price of one more
+# loopback hop across the two cores on this machine, with no gateway logic at all.
+cat >"$WORK/ref.conf" <<NGINX
+worker_processes 1;
+daemon off;
+pid $WORK/ref.pid;
+error_log $WORK/ref-error.log warn;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  keepalive_requests 1000000;
+  upstream up { server 127.0.0.1:$UP_PORT; keepalive 128; }
+  server {
+    listen 127.0.0.1:$REF_PORT;
+    location / { proxy_pass http://up; proxy_http_version 1.1; proxy_set_header Connection ""; proxy_buffering off; }
+  }
+}
+NGINX
+mkdir -p "$WORK/ref-tmp"
+taskset -c 0 nginx -c "$WORK/ref.conf" -p "$WORK/ref-tmp" -e "$WORK/ref-error.log" &
+REF_PID=$!
+
 cat >"$WORK/config.yaml" <<YAML
 model_list:
   - model_name: bench-json
@@ -85,7 +110,11 @@ general_settings: {master_key: sk-bench-master}
 YAML
 
 # usage is logged per request by default; the benchmark measures the proxy path, so keep that logger quiet
+# One event loop for the one core the gateway gets: with Quarkus' default (2 per core) a request and its upstream
+# connection can sit on different loops, and every hand-over between them is a thread wake-up.
+# shellcheck disable=SC2086 # GATEWAY_JAVA_OPTS is a list of options
 taskset -c 0 "$JAVA" -Xmx256m -XX:+UseSerialGC -Dquarkus.log.category.usage.level=WARN \
+  -Dquarkus.vertx.event-loops-pool-size=1 ${GATEWAY_JAVA_OPTS:-} \
   -Dquarkus.http.port="$GW_PORT" -jar "$JAR" --config "$WORK/config.yaml" >"$WORK/gateway.log" 2>&1 &
 GW_PID=$!
 for _ in $(seq 1 120); do
@@ -135,18 +164,31 @@ to_ms() { # wrk prints 123.45us / 1.23ms / 1.02s
 
 RESULTS="$WORK/results.txt"
 MAX_RSS=0
-printf "| mode | conns | direct RPS | direct p50 ms | direct p99 ms | gateway RPS | gateway p50 ms | gateway p99 ms | added p50 ms | added p99 ms |\n" >"$RESULTS"
-printf "|---|---|---|---|---|---|---|---|---|---|\n" >>"$RESULTS"
+printf "| mode | conns | direct RPS | direct p50 ms | direct p99 ms | gateway RPS | gateway p50 ms | gateway p99 ms | added p50 ms | added p99 ms | nginx-proxy hop p50 ms |\n" >"$RESULTS"
+printf "|---|---|---|---|---|---|---|---|---|---|---|\n" >>"$RESULTS"
 for mode in json sse; do
   for c in 1 8 64; do
     read -r drps dp50 dp99 < <(run "direct-$mode-$c" "http://127.0.0.1:$UP_PORT/$mode/v1/chat/completions" "$WORK/direct-$mode.lua" "$c")
     read -r grps gp50 gp99 < <(run "gw-$mode-$c" "http://127.0.0.1:$GW_PORT/v1/chat/completions" "$WORK/gw-$mode.lua" "$c")
+    read -r _ rp50 _ < <(run "ref-$mode-$c" "http://127.0.0.1:$REF_PORT/$mode/v1/chat/completions" "$WORK/direct-$mode.lua" "$c")
     rss=$(rss_mb)
     ((rss > MAX_RSS)) && MAX_RSS=$rss
-    awk -v m="$mode" -v c="$c" -v dr="$drps" -v d5="$dp50" -v d9="$dp99" -v gr="$grps" -v g5="$gp50" -v g9="$gp99" \
-      'BEGIN { printf "| %s | %s | %.0f | %.3f | %.3f | %.0f | %.3f | %.3f | %.3f | %.3f |\n", m, c, dr, d5, d9, gr, g5, g9, g5-d5, g9-d9 }' >>"$RESULTS"
+    awk -v m="$mode" -v c="$c" -v dr="$drps" -v d5="$dp50" -v d9="$dp99" -v gr="$grps" -v g5="$gp50" -v g9="$gp99" -v r5="$rp50" \
+      'BEGIN { printf "| %s | %s | %.0f | %.3f | %.3f | %.0f | %.3f | %.3f | %.3f | %.3f | %.3f |\n", m, c, dr, d5, d9, gr, g5, g9, g5-d5, g9-d9, r5-d5 }' >>"$RESULTS"
   done
 done
+# The gateway's own time per request (x-litellm-overhead-duration-ms: everything but the wait for the upstream),
+# as it reports it, at 1 connection.
+cp "$WORK/gw-json.lua" "$WORK/gw-overhead.lua"
+cat >>"$WORK/gw-overhead.lua" <<'LUA'
+response = function(status, headers, body)
+  local o = headers["x-litellm-overhead-duration-ms"]
+  if o then io.write(o, "\n") end
+end
+LUA
+taskset -c 1 wrk -t1 -c1 -d"${DURATION}s" -s "$WORK/gw-overhead.lua" "http://127.0.0.1:$GW_PORT/v1/chat/completions" >"$WORK/overhead.txt"
+OVERHEAD=$(grep -E '^[0-9.]+$' "$WORK/overhead.txt" | sort -n |
+  awk '{a[NR]=$1} END {if (NR) printf "p50 %.3f ms, p90 %.3f ms, p99 %.3f ms over %d requests", a[int(NR*0.5)], a[int(NR*0.9)], a[int(NR*0.99)], NR}')
 sleep 2
 IDLE_RSS_AFTER=$(rss_mb)
 
@@ -156,6 +198,7 @@ IDLE_RSS_AFTER=$(rss_mb)
   cat "$RESULTS"
   echo
   echo "Gateway RSS: idle after warm-up ${IDLE_RSS_BEFORE} MB, max under load ${MAX_RSS} MB, idle after the runs ${IDLE_RSS_AFTER} MB."
+  echo "Gateway's own processing time per request (x-litellm-overhead-duration-ms, JSON, 1 connection): ${OVERHEAD}."
 } | tee "$WORK/report.md"
 if [[ -n "$OUT" ]]; then
   cp "$WORK/report.md" "$OUT"

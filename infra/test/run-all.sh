@@ -138,6 +138,17 @@ else
   SKIPPED=$((SKIPPED + 1))
 fi
 
+# The three services under a real Prometheus: every target up, the gateway's request counter moving, and each
+# exposition accepted by `promtool check metrics` (issue: observability). Needs the built jars, like the quick start.
+if [[ -f "${QUICK_JARS[0]}" && -f "${QUICK_JARS[1]}" && -f "${QUICK_JARS[2]}" ]]; then
+  check "observability: Prometheus scrapes the three services, promtool check metrics" \
+    "$TEST_DIR/observability-check.sh"
+else
+  echo "--- observability: Prometheus scrapes the three services"
+  echo "SKIPPED: the three services are not built (optional check)"
+  SKIPPED=$((SKIPPED + 1))
+fi
+
 # k8s/<service>.yml must be what infra/scripts/generate-k8s.sh makes of the services' builds (quarkus-kubernetes
 # writes <service>/target/kubernetes/kubernetes.yml at package; in `./mvnw verify` this module runs after them).
 # Not built: skipped (never fails); built without manifests (a stale build): skipped, fails under CI_STRICT=true.

@@ -1,6 +1,7 @@
 package com.acme.mpc.gateway.cache;
 
 import com.acme.mpc.gateway.core.CallType;
+import com.acme.mpc.gateway.core.OpenAiShapes;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -149,8 +150,9 @@ public final class StreamAssembler {
         JsonNode choice = answer.path("choices").path(0);
         String finish = choice.path("finish_reason").asText("stop");
         if (type == CallType.TEXT_COMPLETION) {
-            out.add(textChunk(id, created, model, choice.path("text").asText(""), null));
-            out.add(textChunk(id, created, model, "", finish));
+            out.add(OpenAiShapes.textCompletion(
+                    id, created, model, choice.path("text").asText(""), null));
+            out.add(OpenAiShapes.textCompletion(id, created, model, "", finish));
         } else {
             JsonNode message = choice.path("message");
             ObjectNode delta = F.objectNode().put("role", "assistant");
@@ -167,8 +169,8 @@ public final class StreamAssembler {
                     calls.add(call);
                 }
             }
-            out.add(chatChunk(id, created, model, delta, null));
-            out.add(chatChunk(id, created, model, F.objectNode(), finish));
+            out.add(OpenAiShapes.chunk(id, created, model, delta, null));
+            out.add(OpenAiShapes.chunk(id, created, model, F.objectNode(), finish));
         }
         JsonNode usage = answer.get("usage");
         if (includeUsage && usage != null && usage.isObject()) {
@@ -182,41 +184,5 @@ public final class StreamAssembler {
             out.add(u);
         }
         return out;
-    }
-
-    private static ObjectNode chatChunk(String id, long created, String model, ObjectNode delta, String finish) {
-        ObjectNode chunk = F.objectNode();
-        chunk.put("id", id);
-        chunk.put("object", "chat.completion.chunk");
-        chunk.put("created", created);
-        chunk.put("model", model);
-        ObjectNode c = chunk.putArray("choices").addObject();
-        c.put("index", 0);
-        c.set("delta", delta);
-        c.putNull("logprobs");
-        if (finish == null) {
-            c.putNull("finish_reason");
-        } else {
-            c.put("finish_reason", finish);
-        }
-        return chunk;
-    }
-
-    private static ObjectNode textChunk(String id, long created, String model, String text, String finish) {
-        ObjectNode chunk = F.objectNode();
-        chunk.put("id", id);
-        chunk.put("object", "text_completion");
-        chunk.put("created", created);
-        chunk.put("model", model);
-        ObjectNode c = chunk.putArray("choices").addObject();
-        c.put("index", 0);
-        c.put("text", text);
-        c.putNull("logprobs");
-        if (finish == null) {
-            c.putNull("finish_reason");
-        } else {
-            c.put("finish_reason", finish);
-        }
-        return chunk;
     }
 }

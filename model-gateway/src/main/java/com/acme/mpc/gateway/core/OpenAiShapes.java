@@ -25,6 +25,25 @@ public final class OpenAiShapes {
         return chunk;
     }
 
+    /** A {@code text_completion} object (or stream chunk) with one choice (index 0) carrying {@code text}. */
+    public static ObjectNode textCompletion(String id, long created, String model, String text, String finishReason) {
+        ObjectNode out = F.objectNode();
+        out.put("id", id);
+        out.put("object", "text_completion");
+        out.put("created", created);
+        out.put("model", model);
+        ObjectNode choice = out.putArray("choices").addObject();
+        choice.put("text", text);
+        choice.put("index", 0);
+        choice.putNull("logprobs");
+        if (finishReason == null) {
+            choice.putNull("finish_reason");
+        } else {
+            choice.put("finish_reason", finishReason);
+        }
+        return out;
+    }
+
     /** The final {@code stream_options.include_usage} chunk: empty choices and the usage. */
     public static ObjectNode usageChunk(String id, long created, String model, Usage usage) {
         ObjectNode chunk = chunkEnvelope(id, created, model);

@@ -73,7 +73,7 @@ public class MockResponder implements ProviderAdapter {
     @Override
     public Uni<ObjectNode> completion(UpstreamCall call) {
         String text = call.deployment().mockResponse();
-        ObjectNode out = textCompletion("cmpl-" + UUID.randomUUID(), now(), model(call), text, "stop");
+        ObjectNode out = OpenAiShapes.textCompletion("cmpl-" + UUID.randomUUID(), now(), model(call), text, "stop");
         usage(TokenEstimate.promptText(call.body()), text).writeOpenAi(out.putObject("usage"));
         return Uni.createFrom().item(out);
     }
@@ -87,7 +87,8 @@ public class MockResponder implements ProviderAdapter {
         List<ObjectNode> chunks = new ArrayList<>();
         List<String> pieces = pieces(text);
         for (int i = 0; i < pieces.size(); i++) {
-            chunks.add(textCompletion(id, created, model, pieces.get(i), i == pieces.size() - 1 ? "stop" : null));
+            chunks.add(OpenAiShapes.textCompletion(
+                    id, created, model, pieces.get(i), i == pieces.size() - 1 ? "stop" : null));
         }
         ObjectNode usageChunk = F.objectNode()
                 .put("id", id)
@@ -175,22 +176,6 @@ public class MockResponder implements ProviderAdapter {
             v[i] *= scale;
         }
         return v;
-    }
-
-    private static ObjectNode textCompletion(String id, long created, String model, String text, String finish) {
-        ObjectNode out = F.objectNode()
-                .put("id", id)
-                .put("object", "text_completion")
-                .put("created", created)
-                .put("model", model);
-        ObjectNode choice = out.putArray("choices").addObject();
-        choice.put("text", text).put("index", 0).putNull("logprobs");
-        if (finish == null) {
-            choice.putNull("finish_reason");
-        } else {
-            choice.put("finish_reason", finish);
-        }
-        return out;
     }
 
     private static String model(UpstreamCall call) {

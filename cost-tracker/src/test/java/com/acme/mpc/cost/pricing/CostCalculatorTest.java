@@ -44,6 +44,14 @@ class CostCalculatorTest {
     }
 
     @Test
+    void latestAliasIsPricedAsWhatItPointsToAndTheOldVersionKeepsItsPrice() {
+        // mistral-large-latest = Mistral Large 3: $0.50 / $1.50 -> 1M in + 1M out = 2.00
+        assertCost("2.00", "table", calc.cost(usage("mistral", "mistral-large-latest", 1_000_000, 1_000_000, 0, 0, 0)));
+        // pinned Mistral Large 2 (2411): $2 / $6 -> 8.00
+        assertCost("8.00", "table", calc.cost(usage("mistral", "mistral-large-2411", 1_000_000, 1_000_000, 0, 0, 0)));
+    }
+
+    @Test
     void anthropicCacheReadsAndWritesArePricedApart() {
         // claude-sonnet-4: $3 in, $0.30 cache read, $3.75 cache write (5m), $15 out per 1M.
         // 2000 uncached * 3e-6 = 0.006; 6000 read * 3e-7 = 0.0018; 2000 write * 3.75e-6 = 0.0075;
@@ -155,6 +163,6 @@ class CostCalculatorTest {
 
     @Test
     void tableHasAHeaderNamingSourceAndDate() {
-        assertEquals("2025-10-01", TABLE.date());
+        assertEquals("2026-11-28", TABLE.date());
     }
 }

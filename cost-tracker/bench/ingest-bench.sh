@@ -4,7 +4,7 @@
 # CONCURRENCY (default 4) connections with IngestBench.java, and prints events/s plus the CPU seconds
 # that the JVM and the PostgreSQL processes spent per 1000 events (read from /proc, so the cost per
 # event can be told apart from a busy machine). Stops everything it started. Linux only.
-#   bench/ingest-bench.sh [events] [concurrency] [batch]
+#   bench/ingest-bench.sh [events] [concurrency] [batch]      (JAVA_OPTS: extra JVM options, e.g. -XX:StartFlightRecording)
 set -euo pipefail
 cd "$(dirname "$0")"
 EVENTS=${1:-300000}
@@ -18,7 +18,8 @@ if [[ -n ${JAVA_HOME:-} ]]; then JAVA=$JAVA_HOME/bin/java; elif [[ -x /usr/lib/j
 DATA=$(mktemp -d /tmp/cost-tracker-bench.XXXXXX)
 PORT=$((20000 + RANDOM % 20000))
 export COST_TRACKER_DATA_DIR=$DATA/pg LITELLM_MASTER_KEY=bench-master QUARKUS_HTTP_PORT=$PORT
-"$JAVA" -jar "$JAR" >"$DATA/app.log" 2>&1 &
+# shellcheck disable=SC2086 # JAVA_OPTS is a list of options
+"$JAVA" ${JAVA_OPTS:-} -jar "$JAR" >"$DATA/app.log" 2>&1 &
 APP=$!
 cleanup() { kill "$APP" 2>/dev/null; wait "$APP" 2>/dev/null; rm -rf "$DATA"; }
 trap cleanup EXIT

@@ -37,10 +37,14 @@ public final class FakeUpstream implements AutoCloseable {
     private final Map<String, BiConsumer<HttpServerRequest, Recorded>> byModel = new ConcurrentHashMap<>();
     private volatile BiConsumer<HttpServerRequest, Recorded> fallback = (req, rec) -> json(req, 200, "{}");
     private final AtomicInteger closedConnections = new AtomicInteger();
+    private final AtomicInteger openedConnections = new AtomicInteger();
 
     public FakeUpstream() {
         server = vertx.createHttpServer().requestHandler(this::handle);
-        server.connectionHandler(conn -> conn.closeHandler(v -> closedConnections.incrementAndGet()));
+        server.connectionHandler(conn -> {
+            openedConnections.incrementAndGet();
+            conn.closeHandler(v -> closedConnections.incrementAndGet());
+        });
         try {
             server.listen(0, "127.0.0.1")
                     .toCompletionStage()
@@ -65,6 +69,10 @@ public final class FakeUpstream implements AutoCloseable {
 
     public Recorded lastRequest() {
         return requests.isEmpty() ? null : requests.get(requests.size() - 1);
+    }
+
+    public int openedConnections() {
+        return openedConnections.get();
     }
 
     public int closedConnections() {

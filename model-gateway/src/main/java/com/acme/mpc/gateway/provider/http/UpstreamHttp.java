@@ -121,9 +121,11 @@ public class UpstreamHttp {
     public <T> Multi<T> stream(URI url, MultiMap headers, Buffer body, Duration idleTimeout, StreamDriver<T> driver) {
         return Multi.createFrom().emitter(emitter -> {
             AtomicReference<HttpClientRequest> pending = new AtomicReference<>();
-            emitter.onTermination(() -> {
+            // only a real cancellation (client gone) resets the request: Mutiny also reports a completed emitter as
+            // cancelled, and resetting after a normal end closed the keep-alive connection of every stream
+            emitter.onCancellation(() -> {
                 HttpClientRequest r = pending.get();
-                if (r != null && emitter.isCancelled()) {
+                if (r != null) {
                     r.reset();
                 }
             });

@@ -128,6 +128,28 @@ class OpenAiAdapterTest {
     }
 
     @Test
+    void successiveStreamsReuseOneKeepAliveConnection() {
+        upstream.onModel("gpt-4o-mini", sse("fixtures/openai/chat-stream.sse", Duration.ofMillis(1)));
+        String body =
+                "{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"stream\":true}";
+        int opened = upstream.openedConnections();
+        int closed = upstream.closedConnections();
+
+        for (int i = 0; i < 5; i++) {
+            assertThat(openai.streamChat(call(openaiDeployment("gpt-4o-mini"), body))
+                            .collect()
+                            .asList()
+                            .await()
+                            .atMost(WAIT))
+                    .hasSize(6);
+        }
+
+        // a provider connection (a TLS handshake in production) per stream would cost more than the whole relay
+        assertThat(upstream.openedConnections() - opened).isLessThanOrEqualTo(1);
+        assertThat(upstream.closedConnections() - closed).isZero();
+    }
+
+    @Test
     void toolCallFragmentsAreRelayedInOrder() {
         upstream.onModel("gpt-4o", sse("fixtures/openai/chat-stream-tool-call.sse", Duration.ofMillis(1)));
         List<ObjectNode> chunks = openai.streamChat(call(

@@ -25,6 +25,15 @@ for tool in nginx wrk taskset curl; do
   command -v "$tool" >/dev/null || { echo "missing $tool (apt-get install nginx-light wrk util-linux curl)" >&2; exit 1; }
 done
 JAVA="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/java"
+# The JVM options the gateway's image ships with (GC_CONTAINER_OPTIONS and the -X options of JAVA_OPTS_APPEND in
+# model-gateway/src/main/docker/Dockerfile.jvm, and its MALLOC_ARENA_MAX): override with GATEWAY_JVM_OPTS;
+# GATEWAY_JAVA_OPTS adds to them.
+DOCKERFILE="$REPO/model-gateway/src/main/docker/Dockerfile.jvm"
+if [[ -z "${GATEWAY_JVM_OPTS:-}" ]]; then
+  GATEWAY_JVM_OPTS="$(sed -n 's/^ENV GC_CONTAINER_OPTIONS="\(.*\)"/\1/p' "$DOCKERFILE")"
+  GATEWAY_JVM_OPTS+=" $(sed -n 's/^ENV JAVA_OPTS_APPEND="\(.*\)"/\1/p' "$DOCKERFILE" | grep -o -- '-X[^ ]*' | tr '\n' ' ')"
+fi
+export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-$(sed -n 's/^ENV MALLOC_ARENA_MAX=//p' "$DOCKERFILE")}"
 JAR="$REPO/model-gateway/target/quarkus-app/quarkus-run.jar"
 [[ -f "$JAR" ]] || { echo "build the gateway first: ./mvnw -pl model-gateway package -DskipTests" >&2; exit 1; }
 
@@ -113,7 +122,8 @@ YAML
 # One event loop for the one core the gateway gets: with Quarkus' default (2 per core) a request and its upstream
 # connection can sit on different loops, and every hand-over between them is a thread wake-up.
 # shellcheck disable=SC2086 # GATEWAY_JAVA_OPTS is a list of options
-taskset -c 0 "$JAVA" -Xmx256m -XX:+UseSerialGC -Dquarkus.log.category.usage.level=WARN \
+# shellcheck disable=SC2086 # GATEWAY_JVM_OPTS is a list of options
+taskset -c 0 "$JAVA" $GATEWAY_JVM_OPTS -Dquarkus.log.category.usage.level=WARN \
   -Dquarkus.vertx.event-loops-pool-size=1 ${GATEWAY_JAVA_OPTS:-} \
   -Dquarkus.http.port="$GW_PORT" -jar "$JAR" --config "$WORK/config.yaml" >"$WORK/gateway.log" 2>&1 &
 GW_PID=$!
@@ -141,7 +151,7 @@ rss_mb() { awk '/VmRSS/ {printf "%.0f", $2/1024}' "/proc/$GW_PID/status"; }
 # warm-up: JIT compiles the hot path before anything is measured
 for s in gw-json gw-sse; do
   url="http://127.0.0.1:$GW_PORT/v1/chat/completions"
-  taskset -c 1 wrk -t1 -c16 -d5s -s "$WORK/$s.lua" "$url" >/dev/null
+  taskset -c 1 wrk -t1 -c16 -d10s -s "$WORK/$s.lua" "$url" >/dev/null
 done
 IDLE_RSS_BEFORE=$(rss_mb)
 
@@ -164,17 +174,17 @@ to_ms() { # wrk prints 123.45us / 1.23ms / 1.02s
 
 RESULTS="$WORK/results.txt"
 MAX_RSS=0
-printf "| mode | conns | direct RPS | direct p50 ms | direct p99 ms | gateway RPS | gateway p50 ms | gateway p99 ms | added p50 ms | added p99 ms | nginx-proxy hop p50 ms |\n" >"$RESULTS"
-printf "|---|---|---|---|---|---|---|---|---|---|---|\n" >>"$RESULTS"
+printf "| mode | conns | direct RPS | direct p50 ms | direct p99 ms | gateway RPS | gateway p50 ms | gateway p99 ms | added p50 ms | added p99 ms | nginx-proxy hop p50 ms | nginx-proxy hop p99 ms |\n" >"$RESULTS"
+printf "|---|---|---|---|---|---|---|---|---|---|---|---|\n" >>"$RESULTS"
 for mode in json sse; do
   for c in 1 8 64; do
     read -r drps dp50 dp99 < <(run "direct-$mode-$c" "http://127.0.0.1:$UP_PORT/$mode/v1/chat/completions" "$WORK/direct-$mode.lua" "$c")
     read -r grps gp50 gp99 < <(run "gw-$mode-$c" "http://127.0.0.1:$GW_PORT/v1/chat/completions" "$WORK/gw-$mode.lua" "$c")
-    read -r _ rp50 _ < <(run "ref-$mode-$c" "http://127.0.0.1:$REF_PORT/$mode/v1/chat/completions" "$WORK/direct-$mode.lua" "$c")
+    read -r _ rp50 rp99 < <(run "ref-$mode-$c" "http://127.0.0.1:$REF_PORT/$mode/v1/chat/completions" "$WORK/direct-$mode.lua" "$c")
     rss=$(rss_mb)
     ((rss > MAX_RSS)) && MAX_RSS=$rss
-    awk -v m="$mode" -v c="$c" -v dr="$drps" -v d5="$dp50" -v d9="$dp99" -v gr="$grps" -v g5="$gp50" -v g9="$gp99" -v r5="$rp50" \
-      'BEGIN { printf "| %s | %s | %.0f | %.3f | %.3f | %.0f | %.3f | %.3f | %.3f | %.3f | %.3f |\n", m, c, dr, d5, d9, gr, g5, g9, g5-d5, g9-d9, r5-d5 }' >>"$RESULTS"
+    awk -v m="$mode" -v c="$c" -v dr="$drps" -v d5="$dp50" -v d9="$dp99" -v gr="$grps" -v g5="$gp50" -v g9="$gp99" -v r5="$rp50" -v r9="$rp99" \
+      'BEGIN { printf "| %s | %s | %.0f | %.3f | %.3f | %.0f | %.3f | %.3f | %.3f | %.3f | %.3f | %.3f |\n", m, c, dr, d5, d9, gr, g5, g9, g5-d5, g9-d9, r5-d5, r9-d9 }' >>"$RESULTS"
   done
 done
 # The gateway's own time per request (x-litellm-overhead-duration-ms: everything but the wait for the upstream),
@@ -193,7 +203,7 @@ sleep 2
 IDLE_RSS_AFTER=$(rss_mb)
 
 {
-  echo "Run: $(date -u +%Y-%m-%dT%H:%MZ), ${DURATION}s per point, gateway on CPU 0 (-Xmx256m, SerialGC), nginx + wrk on CPU 1, $(nproc) cores, $(uname -m)."
+  echo "Run: $(date -u +%Y-%m-%dT%H:%MZ), ${DURATION}s per point, gateway on CPU 0 (JVM options: ${GATEWAY_JVM_OPTS:-defaults}), nginx + wrk on CPU 1, $(nproc) cores, $(uname -m)."
   echo
   cat "$RESULTS"
   echo

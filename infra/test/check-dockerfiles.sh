@@ -27,6 +27,16 @@ for pair in mpc-api:3000 model-gateway:4000 cost-tracker:4100; do
     grep -qE "^EXPOSE $port\$" "$file" || problem "$rel" "must EXPOSE $port"
     grep -qE '^(ENTRYPOINT|CMD) ' "$file" || problem "$rel" "no ENTRYPOINT/CMD"
   done
+  jvm="$REPO_DIR/$svc/src/main/docker/Dockerfile.jvm"
+  if [[ -f "$jvm" ]]; then
+    # the JVM options the image passes (GC_CONTAINER_OPTIONS, the -X options of JAVA_OPTS_APPEND) must be ones
+    # this JDK accepts together: a typo or two collectors would stop the container at start
+    opts="$(sed -n 's/^ENV GC_CONTAINER_OPTIONS="\(.*\)"/\1/p' "$jvm") $(sed -n 's/^ENV JAVA_OPTS_APPEND="\(.*\)"/\1/p' "$jvm" | grep -o -- '-X[^ ]*' | tr '\n' ' ')"
+    # shellcheck disable=SC2086 # a list of options
+    if ! out="$("${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/java" $opts -version 2>&1)"; then
+      problem "$svc Dockerfile.jvm" "the JVM rejects its options '$opts': $(head -2 <<<"$out" | tr '\n' ' ')"
+    fi
+  fi
   native="$REPO_DIR/$svc/src/main/docker/Dockerfile.native"
   if [[ -f "$native" ]]; then
     [[ "$(grep -c '^FROM ' "$native")" -ge 2 ]] || problem "$svc Dockerfile.native" "must be multi-stage"

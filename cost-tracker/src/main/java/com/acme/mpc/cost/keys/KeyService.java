@@ -562,6 +562,16 @@ public class KeyService {
                     open = rs.getBigDecimal(1);
                 }
             }
+            if (amount.signum() == 0) {
+                // a release (the call failed and costs nothing) is granted even when the key is already over budget,
+                // or the dead reservation would hold budget until its TTL, past a budget reset
+                try (PreparedStatement ps = c.prepareStatement("DELETE FROM key_reservations WHERE request_id = ?")) {
+                    ps.setString(1, requestId);
+                    ps.executeUpdate();
+                }
+                return new Reservation(
+                        true, max == null ? null : max.subtract(spend).subtract(open), spend, open, max);
+            }
             BigDecimal after = spend.add(open).add(amount);
             if (max != null && after.compareTo(max) > 0) {
                 return new Reservation(false, max.subtract(spend).subtract(open), spend, open, max);

@@ -165,6 +165,27 @@ class ReservationConcurrencyTest {
     }
 
     @Test
+    void aReleaseIsGrantedEvenWhenTheKeyIsAlreadyOverBudget() throws Exception {
+        String hash = newKey("0.005");
+        assertEquals(200, reserve(hash, "failed-call", "0.002"));
+        // another call's real cost took the key past its budget (the documented overspend bound)
+        settle(hash, List.of("expensive-call"), 6000);
+        admin().get("/internal/keys/" + hash).then().body("reserved", equalTo(0.002f));
+        assertEquals(429, reserve(hash, "new-call", "0.000001"));
+
+        // the gateway releases the failed call's reservation with amount 0
+        assertEquals(200, reserve(hash, "failed-call", "0"));
+
+        admin().get("/internal/keys/" + hash).then().body("reserved", equalTo(0));
+        try (Connection c = ds.getConnection();
+                Statement st = c.createStatement();
+                var rs = st.executeQuery("SELECT count(*) FROM key_reservations WHERE request_id = 'failed-call'")) {
+            rs.next();
+            assertEquals(0, rs.getInt(1));
+        }
+    }
+
+    @Test
     void keysWithoutBudgetAlwaysReserveAndBadInputIsRejected() throws Exception {
         String hash = KeyApiTest.generate(Map.of()).getString("token");
         admin().body(Map.of("request_id", "nb", "amount_usd", "12.5"))

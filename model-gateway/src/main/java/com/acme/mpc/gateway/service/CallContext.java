@@ -24,6 +24,12 @@ public final class CallContext {
     long preUpstreamNanos;
 
     long upstreamStartNanos;
+    /**
+     * Time waiting on the provider, stamped where the answer arrived (the value the overhead response header
+     * subtracts); -1 until then. Streams leave it unset: their upstream wait ends when the usage is recorded.
+     */
+    long upstreamNanos = -1;
+
     long firstTokenNanos;
 
     CallContext(

@@ -7,14 +7,13 @@ import com.acme.mpc.gateway.config.GatewaySettings;
 import com.acme.mpc.gateway.core.CallType;
 import com.acme.mpc.gateway.core.GatewayException;
 import com.acme.mpc.gateway.core.Usage;
+import com.acme.mpc.gateway.metrics.RouterMetrics;
 import com.acme.mpc.gateway.provider.ProviderAdapter;
 import com.acme.mpc.gateway.provider.ProviderRegistry;
 import com.acme.mpc.gateway.provider.UpstreamCall;
 import com.acme.mpc.gateway.routing.DeploymentState;
 import com.acme.mpc.gateway.routing.Router;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.Cancellable;
@@ -37,7 +36,7 @@ public class CallExecutor {
     private final ProviderRegistry providers;
     private final Router router;
     private final Vertx vertx;
-    private final MeterRegistry metrics;
+    private final RouterMetrics metrics;
 
     public CallExecutor(
             ConfigHolder holder,
@@ -45,7 +44,7 @@ public class CallExecutor {
             ProviderRegistry providers,
             Router router,
             Vertx vertx,
-            MeterRegistry metrics) {
+            RouterMetrics metrics) {
         this.config = holder.config();
         this.settings = settings;
         this.providers = providers;
@@ -57,11 +56,7 @@ public class CallExecutor {
     /** Records a failed attempt with the router and counts a resulting cooldown. */
     private void failed(DeploymentState state, GatewayException e) {
         if (router.failed(state, e)) {
-            metrics.counter(
-                            "gateway_deployment_cooldowns_total",
-                            "deployment_id",
-                            state.deployment().id())
-                    .increment();
+            metrics.cooldown(state.deployment());
         }
     }
 
@@ -70,14 +65,9 @@ public class CallExecutor {
         String group = plan.group();
         AttemptPlan.Next next = plan.after(e);
         if (next.kind() == AttemptPlan.Next.Kind.RETRY) {
-            metrics.counter("gateway_router_retries_total", "model_group", group)
-                    .increment();
+            metrics.retry(group);
         } else if (next.kind() == AttemptPlan.Next.Kind.FALLBACK) {
-            Counter.builder("gateway_router_fallbacks")
-                    .description("Fallbacks to another model group, by requested and fallback group")
-                    .tags("model_group", call.modelGroup, "fallback_group", plan.group())
-                    .register(metrics)
-                    .increment();
+            metrics.fallback(call.modelGroup, plan.group());
         }
         return next;
     }

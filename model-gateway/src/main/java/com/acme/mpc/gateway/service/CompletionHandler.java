@@ -229,6 +229,7 @@ public class CompletionHandler {
                 .with(
                         json -> {
                             long upstreamNanos = System.nanoTime() - call.upstreamStartNanos;
+                            call.upstreamNanos = upstreamNanos;
                             if (response.closed()) {
                                 return;
                             }

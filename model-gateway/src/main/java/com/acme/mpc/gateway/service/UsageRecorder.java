@@ -31,6 +31,10 @@ public class UsageRecorder {
         Long ttftMs = call.firstTokenNanos == 0 ? null : (call.firstTokenNanos - call.startNanos) / 1_000_000;
         Instant firstToken = ttftMs == null ? null : call.startTime.plusMillis(ttftMs);
         long latencyMs = (end - call.startNanos) / 1_000_000;
+        long upstreamNanos = call.upstreamNanos >= 0
+                ? call.upstreamNanos
+                : call.upstreamStartNanos == 0 ? -1 : end - call.upstreamStartNanos;
+        long overheadNanos = end - call.startNanos - Math.max(0, upstreamNanos);
         sink.record(new UsageRecord(
                 call.requestId,
                 call.callType.wireName(),
@@ -62,7 +66,9 @@ public class UsageRecorder {
                 httpStatus,
                 errorType,
                 cacheHit,
-                call.stream));
+                call.stream,
+                upstreamNanos,
+                overheadNanos));
         return cost;
     }
 }

@@ -91,25 +91,25 @@ public final class CostTrackerUsageSink implements UsageSink, AutoCloseable {
                 .connectTimeout(requestTimeout)
                 .version(HttpClient.Version.HTTP_1_1)
                 .build();
-        Gauge.builder("gateway.usage.spool.backlog.records", spool, UsageSpool::backlogRecords)
+        Gauge.builder("gateway_usage_spool_backlog_records", spool, UsageSpool::backlogRecords)
                 .description("usage records in the spool not yet delivered to cost-tracker")
                 .register(registry);
-        Gauge.builder("gateway.usage.spool.bytes", spool, UsageSpool::bytes)
+        Gauge.builder("gateway_usage_spool_bytes", spool, UsageSpool::bytes)
                 .description("bytes of the usage spool on disk")
                 .register(registry);
-        Gauge.builder("gateway.usage.queue.records", queue, BlockingQueue::size)
+        Gauge.builder("gateway_usage_queue_records", queue, BlockingQueue::size)
                 .description("usage records waiting in memory for the spool writer")
                 .register(registry);
-        this.delivered = Counter.builder("gateway.usage.delivered")
+        this.delivered = Counter.builder("gateway_usage_delivered")
                 .description("usage records delivered to cost-tracker (stored or already stored)")
                 .register(registry);
-        this.failures = Counter.builder("gateway.usage.delivery.failures")
+        this.failures = Counter.builder("gateway_usage_delivery_failures")
                 .description("failed attempts to deliver a usage batch (it stays spooled and is re-sent)")
                 .register(registry);
-        this.dropped = Counter.builder("gateway.usage.dropped")
+        this.dropped = Counter.builder("gateway_usage_dropped")
                 .description("usage records lost because the spool or the in-memory queue was full")
                 .register(registry);
-        this.rejected = Counter.builder("gateway.usage.rejected")
+        this.rejected = Counter.builder("gateway_usage_rejected")
                 .description("usage records cost-tracker rejected as invalid (written to dead-letter.jsonl)")
                 .register(registry);
         LOG.infof(

@@ -7,6 +7,10 @@ import java.util.List;
 /**
  * What one completed call cost: one per client request, whatever its outcome. Field names follow the usage-event
  * contract in docs/contracts.md; never carries prompts, completions or raw keys.
+ *
+ * @param upstreamNanos time spent waiting on the provider (first upstream call started to its answer complete,
+ *     across all attempts); -1 when no provider was called (cache hit). For metrics only, not part of the event
+ * @param overheadNanos the gateway's own time: request duration minus {@code upstreamNanos}. For metrics only
  */
 public record UsageRecord(
         String requestId,
@@ -39,4 +43,6 @@ public record UsageRecord(
         int httpStatus,
         String errorType,
         boolean cacheHit,
-        boolean stream) {}
+        boolean stream,
+        long upstreamNanos,
+        long overheadNanos) {}

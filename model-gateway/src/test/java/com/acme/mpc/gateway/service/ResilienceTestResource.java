@@ -173,6 +173,15 @@ public class ResilienceTestResource implements QuarkusTestResourceLifecycleManag
                   - model_name: policy
                     litellm_params: {model: openai/policy, api_base: %1$s}
                     model_info: {id: policy-1}
+                  - model_name: watched
+                    litellm_params: {model: openai/always-500, api_base: %1$s}
+                    model_info: {id: watched-bad, input_cost_per_token: 0.000001}
+                  - model_name: watched
+                    litellm_params: {model: openai/good, api_base: %1$s}
+                    model_info: {id: watched-good, input_cost_per_token: 0.000002}
+                  - model_name: hang-long
+                    litellm_params: {model: openai/hang, api_base: %1$s, timeout: 60}
+                    model_info: {id: hang-long-1}
                   - model_name: tight
                     litellm_params: {model: openai/tight, mock_response: "ok", rpm: 2}
                     model_info: {id: tight-1}

@@ -4,13 +4,20 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 
+import com.acme.mpc.gateway.metrics.InFlightRequests;
 import com.acme.mpc.gateway.testsupport.CapturingUsageSink;
 import com.acme.mpc.gateway.testsupport.FakeUpstream;
 import com.acme.mpc.gateway.usage.UsageRecord;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.response.Response;
 import jakarta.inject.Inject;
+import java.net.Socket;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -23,6 +30,15 @@ class RetryFallbackCooldownTest {
 
     @Inject
     CapturingUsageSink usage;
+
+    @Inject
+    MeterRegistry registry;
+
+    @Inject
+    InFlightRequests inFlight;
+
+    @TestHTTPResource("/")
+    URL url;
 
     private static FakeUpstream upstream() {
         return ResilienceTestResource.upstream;
@@ -205,7 +221,93 @@ class RetryFallbackCooldownTest {
                 .containsPattern(
                         "gateway_router_fallbacks_total\\{[^}]*fallback_group=\"backup\"[^}]*model_group=\"down\"")
                 .containsPattern("gateway_router_retries_total\\{[^}]*model_group=\"down\"")
-                .containsPattern("gateway_deployment_cooldowns_total\\{[^}]*deployment_id=\"down-1\"");
+                .containsPattern("gateway_deployment_cooldowns_total\\{deployment=\"down-1\",model_group=\"down\","
+                        + "provider=\"openai\",}");
+    }
+
+    private double count(String name, String... tags) {
+        return registry.find(name).tags(tags).counters().stream()
+                .mapToDouble(Counter::count)
+                .sum();
+    }
+
+    private double coolingDown(String deployment) {
+        return registry.get("gateway_deployment_cooling_down")
+                .tag("deployment", deployment)
+                .gauge()
+                .value();
+    }
+
+    @Test
+    void theDeploymentStateGaugeIsOneWhileADeploymentCoolsDownAndZeroAfter() {
+        assertThat(coolingDown("watched-bad")).isZero();
+        double retries = count("gateway_router_retries", "model_group", "watched");
+        double cooldowns = count("gateway_deployment_cooldowns", "deployment", "watched-bad");
+        // allowed_fails 1: the second failure within a minute cools watched-bad down (one more request if the
+        // first two straddle a minute boundary); each request fails on watched-bad, then retries on watched-good
+        int sent = 0;
+        while (coolingDown("watched-bad") == 0 && sent < 4) {
+            post(chat("watched", false), UUID.randomUUID().toString())
+                    .then()
+                    .statusCode(200)
+                    .header("x-mpc-deployment-id", "watched-good");
+            sent++;
+        }
+        assertThat(coolingDown("watched-bad")).isEqualTo(1);
+        assertThat(coolingDown("watched-good")).isZero();
+        assertThat(count("gateway_deployment_cooldowns", "deployment", "watched-bad") - cooldowns)
+                .isEqualTo(1);
+        assertThat(count("gateway_router_retries", "model_group", "watched") - retries)
+                .isEqualTo(sent);
+        assertThat(given().get("/metrics").then().extract().asString())
+                .contains("gateway_deployment_cooling_down{deployment=\"watched-bad\",model_group=\"watched\","
+                        + "provider=\"openai\",} 1.0");
+        // cooldown_time is 2 s
+        awaitTrue(() -> coolingDown("watched-bad") == 0, Duration.ofSeconds(15));
+    }
+
+    @Test
+    void aContentPolicyFallbackIsCountedOnceWithoutARetry() {
+        double fallbacks = count("gateway_router_fallbacks", "model_group", "policy", "fallback_group", "backup");
+        double retries = count("gateway_router_retries", "model_group", "policy");
+        post(chat("policy", false), UUID.randomUUID().toString()).then().statusCode(200);
+        post(chat("policy", false), UUID.randomUUID().toString()).then().statusCode(200);
+        assertThat(count("gateway_router_fallbacks", "model_group", "policy", "fallback_group", "backup") - fallbacks)
+                .isEqualTo(2);
+        assertThat(count("gateway_router_retries", "model_group", "policy") - retries)
+                .isZero();
+    }
+
+    @Test
+    void aRequestIsInFlightUntilItsClientGoesAway() throws Exception {
+        awaitTrue(() -> inFlight.current() == 0, Duration.ofSeconds(10));
+        String body = chat("hang-long", false);
+        try (Socket socket = new Socket("127.0.0.1", url.getPort())) {
+            String head = "POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: " + KEY
+                    + "\r\nContent-Type: application/json\r\nContent-Length: "
+                    + body.getBytes(StandardCharsets.UTF_8).length + "\r\n\r\n";
+            socket.getOutputStream().write((head + body).getBytes(StandardCharsets.UTF_8));
+            socket.getOutputStream().flush();
+            awaitTrue(() -> inFlight.current() == 1, Duration.ofSeconds(10));
+            assertThat(given().get("/metrics").then().extract().asString()).contains("gateway_requests_in_flight 1.0");
+        }
+        // the upstream never answers: only the client closing the connection ends the request
+        awaitTrue(() -> inFlight.current() == 0, Duration.ofSeconds(10));
+    }
+
+    private static void awaitTrue(java.util.function.BooleanSupplier condition, Duration limit) {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (!condition.getAsBoolean()) {
+            assertThat(System.nanoTime())
+                    .as("condition not met within " + limit)
+                    .isLessThan(deadline);
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
     }
 
     @Test

@@ -147,7 +147,9 @@ class CostTrackerUsageSinkTest {
                 200,
                 null,
                 false,
-                false);
+                false,
+                4_000_000,
+                1_000_000);
     }
 
     private static void await(BooleanSupplier condition, String what) throws InterruptedException {
@@ -265,18 +267,18 @@ class CostTrackerUsageSinkTest {
             for (int i = 0; i < 100; i++) {
                 sink.record(record("full-" + i));
             }
-            await(() -> registry.counter("gateway.usage.dropped").count() > 0, "drops");
+            await(() -> registry.counter("gateway_usage_dropped").count() > 0, "drops");
             assertThat(sink.spool().full()).isTrue();
             long kept = sink.spool().backlogRecords();
             assertThat(kept).isPositive().isLessThan(100);
-            assertThat(registry.counter("gateway.usage.dropped").count() + kept).isEqualTo(100);
-            await(() -> registry.counter("gateway.usage.delivery.failures").count() > 0, "a failed attempt");
+            assertThat(registry.counter("gateway_usage_dropped").count() + kept).isEqualTo(100);
+            await(() -> registry.counter("gateway_usage_delivery_failures").count() > 0, "a failed attempt");
             assertThat(stored).isEmpty();
             failWith = 0;
             await(() -> sink.backlog() == 0, "drain");
             assertThat(stored).hasSize((int) kept).contains("full-0");
-            assertThat(registry.counter("gateway.usage.delivered").count()).isEqualTo(kept);
-            assertThat(registry.counter("gateway.usage.delivery.failures").count())
+            assertThat(registry.counter("gateway_usage_delivered").count()).isEqualTo(kept);
+            assertThat(registry.counter("gateway_usage_delivery_failures").count())
                     .isPositive();
         }
     }

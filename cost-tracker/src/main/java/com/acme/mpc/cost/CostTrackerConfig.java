@@ -23,6 +23,19 @@ public interface CostTrackerConfig {
     @WithDefault("10s")
     String budgetResetInterval();
 
+    /** The budget gauges of metrics/KeyBudgetMetrics. */
+    BudgetMetrics budgetMetrics();
+
+    interface BudgetMetrics {
+        /** How often cost_tracker_key_budget_used_ratio is refreshed from PostgreSQL. */
+        @WithDefault("30s")
+        String interval();
+
+        /** Most keys exported, the most used first (bounds the series); cost_tracker_keys_with_budget counts all. */
+        @WithDefault("200")
+        int maxKeys();
+    }
+
     interface EmbeddedDb {
         /** false: never start the embedded PostgreSQL. */
         @WithDefault("true")

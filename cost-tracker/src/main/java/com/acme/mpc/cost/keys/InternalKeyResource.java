@@ -28,9 +28,11 @@ public class InternalKeyResource {
     public InternalKeyResource(KeyService keys, MeterRegistry registry) {
         this.keys = keys;
         this.granted = Counter.builder("cost_tracker_reservations")
+                .description("Budget reservations asked for by the gateway before a call, by outcome")
                 .tag("outcome", "granted")
                 .register(registry);
         this.refused = Counter.builder("cost_tracker_reservations")
+                .description("Budget reservations asked for by the gateway before a call, by outcome")
                 .tag("outcome", "budget_exceeded")
                 .register(registry);
     }

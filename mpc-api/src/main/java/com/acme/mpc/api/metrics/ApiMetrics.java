@@ -22,6 +22,10 @@ public class ApiMetrics {
 
     public ApiMetrics(MeterRegistry registry) {
         this.registry = registry;
+        // present (at 0) from the start, so the dashboard's cache panel has series also while the cache is off
+        for (String result : new String[] {"hit", "miss", "bypass"}) {
+            cacheCounter(result);
+        }
     }
 
     /** One finished request: mpc_api_requests_total and mpc_api_request_duration_seconds. */
@@ -45,22 +49,26 @@ public class ApiMetrics {
 
     /** mpc_api_cache_requests_total{result=hit|miss|bypass}. */
     public void cache(String result) {
-        counter("mpc_api_cache_requests", "Cacheable requests by cache outcome", "result", result);
+        cacheCounter(result).increment();
+    }
+
+    private Counter cacheCounter(String result) {
+        return counter("mpc_api_cache_requests", "Cacheable requests by cache outcome", "result", result);
     }
 
     /** mpc_api_rate_limited_total{client}. */
     public void rateLimited(String client) {
-        counter("mpc_api_rate_limited", "Requests refused by the per-client rate limit", "client", client);
+        counter("mpc_api_rate_limited", "Requests refused by the per-client rate limit", "client", client)
+                .increment();
     }
 
-    private void counter(String name, String description, String tag, String value) {
-        counters.computeIfAbsent(
-                        name + '\u0000' + value,
-                        k -> Counter.builder(name)
-                                .description(description)
-                                .tags(tag, value)
-                                .register(registry))
-                .increment();
+    private Counter counter(String name, String description, String tag, String value) {
+        return counters.computeIfAbsent(
+                name + '\u0000' + value,
+                k -> Counter.builder(name)
+                        .description(description)
+                        .tags(tag, value)
+                        .register(registry));
     }
 
     public MeterRegistry registry() {

@@ -2,7 +2,8 @@
 # shellcheck disable=SC2016 # the bash -c scripts expand their own positional parameters
 # All offline checks of infra/ and k8s/ (no Docker engine, no network but the npm registry):
 #   ShellCheck lint, ai-infra-manage.sh with a fake docker, compose files (docker-compose config -q) and
-#   their policy, secrets scan, Prometheus config/rules/rule unit tests, Grafana dashboard JSON,
+#   their policy, secrets scan, Prometheus config/rules/rule unit tests, Grafana dashboard JSON and the metric
+#   names its panels and the alert rules use (against the observability check's real scrape),
 #   PowerShell syntax (tree-sitter), Kubernetes manifests (schemas, unknown fields, references,
 #   kustomize build; generated ones up to date), run-local.sh self-check.
 # A check whose tool is missing prints "SKIPPED: <why>"; with CI_STRICT=true it fails instead.
@@ -140,9 +141,10 @@ fi
 
 # The three services under a real Prometheus: every target up, the gateway's request counter moving, and each
 # exposition accepted by `promtool check metrics` (issue: observability). Needs the built jars, like the quick start.
+# The expositions are kept in $TMP/scrapes: the dashboards and alert rules are checked against them below.
 if [[ -f "${QUICK_JARS[0]}" && -f "${QUICK_JARS[1]}" && -f "${QUICK_JARS[2]}" ]]; then
   check "observability: Prometheus scrapes the three services, promtool check metrics" \
-    "$TEST_DIR/observability-check.sh"
+    env OBS_SCRAPE_DIR="$TMP/scrapes" "$TEST_DIR/observability-check.sh"
 else
   echo "--- observability: Prometheus scrapes the three services"
   echo "SKIPPED: the three services are not built (optional check)"
@@ -213,6 +215,27 @@ check "Grafana dashboards and provisioning are valid" bash -c '
       console.log(process.argv[1].split(\"/\").pop()+\": \"+d.panels.length+\" panels\")" "$f" || exit 1
   done
   grep -q "url: http://prometheus:9090" "$1/grafana/provisioning/datasources/prometheus.yml"' _ "$INFRA_DIR/monitoring"
+
+# Every metric a dashboard panel or an alert rule uses exists in the real scrape of the observability check (or is a
+# recording rule): a panel on a misspelled metric fails here. The checker itself is checked on fixtures first.
+if have jq; then
+  check "dashboard metric check: accepts known names, rejects a misspelled metric (fixtures)" bash -c '
+    f="$1/fixtures/dashboard-metrics"
+    "$1/check-dashboard-metrics.sh" "$f/scrape" "$f/known-metrics.json" || exit 1
+    out="$("$1/check-dashboard-metrics.sh" "$f/scrape" "$f/misspelled-metric.json")" && { echo "accepted a misspelled metric"; exit 1; }
+    grep -q "gateway_request_duraton_seconds_bucket" <<<"$out" || { echo "$out"; exit 1; }
+    echo "rejected: $out"' _ "$TEST_DIR"
+  if compgen -G "$TMP/scrapes/*.prom" >/dev/null; then
+    check "Grafana dashboards and alert rules use only metrics of the real scrape" \
+      "$TEST_DIR/check-dashboard-metrics.sh" "$TMP/scrapes"
+  else
+    echo "--- Grafana dashboards and alert rules use only metrics of the real scrape"
+    echo "SKIPPED: no scrape (the observability check did not run: the services are not built; optional check)"
+    SKIPPED=$((SKIPPED + 1))
+  fi
+else
+  skip "dashboard and alert metric names (check-dashboard-metrics.sh)" "jq is not installed (apt-get install jq)"
+fi
 
 # ------------------------------------------------------------------------------ node-based checks
 NODE_READY=false

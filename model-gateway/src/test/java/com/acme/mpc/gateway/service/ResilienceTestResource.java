@@ -1,12 +1,9 @@
 package com.acme.mpc.gateway.service;
 
 import com.acme.mpc.gateway.testsupport.FakeUpstream;
+import com.acme.mpc.gateway.testsupport.TestConfigFiles;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.quarkus.test.junit.QuarkusTestProfile;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -199,14 +196,7 @@ public class ResilienceTestResource implements QuarkusTestResourceLifecycleManag
                 general_settings:
                   master_key: sk-test-master
                 """.formatted(base, anthropicBase);
-        try {
-            Path file = Files.createTempFile("gateway-resilience-", ".yaml");
-            Files.writeString(file, yaml);
-            file.toFile().deleteOnExit();
-            return Map.of("gateway.config-file", file.toString());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return Map.of("gateway.config-file", TestConfigFiles.write("gateway-resilience-", yaml));
     }
 
     @Override

@@ -1,10 +1,6 @@
 package com.acme.mpc.gateway.testsupport;
 
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 
@@ -59,14 +55,8 @@ public class GatewayTestResource implements QuarkusTestResourceLifecycleManager 
                 general_settings:
                   master_key: sk-test-master
                 """.formatted(base);
-        try {
-            Path file = Files.createTempFile("gateway-test-", ".yaml");
-            Files.writeString(file, yaml);
-            file.toFile().deleteOnExit();
-            return Map.of("gateway.config-file", file.toString(), "gateway.max-body-size", "65536");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return Map.of(
+                "gateway.config-file", TestConfigFiles.write("gateway-test-", yaml), "gateway.max-body-size", "65536");
     }
 
     @Override

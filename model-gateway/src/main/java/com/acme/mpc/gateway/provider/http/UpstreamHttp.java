@@ -20,6 +20,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
 /**
@@ -57,41 +58,28 @@ public class UpstreamHttp {
 
     private Uni<UpstreamResponse> send(HttpMethod method, URI url, MultiMap headers, Buffer body, Duration timeout) {
         AtomicReference<HttpClientRequest> pending = new AtomicReference<>();
-        Uni<UpstreamResponse> uni = Uni.createFrom().emitter(emitter -> {
-            client.request(options(method, url, headers, timeout)).onComplete(ar -> {
-                if (ar.failed()) {
-                    emitter.fail(connectionFailure(ar.cause(), url));
-                    return;
-                }
-                HttpClientRequest request = ar.result();
-                pending.set(request);
-                request.response().onComplete(rr -> {
-                    if (rr.failed()) {
-                        emitter.fail(connectionFailure(rr.cause(), url));
-                        return;
-                    }
-                    HttpClientResponse response = rr.result();
-                    response.body().onComplete(br -> {
-                        if (br.failed()) {
-                            emitter.fail(connectionFailure(br.cause(), url));
-                        } else if (response.statusCode() / 100 != 2) {
-                            emitter.fail(new UpstreamStatusException(
-                                    response.statusCode(),
-                                    response.headers(),
-                                    br.result().toString()));
-                        } else {
-                            emitter.complete(
-                                    new UpstreamResponse(response.statusCode(), response.headers(), br.result()));
-                        }
-                    });
-                });
-                if (body == null) {
-                    request.end();
-                } else {
-                    request.end(body);
-                }
-            });
-        });
+        Uni<UpstreamResponse> uni = Uni.createFrom()
+                .emitter(emitter -> exchange(
+                        method,
+                        url,
+                        headers,
+                        body,
+                        timeout,
+                        pending,
+                        emitter::fail,
+                        (request, response) -> response.body().onComplete(br -> {
+                            if (br.failed()) {
+                                emitter.fail(connectionFailure(br.cause(), url));
+                            } else if (response.statusCode() / 100 != 2) {
+                                emitter.fail(new UpstreamStatusException(
+                                        response.statusCode(),
+                                        response.headers(),
+                                        br.result().toString()));
+                            } else {
+                                emitter.complete(
+                                        new UpstreamResponse(response.statusCode(), response.headers(), br.result()));
+                            }
+                        })));
         Uni<UpstreamResponse> cancellable = uni.onCancellation().invoke(() -> {
             HttpClientRequest r = pending.get();
             if (r != null) {
@@ -146,55 +134,77 @@ public class UpstreamHttp {
                     }
                 }
             };
-            client.request(options(HttpMethod.POST, url, headers, idleTimeout)).onComplete(ar -> {
-                if (ar.failed()) {
-                    emitter.fail(connectionFailure(ar.cause(), url));
+            exchange(HttpMethod.POST, url, headers, body, idleTimeout, pending, emitter::fail, (request, response) -> {
+                if (response.statusCode() / 100 != 2) {
+                    response.body()
+                            .onComplete(br -> emitter.fail(new UpstreamStatusException(
+                                    response.statusCode(),
+                                    response.headers(),
+                                    br.succeeded() ? br.result().toString() : "")));
                     return;
                 }
-                HttpClientRequest request = ar.result();
-                pending.set(request);
-                request.response().onComplete(rr -> {
-                    if (rr.failed()) {
-                        emitter.fail(connectionFailure(rr.cause(), url));
+                Consumer<byte[]> chunks = driver.start(out);
+                response.handler(buf -> {
+                    if (emitter.isCancelled()) {
                         return;
                     }
-                    HttpClientResponse response = rr.result();
-                    if (response.statusCode() / 100 != 2) {
-                        response.body()
-                                .onComplete(br -> emitter.fail(new UpstreamStatusException(
-                                        response.statusCode(),
-                                        response.headers(),
-                                        br.succeeded() ? br.result().toString() : "")));
-                        return;
+                    try {
+                        chunks.accept(buf.getBytes());
+                    } catch (RuntimeException | LinkageError e) {
+                        // a translator bug must end this stream with an error, never leave the client hanging
+                        emitter.fail(e);
+                        request.reset();
                     }
-                    Consumer<byte[]> chunks = driver.start(out);
-                    response.handler(buf -> {
-                        if (emitter.isCancelled()) {
-                            return;
-                        }
-                        try {
-                            chunks.accept(buf.getBytes());
-                        } catch (RuntimeException | LinkageError e) {
-                            // a translator bug must end this stream with an error, never leave the client hanging
-                            emitter.fail(e);
-                            request.reset();
-                        }
-                    });
-                    response.exceptionHandler(t -> emitter.fail(connectionFailure(t, url)));
-                    response.endHandler(v -> {
-                        if (emitter.isCancelled()) {
-                            return;
-                        }
-                        try {
-                            driver.end(out);
-                            emitter.complete();
-                        } catch (RuntimeException | LinkageError e) {
-                            emitter.fail(e);
-                        }
-                    });
                 });
-                request.end(body);
+                response.exceptionHandler(t -> emitter.fail(connectionFailure(t, url)));
+                response.endHandler(v -> {
+                    if (emitter.isCancelled()) {
+                        return;
+                    }
+                    try {
+                        driver.end(out);
+                        emitter.complete();
+                    } catch (RuntimeException | LinkageError e) {
+                        emitter.fail(e);
+                    }
+                });
             });
+        });
+    }
+
+    /**
+     * Opens a pooled connection, sends the request and hands the response head to {@code onResponse} on the event
+     * loop; connection-level failures (no status) go to {@code onFailure}. {@code pending} receives the request so
+     * that a cancellation can reset it.
+     */
+    private void exchange(
+            HttpMethod method,
+            URI url,
+            MultiMap headers,
+            Buffer body,
+            Duration timeout,
+            AtomicReference<HttpClientRequest> pending,
+            Consumer<Throwable> onFailure,
+            BiConsumer<HttpClientRequest, HttpClientResponse> onResponse) {
+        client.request(options(method, url, headers, timeout)).onComplete(ar -> {
+            if (ar.failed()) {
+                onFailure.accept(connectionFailure(ar.cause(), url));
+                return;
+            }
+            HttpClientRequest request = ar.result();
+            pending.set(request);
+            request.response().onComplete(rr -> {
+                if (rr.failed()) {
+                    onFailure.accept(connectionFailure(rr.cause(), url));
+                } else {
+                    onResponse.accept(request, rr.result());
+                }
+            });
+            if (body == null) {
+                request.end();
+            } else {
+                request.end(body);
+            }
         });
     }
 

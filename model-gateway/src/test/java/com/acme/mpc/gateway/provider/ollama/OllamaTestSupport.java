@@ -1,13 +1,12 @@
 package com.acme.mpc.gateway.provider.ollama;
 
 import com.acme.mpc.gateway.config.Deployment;
-import com.acme.mpc.gateway.config.ModelInfo;
 import com.acme.mpc.gateway.config.ProviderKind;
 import com.acme.mpc.gateway.core.CallType;
 import com.acme.mpc.gateway.core.Json;
 import com.acme.mpc.gateway.provider.UpstreamCall;
+import com.acme.mpc.gateway.testsupport.TestDeployments;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.InputStream;
@@ -62,24 +61,7 @@ final class OllamaTestSupport {
     }
 
     static Deployment deployment(URI apiBase, String apiKey) {
-        return new Deployment(
-                0,
-                "ollama-test",
-                "local-llama",
-                ProviderKind.OLLAMA_CHAT,
-                "llama3.2",
-                apiBase,
-                apiKey,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                JsonNodeFactory.instance.objectNode(),
-                new ModelInfo(null, null, null, null, null, null, null, null, JsonNodeFactory.instance.objectNode()));
+        return TestDeployments.of(ProviderKind.OLLAMA_CHAT, "llama3.2", apiBase.toString(), apiKey, null);
     }
 
     static UpstreamCall call(Deployment d, CallType type, String body) {

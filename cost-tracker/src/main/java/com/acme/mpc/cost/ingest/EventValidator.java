@@ -7,7 +7,6 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /** Checks every field of a usage event against docs/contracts.md; collects all problems of an event. */
 public final class EventValidator {
@@ -15,9 +14,6 @@ public final class EventValidator {
 
     private static final Set<String> CALL_TYPES = Set.of("chat_completion", "text_completion", "embedding");
     private static final Set<String> STATUSES = Set.of("success", "failure");
-    private static final Pattern HEX64 = Pattern.compile("[0-9a-fA-F]{64}");
-    private static final Pattern PROVIDER = Pattern.compile("[a-z0-9][a-z0-9_.-]{0,63}");
-    private static final Pattern HOST = Pattern.compile("[A-Za-z0-9._\\-\\[\\]:]{1,255}");
     private static final int MAX_TEXT = 512;
     private static final int MAX_TAGS = 64;
 
@@ -58,7 +54,7 @@ public final class EventValidator {
             add("first_token_time", "must be between start_time and end_time");
         }
         String keyHash = text("key_hash", false, 64);
-        if (keyHash != null && !HEX64.matcher(keyHash).matches()) {
+        if (keyHash != null && !FieldSyntax.isHex64(keyHash)) {
             add("key_hash", "must be 64 hex characters (SHA-256 of the key)");
         }
         String keyAlias = text("key_alias", false, MAX_TEXT);
@@ -70,11 +66,11 @@ public final class EventValidator {
         String model = text("model", false, MAX_TEXT);
         String deploymentId = text("deployment_id", true, MAX_TEXT);
         String provider = text("provider", true, 64);
-        if (provider != null && !PROVIDER.matcher(provider).matches()) {
+        if (provider != null && !FieldSyntax.isProviderName(provider)) {
             add("provider", "must be a lowercase provider name like openai, anthropic, azure");
         }
         String apiBaseHost = text("api_base_host", false, 255);
-        if (apiBaseHost != null && !HOST.matcher(apiBaseHost).matches()) {
+        if (apiBaseHost != null && !FieldSyntax.isHostName(apiBaseHost)) {
             add("api_base_host", "must be a host name (no scheme, path or credentials)");
         }
         Integer prompt = integer("prompt_tokens", true);
@@ -191,7 +187,7 @@ public final class EventValidator {
             return null;
         }
         try {
-            return OffsetDateTime.parse(s);
+            return FieldSyntax.parseTime(s);
         } catch (DateTimeParseException e) {
             add(field, "must be an RFC 3339 timestamp with offset, e.g. 2026-11-28T10:15:30.123Z");
             return null;

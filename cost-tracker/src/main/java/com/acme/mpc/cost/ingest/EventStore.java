@@ -1,0 +1,165 @@
+package com.acme.mpc.cost.ingest;
+
+import io.micrometer.core.instrument.Timer;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyIn;
+
+/**
+ * Stores one group of events (request ids unique within the group) in the caller's transaction with two
+ * round trips: COPY into a temporary staging table, then one statement that inserts the events that are
+ * new ({@code ON CONFLICT (request_id) DO NOTHING}), rolls up exactly the rows it inserted into the
+ * daily, per-dimension and per-tag rollups, adds their cost to the keys' spend and settles the
+ * reservations. A re-sent event is not inserted, so it never reaches a rollup.
+ *
+ * <p>Concurrency (several instances on one database): the events are inserted in request_id order and
+ * the rollup rows upserted in key order, so two transactions wait for each other in one direction only
+ * instead of deadlocking; the second of two transactions inserting the same request_id waits for the
+ * first and then skips the row. Key spend updates are retried by {@code Db.tx} on a deadlock.
+ */
+final class EventStore {
+    /** Columns of the staging table, in the order of {@link CopyRows}. */
+    static final String COLUMNS = "request_id, call_type, start_time, first_token_time, end_time, key_hash, "
+            + "key_alias, user_id, team_id, end_user, tags, model_group, model, deployment_id, provider, "
+            + "api_base_host, prompt_tokens, completion_tokens, cached_read_tokens, cache_creation_tokens, "
+            + "reasoning_tokens, cost_usd, cost_source, gateway_cost_usd, latency_ms, ttft_ms, status, "
+            + "http_status, error_type, cache_hit, stream";
+
+    /** Per session; emptied by every commit. No indexes: it is only ever scanned whole. */
+    private static final String STAGING = "CREATE TEMP TABLE IF NOT EXISTS ingest_staging "
+            + "(LIKE usage_events INCLUDING DEFAULTS) ON COMMIT DELETE ROWS";
+
+    private static final String COPY = "COPY ingest_staging (" + COLUMNS + ") FROM STDIN";
+
+    /**
+     * Every rollup groups the rows RETURNING from the insert (never the staging table), so an event
+     * counts once however often it is sent. "" stands for "none" in rollup key columns (they are part of
+     * primary keys). Answers the request ids that were already stored.
+     */
+    private static final String STORE = """
+            WITH ins AS (
+                INSERT INTO usage_events (%1$s)
+                SELECT %1$s FROM ingest_staging ORDER BY request_id COLLATE "C"
+                ON CONFLICT (request_id) DO NOTHING
+                RETURNING request_id, (start_time AT TIME ZONE 'UTC')::date AS day, key_hash,
+                    coalesce(key_hash, '') AS kh, key_alias, model_group AS mg, provider AS p,
+                    coalesce(user_id, '') AS u, coalesce(team_id, '') AS tm, coalesce(end_user, '') AS eu, tags,
+                    status, cache_hit, prompt_tokens AS pt, completion_tokens AS cpt, cached_read_tokens AS crt,
+                    cache_creation_tokens AS cct, reasoning_tokens AS rt, cost_usd AS c
+            ), agg AS (
+                SELECT day, kh, mg, p, u, tm, eu, max(key_alias) AS ka, count(*) AS n,
+                    count(*) FILTER (WHERE status = 'success') AS ok, count(*) FILTER (WHERE status <> 'success') AS ko,
+                    count(*) FILTER (WHERE cache_hit) AS hits, sum(pt) AS pt, sum(cpt) AS cpt, sum(crt) AS crt,
+                    sum(cct) AS cct, sum(rt) AS rt, sum(c) AS c
+                FROM ins GROUP BY day, kh, mg, p, u, tm, eu
+            ), daily AS (
+                INSERT INTO daily_spend AS t (day, key_hash, model_group, provider, user_id, team_id, end_user,
+                    key_alias, requests, successful_requests, failed_requests, cache_hits, prompt_tokens,
+                    completion_tokens, cached_read_tokens, cache_creation_tokens, reasoning_tokens, spend)
+                SELECT day, kh, mg, p, u, tm, eu, ka, n, ok, ko, hits, pt, cpt, crt, cct, rt, c
+                FROM agg ORDER BY day, kh, mg, p, u, tm, eu
+                ON CONFLICT (day, key_hash, model_group, provider, user_id, team_id, end_user) DO UPDATE SET
+                    key_alias = coalesce(EXCLUDED.key_alias, t.key_alias),
+                    requests = t.requests + EXCLUDED.requests,
+                    successful_requests = t.successful_requests + EXCLUDED.successful_requests,
+                    failed_requests = t.failed_requests + EXCLUDED.failed_requests,
+                    cache_hits = t.cache_hits + EXCLUDED.cache_hits,
+                    prompt_tokens = t.prompt_tokens + EXCLUDED.prompt_tokens,
+                    completion_tokens = t.completion_tokens + EXCLUDED.completion_tokens,
+                    cached_read_tokens = t.cached_read_tokens + EXCLUDED.cached_read_tokens,
+                    cache_creation_tokens = t.cache_creation_tokens + EXCLUDED.cache_creation_tokens,
+                    reasoning_tokens = t.reasoning_tokens + EXCLUDED.reasoning_tokens,
+                    spend = t.spend + EXCLUDED.spend
+            ), dims AS (
+                -- from the daily groups, not the events: fewer rows to group seven ways
+                INSERT INTO daily_dim_spend AS t (dim, day, value, key_alias, requests, prompt_tokens,
+                    completion_tokens, spend)
+                SELECT CASE WHEN GROUPING(mg) = 0 THEN 'model' WHEN GROUPING(kh) = 0 THEN 'key'
+                            WHEN GROUPING(tm) = 0 THEN 'team' WHEN GROUPING(u) = 0 THEN 'user'
+                            WHEN GROUPING(eu) = 0 THEN 'end_user' WHEN GROUPING(p) = 0 THEN 'provider'
+                            ELSE 'total' END,
+                    day, coalesce(mg, kh, tm, u, eu, p, ''), CASE WHEN GROUPING(kh) = 0 THEN max(ka) END,
+                    sum(n), sum(pt), sum(cpt), sum(c)
+                FROM agg
+                GROUP BY GROUPING SETS ((day), (day, mg), (day, kh), (day, tm), (day, u), (day, eu), (day, p))
+                ORDER BY 1, 2, 3
+                ON CONFLICT (dim, day, value) DO UPDATE SET
+                    key_alias = coalesce(EXCLUDED.key_alias, t.key_alias),
+                    requests = t.requests + EXCLUDED.requests,
+                    prompt_tokens = t.prompt_tokens + EXCLUDED.prompt_tokens,
+                    completion_tokens = t.completion_tokens + EXCLUDED.completion_tokens,
+                    spend = t.spend + EXCLUDED.spend
+            ), tagged AS (
+                INSERT INTO daily_tag_spend AS t (day, tag, requests, prompt_tokens, completion_tokens, spend)
+                SELECT day, tag, count(*), sum(pt), sum(cpt), sum(c)
+                FROM ins CROSS JOIN LATERAL unnest(ins.tags) AS tag
+                GROUP BY day, tag ORDER BY day, tag
+                ON CONFLICT (day, tag) DO UPDATE SET
+                    requests = t.requests + EXCLUDED.requests,
+                    prompt_tokens = t.prompt_tokens + EXCLUDED.prompt_tokens,
+                    completion_tokens = t.completion_tokens + EXCLUDED.completion_tokens,
+                    spend = t.spend + EXCLUDED.spend
+            ), keyed AS (
+                -- a key whose budget period is over starts again from 0 first
+                UPDATE virtual_keys v SET
+                    spend = CASE WHEN v.budget_reset_at IS NOT NULL AND v.budget_reset_at <= now() THEN 0
+                            ELSE v.spend END + s.amount,
+                    budget_reset_at = CASE WHEN v.budget_reset_at IS NOT NULL AND v.budget_reset_at <= now()
+                            THEN now() + v.budget_duration_s * interval '1 second' ELSE v.budget_reset_at END
+                FROM (SELECT key_hash, sum(c) AS amount FROM ins WHERE key_hash IS NOT NULL GROUP BY key_hash) s
+                WHERE v.key_hash = s.key_hash
+            ), settled AS (
+                DELETE FROM key_reservations r USING ingest_staging s
+                WHERE r.request_id = s.request_id AND s.key_hash IS NOT NULL
+            )
+            SELECT s.request_id FROM ingest_staging s
+            WHERE NOT EXISTS (SELECT 1 FROM ins WHERE ins.request_id = s.request_id)
+            """.formatted(COLUMNS);
+
+    private EventStore() {}
+
+    /** A contiguous run of COPY rows. */
+    record Chunk(byte[] bytes, int offset, int length) {}
+
+    /**
+     * Stores the rows (request ids unique across all chunks) and answers the request ids among them that
+     * were stored before: those were not inserted again and count nowhere.
+     */
+    static Set<String> store(Connection c, Iterable<Chunk> rows, Timer copyTimer, Timer storeTimer)
+            throws SQLException {
+        long t0 = System.nanoTime();
+        try (Statement st = c.createStatement()) {
+            st.execute(STAGING);
+        }
+        CopyIn in = c.unwrap(PGConnection.class).getCopyAPI().copyIn(COPY);
+        try {
+            for (Chunk r : rows) {
+                in.writeToCopy(r.bytes(), r.offset(), r.length());
+            }
+            in.endCopy();
+        } finally {
+            if (in.isActive()) {
+                in.cancelCopy();
+            }
+        }
+        long t1 = System.nanoTime();
+        copyTimer.record(t1 - t0, TimeUnit.NANOSECONDS);
+        Set<String> before = new HashSet<>();
+        // prepared: the driver keeps it per connection and the server reuses its plan after a few runs
+        try (PreparedStatement ps = c.prepareStatement(STORE);
+                ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                before.add(rs.getString(1));
+            }
+        }
+        storeTimer.record(System.nanoTime() - t1, TimeUnit.NANOSECONDS);
+        return before;
+    }
+}

@@ -1,0 +1,247 @@
+package com.acme.mpc.cost.ingest;
+
+import com.acme.mpc.cost.api.ApiException;
+import com.acme.mpc.cost.db.Db;
+import io.agroal.api.AgroalDataSource;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.jboss.logging.Logger;
+
+/**
+ * The single writer of an instance: merges the batches waiting at the moment into one transaction (group
+ * commit), so concurrent HTTP batches never wait for each other's row locks on the hot rollup and key
+ * rows, and the COPY, the rollup upserts and the commit are paid once per group instead of per batch.
+ * Within a group the first event of a request_id (in arrival order) is the one stored.
+ */
+final class IngestWriter {
+    private static final Logger LOG = Logger.getLogger(IngestWriter.class);
+
+    /** The priced events of one HTTP batch, their COPY rows, their total cost and unpriced count. */
+    record Batch(List<UsageEvent> events, CopyRows rows, double spend, int unpriced) {}
+
+    private record Pending(Batch batch, CompletableFuture<IngestService.Result> done) {
+        int size() {
+            return batch.events().size();
+        }
+    }
+
+    static final long LINGER_NANOS = TimeUnit.MILLISECONDS.toNanos(Long.getLong("ingest.linger.ms", 0));
+
+    private final AgroalDataSource ds;
+    private final int maxMerge;
+    private final Duration writeTimeout;
+    private final LinkedBlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
+    private final AtomicInteger arriving = new AtomicInteger();
+    private volatile boolean running = true;
+    private Thread thread;
+
+    private final Counter ingested;
+    private final Counter duplicates;
+    private final Counter spendTotal;
+    private final Counter unpriced;
+    private final Timer batchTimer;
+    private final Timer copyTimer;
+    private final Timer storeTimer;
+    private final DistributionSummary groupSize;
+
+    IngestWriter(AgroalDataSource ds, MeterRegistry registry, int maxMerge, Duration writeTimeout) {
+        this.ds = ds;
+        this.maxMerge = maxMerge;
+        this.writeTimeout = writeTimeout;
+        this.ingested = Counter.builder("cost_tracker_events_ingested")
+                .description("usage events stored")
+                .register(registry);
+        this.duplicates = Counter.builder("cost_tracker_events_duplicates")
+                .description("usage events ignored because their request_id was already stored")
+                .register(registry);
+        this.spendTotal = Counter.builder("cost_tracker_spend_usd")
+                .description("spend of the stored usage events, USD")
+                .register(registry);
+        this.unpriced = Counter.builder("cost_tracker_events_unpriced")
+                .description("stored usage events of a model with no known price (cost 0)")
+                .register(registry);
+        this.batchTimer = Timer.builder("cost_tracker_ingest_batch_duration")
+                .description("time to store one group of usage events (one transaction)")
+                .publishPercentileHistogram()
+                .register(registry);
+        this.copyTimer = phase(registry, "copy");
+        this.storeTimer = phase(registry, "store");
+        this.groupSize = DistributionSummary.builder("cost_tracker_ingest_group_events")
+                .description("events stored by one transaction of the writer (batches merged)")
+                .register(registry);
+    }
+
+    private static Timer phase(MeterRegistry registry, String name) {
+        return Timer.builder("cost_tracker_ingest_phase_duration")
+                .description("time of one step of storing a group of batches")
+                .tag("phase", name)
+                .register(registry);
+    }
+
+    void start() {
+        thread = Thread.ofPlatform().name("cost-tracker-ingest-writer").daemon().start(this::loop);
+    }
+
+    void stop() {
+        running = false;
+        try {
+            thread.join(30_000); // finishes what is queued
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    void arriving() {
+        arriving.incrementAndGet();
+    }
+
+    void arrived() {
+        arriving.decrementAndGet();
+    }
+
+    /** Queues the batch and waits for the transaction that stores it. */
+    IngestService.Result write(Batch batch) {
+        if (!running) {
+            throw new ApiException(503, "api_error", "cost-tracker is shutting down; re-send the batch", null, null);
+        }
+        Pending p = new Pending(batch, new CompletableFuture<>());
+        queue.add(p);
+        try {
+            return p.done().get(writeTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            throw new ApiException(
+                    503, "api_error", "storing the batch timed out; re-send it (idempotent)", null, null);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ApiException(503, "api_error", "interrupted; re-send the batch", null, null);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    private void loop() {
+        Pending carry = null;
+        while (running || carry != null || !queue.isEmpty()) {
+            try {
+                Pending first = carry != null ? carry : queue.poll(200, TimeUnit.MILLISECONDS);
+                carry = null;
+                if (first == null) {
+                    continue;
+                }
+                List<Pending> group = new ArrayList<>();
+                group.add(first);
+                int n = first.size();
+                long deadline = System.nanoTime() + LINGER_NANOS;
+                while (n < maxMerge) {
+                    Pending next = queue.poll();
+                    if (next == null && arriving.get() > 0) {
+                        long wait = deadline - System.nanoTime();
+                        next = wait > 0 ? queue.poll(wait, TimeUnit.NANOSECONDS) : null;
+                    }
+                    if (next == null) {
+                        break;
+                    }
+                    if (n + next.size() > maxMerge) {
+                        carry = next;
+                        break;
+                    }
+                    group.add(next);
+                    n += next.size();
+                }
+                write(group, n);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException e) {
+                LOG.error("ingest writer", e);
+            }
+        }
+    }
+
+    private void write(List<Pending> group, int size) {
+        long t0 = System.nanoTime();
+        Set<String> seen = new HashSet<>(size * 2);
+        boolean[][] repeated = new boolean[group.size()][];
+        List<EventStore.Chunk> chunks = new ArrayList<>(group.size());
+        for (int g = 0; g < group.size(); g++) {
+            Batch b = group.get(g).batch();
+            int run = 0; // first row of the current run of rows to send
+            for (int i = 0; i < b.events().size(); i++) {
+                if (!seen.add(b.events().get(i).requestId())) {
+                    if (repeated[g] == null) {
+                        repeated[g] = new boolean[b.events().size()];
+                    }
+                    repeated[g][i] = true;
+                    addRun(chunks, b.rows(), run, i);
+                    run = i + 1;
+                }
+            }
+            addRun(chunks, b.rows(), run, b.events().size());
+        }
+        Set<String> before;
+        try {
+            before = Db.tx(ds, c -> EventStore.store(c, chunks, copyTimer, storeTimer));
+        } catch (RuntimeException e) {
+            LOG.warnf("storing %d usage events failed (the senders get a 5xx and re-send): %s", size, e.getMessage());
+            for (Pending p : group) {
+                p.done().completeExceptionally(e);
+            }
+            return;
+        }
+        int stored = 0;
+        int storedUnpriced = 0;
+        double spend = 0;
+        for (int g = 0; g < group.size(); g++) {
+            Pending p = group.get(g);
+            Batch b = p.batch();
+            int accepted;
+            if (repeated[g] == null && before.isEmpty()) {
+                accepted = b.events().size();
+                spend += b.spend();
+                storedUnpriced += b.unpriced();
+            } else {
+                accepted = 0;
+                for (int i = 0; i < b.events().size(); i++) {
+                    UsageEvent e = b.events().get(i);
+                    if ((repeated[g] == null || !repeated[g][i]) && !before.contains(e.requestId())) {
+                        accepted++;
+                        spend += e.costUsd().doubleValue();
+                        storedUnpriced += "unpriced".equals(e.costSource()) ? 1 : 0;
+                    }
+                }
+            }
+            stored += accepted;
+            p.done().complete(new IngestService.Result(accepted, b.events().size() - accepted));
+        }
+        ingested.increment(stored);
+        duplicates.increment(size - stored);
+        spendTotal.increment(spend);
+        unpriced.increment(storedUnpriced);
+        groupSize.record(size);
+        batchTimer.record(System.nanoTime() - t0, TimeUnit.NANOSECONDS);
+    }
+
+    /** Rows [from, to) of one batch as one chunk of the COPY stream. */
+    private static void addRun(List<EventStore.Chunk> chunks, CopyRows rows, int from, int to) {
+        if (to > from) {
+            int start = rows.start(from);
+            chunks.add(new EventStore.Chunk(rows.bytes(), start, rows.end(to - 1) - start));
+        }
+    }
+}

@@ -40,7 +40,12 @@ public class IngestBench {
         for (int i = 0; i < 20; i++) {
             post(http, base, key, body(run + "w", i, batch));
         }
-        ExecutorService pool = Executors.newFixedThreadPool(concurrency);
+        // daemon threads: a failed request (e.g. a 60 s timeout) ends the run instead of leaving it hanging
+        ExecutorService pool = Executors.newFixedThreadPool(concurrency, r -> {
+            Thread t = new Thread(r);
+            t.setDaemon(true);
+            return t;
+        });
         long t0 = System.nanoTime();
         List<Future<?>> fs = new ArrayList<>();
         for (int w = 0; w < concurrency; w++) {

@@ -21,7 +21,8 @@ export COST_TRACKER_DATA_DIR=$DATA/pg LITELLM_MASTER_KEY=bench-master QUARKUS_HT
 # shellcheck disable=SC2086 # JAVA_OPTS is a list of options
 "$JAVA" ${JAVA_OPTS:-} -jar "$JAR" >"$DATA/app.log" 2>&1 &
 APP=$!
-cleanup() { kill "$APP" 2>/dev/null; wait "$APP" 2>/dev/null; rm -rf "$DATA"; }
+# errexit also applies here: without "|| true" the non-zero status of the killed JVM skipped the rm
+cleanup() { kill "$APP" 2>/dev/null || true; wait "$APP" 2>/dev/null || true; rm -rf "$DATA"; }
 trap cleanup EXIT
 for _ in $(seq 1 120); do curl -sf "http://127.0.0.1:$PORT/q/health/ready" >/dev/null && break; sleep 1; done
 curl -sf "http://127.0.0.1:$PORT/q/health/ready" >/dev/null || { echo "cost-tracker did not start:" >&2; tail -20 "$DATA/app.log" >&2; exit 1; }
@@ -40,11 +41,15 @@ HZ=$(getconf CLK_TCK)
 "$JAVA" IngestBench.java "http://127.0.0.1:$PORT" 50000 "$BATCH" "$CONC" bench-master >/dev/null
 read -r j0 p0 < <(ticks)
 load0=$(cut -d' ' -f1 /proc/loadavg)
-"$JAVA" IngestBench.java "http://127.0.0.1:$PORT" "$EVENTS" "$BATCH" "$CONC" bench-master
+# the load generator's own CPU time too (it shares the 2 cores), where GNU time is installed
+GEN=()
+[[ -x /usr/bin/time ]] && GEN=(/usr/bin/time -f '%U %S' -o "$DATA/gen.time")
+"${GEN[@]}" "$JAVA" IngestBench.java "http://127.0.0.1:$PORT" "$EVENTS" "$BATCH" "$CONC" bench-master
 read -r j1 p1 < <(ticks)
 load1=$(cut -d' ' -f1 /proc/loadavg)
 awk -v j=$((j1 - j0)) -v p=$((p1 - p0)) -v hz="$HZ" -v n="$EVENTS" -v l0="$load0" -v l1="$load1" 'BEGIN {
   printf "cpu per 1000 events: jvm %.1f ms, postgres %.1f ms, total %.1f ms -> at most %.0f events/s on 2 idle cores\n",
     j / hz * 1000000 / n, p / hz * 1000000 / n, (j + p) / hz * 1000000 / n, 2 * n / ((j + p) / hz)
   printf "load average before/after: %s / %s (2 cores)\n", l0, l1 }'
-curl -s "http://127.0.0.1:$PORT/q/metrics" | grep -E '^cost_tracker_ingest_(phase|batch)_duration_seconds_(sum|count)' || true
+[[ -f $DATA/gen.time ]] && awk -v n="$EVENTS" '{ printf "load generator: %.1f ms CPU per 1000 events\n", ($1 + $2) * 1000000 / n }' "$DATA/gen.time"
+curl -s "http://127.0.0.1:$PORT/q/metrics" | grep -E '^cost_tracker_ingest_((phase|batch)_duration_seconds|group_events)_(sum|count)' || true

@@ -55,29 +55,6 @@ public class IngestService {
         rejected.increment(n);
     }
 
-    /**
-     * A batch being parsed and validated, announced to the writer (it may wait a moment for it before
-     * committing a group, see {@link IngestWriter}) until {@link Arrival#close()}; closing twice is harmless.
-     */
-    public Arrival arrival() {
-        writer.arriving();
-        return new Arrival();
-    }
-
-    public final class Arrival implements AutoCloseable {
-        private boolean closed;
-
-        private Arrival() {}
-
-        @Override
-        public void close() {
-            if (!closed) {
-                closed = true;
-                writer.arrived();
-            }
-        }
-    }
-
     public UsageEvent price(UsageEvent e) {
         CostCalculator.Cost c = calculator.cost(new CostCalculator.Usage(
                 e.provider(),

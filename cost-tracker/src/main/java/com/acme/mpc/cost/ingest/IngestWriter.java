@@ -17,7 +17,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.jboss.logging.Logger;
 
 /**
@@ -38,13 +37,10 @@ final class IngestWriter {
         }
     }
 
-    static final long LINGER_NANOS = TimeUnit.MILLISECONDS.toNanos(Long.getLong("ingest.linger.ms", 0));
-
     private final AgroalDataSource ds;
     private final int maxMerge;
     private final Duration writeTimeout;
     private final LinkedBlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
-    private final AtomicInteger arriving = new AtomicInteger();
     private volatile boolean running = true;
     private Thread thread;
 
@@ -104,14 +100,6 @@ final class IngestWriter {
         }
     }
 
-    void arriving() {
-        arriving.incrementAndGet();
-    }
-
-    void arrived() {
-        arriving.decrementAndGet();
-    }
-
     /** Queues the batch and waits for the transaction that stores it. */
     IngestService.Result write(Batch batch) {
         if (!running) {
@@ -147,16 +135,8 @@ final class IngestWriter {
                 List<Pending> group = new ArrayList<>();
                 group.add(first);
                 int n = first.size();
-                long deadline = System.nanoTime() + LINGER_NANOS;
-                while (n < maxMerge) {
-                    Pending next = queue.poll();
-                    if (next == null && arriving.get() > 0) {
-                        long wait = deadline - System.nanoTime();
-                        next = wait > 0 ? queue.poll(wait, TimeUnit.NANOSECONDS) : null;
-                    }
-                    if (next == null) {
-                        break;
-                    }
+                Pending next;
+                while (n < maxMerge && (next = queue.poll()) != null) {
                     if (n + next.size() > maxMerge) {
                         carry = next;
                         break;

@@ -3,14 +3,12 @@ package com.acme.mpc.cost.ingest;
 import com.acme.mpc.cost.CostTrackerConfig;
 import com.acme.mpc.cost.api.ApiException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,32 +22,17 @@ import java.util.TreeSet;
 @Path("/usage/events")
 public class UsageResource {
     private final IngestService ingest;
-    private final ObjectMapper mapper;
     private final int maxBatch;
 
-    public UsageResource(IngestService ingest, ObjectMapper mapper, CostTrackerConfig config) {
+    public UsageResource(IngestService ingest, CostTrackerConfig config) {
         this.ingest = ingest;
-        this.mapper = mapper;
         this.maxBatch = config.ingest().maxBatch();
     }
 
-    /**
-     * The body is taken as bytes and parsed here rather than by the framework, so that the writer knows
-     * a batch is on its way while it is being parsed (it then waits a moment before committing a group).
-     */
     @POST
     @Consumes(MediaType.WILDCARD)
     @Produces(MediaType.APPLICATION_JSON)
-    public Response post(byte[] bytes) throws IOException {
-        IngestService.Arrival arrival = ingest.arrival();
-        try {
-            return post(bytes.length == 0 ? null : mapper.readTree(bytes), arrival);
-        } finally {
-            arrival.close();
-        }
-    }
-
-    private Response post(JsonNode body, IngestService.Arrival arrival) {
+    public Response post(JsonNode body) {
         if (body == null || !body.isArray()) {
             throw new ApiException(
                     400,
@@ -74,7 +57,6 @@ public class UsageResource {
                 valid.add(e);
             }
         }
-        arrival.close(); // parsed: from here on the batch is queued, not arriving
         IngestService.Result r = ingest.ingest(valid);
         List<Map<String, Object>> rejected = new ArrayList<>(problems.size());
         TreeSet<Integer> badIndexes = new TreeSet<>();

@@ -176,6 +176,23 @@ class UsageIngestTest {
     }
 
     @Test
+    void copyEscapesTabsNewlinesBackslashesAndKeepsNonBmpText() throws Exception {
+        String user = "tab\there\nnew\rline back\\slash \\N 😀 " + UUID.randomUUID();
+        List<String> tags = List.of("t\tab", "back\\slash\\N", "😀", "\\");
+        var e = event(map("user", user, "tags", tags, "error_type", "x\ty", "key_alias", "\\N"));
+        admin().body(List.of(e)).post("/usage/events").then().statusCode(200).body("accepted", equalTo(1));
+        Object[] r = row(
+                "SELECT user_id, tags, error_type, key_alias FROM usage_events WHERE request_id = ?",
+                e.get("request_id"));
+        assertEquals(user, r[0]);
+        assertEquals(tags, List.of((String[]) ((java.sql.Array) r[1]).getArray()));
+        assertEquals("x\ty", r[2]);
+        assertEquals("\\N", r[3]);
+        Object[] daily = row("SELECT sum(requests) FROM daily_spend WHERE user_id = ?", user);
+        assertEquals(1L, ((Number) daily[0]).longValue());
+    }
+
+    @Test
     void duplicateInsideOneBatchIsStoredOnce() throws Exception {
         String user = "u-" + UUID.randomUUID();
         var e = event(Map.of("user", user));

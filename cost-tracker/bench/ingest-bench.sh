@@ -4,13 +4,13 @@
 # CONCURRENCY (default 4) connections with IngestBench.java, and prints events/s plus the CPU seconds
 # that the JVM and the PostgreSQL processes spent per 1000 events (read from /proc, so the cost per
 # event can be told apart from a busy machine). Stops everything it started. Linux only.
-#   bench/ingest-bench.sh [events] [concurrency] [batch]      (JAVA_OPTS: extra JVM options, e.g. -XX:StartFlightRecording)
+#   bench/ingest-bench.sh [events] [concurrency] [batch]      (JAVA_OPTS: extra JVM options, e.g. -XX:StartFlightRecording; JAR: another build)
 set -euo pipefail
 cd "$(dirname "$0")"
 EVENTS=${1:-300000}
 CONC=${2:-4}
 BATCH=${3:-1000}
-JAR=../target/quarkus-app/quarkus-run.jar
+JAR=${JAR:-../target/quarkus-app/quarkus-run.jar}
 JAVA=java
 if [[ -n ${JAVA_HOME:-} ]]; then JAVA=$JAVA_HOME/bin/java; elif [[ -x /usr/lib/jvm/temurin-25-jdk-amd64/bin/java ]]; then
   JAVA=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java; fi

@@ -37,6 +37,7 @@ DEAD_PORT=26099
 VIRTUAL_KEY=sk-obs-check-virtual-01
 STACK_PID=""
 PROM_PID=""
+DB=""
 PASSED=0
 FAILED=0
 cleanup() {
@@ -44,6 +45,9 @@ cleanup() {
   if [[ -n "$STACK_PID" ]]; then
     kill -TERM "$STACK_PID" 2>/dev/null || true
     wait "$STACK_PID" 2>/dev/null || true
+  fi
+  if [[ -n "$DB" ]]; then
+    psql -h 127.0.0.1 -U postgres -qc "DROP DATABASE IF EXISTS $DB WITH (FORCE)" postgres >/dev/null 2>&1 || true
   fi
   rm -rf "$WORK"
 }
@@ -63,9 +67,9 @@ check() { # name, command...
 
 db_env=()
 if (exec 3<>/dev/tcp/127.0.0.1/5432) 2>/dev/null && command -v psql >/dev/null; then
-  db="observability_check_$$"
-  psql -h 127.0.0.1 -U postgres -qc "CREATE DATABASE $db" postgres >/dev/null 2>&1 || true
-  db_env=(QUARKUS_DATASOURCE_JDBC_URL="jdbc:postgresql://127.0.0.1:5432/$db" QUARKUS_DATASOURCE_USERNAME=postgres)
+  DB="observability_check_$$"
+  psql -h 127.0.0.1 -U postgres -qc "CREATE DATABASE $DB" postgres >/dev/null 2>&1 || true
+  db_env=(QUARKUS_DATASOURCE_JDBC_URL="jdbc:postgresql://127.0.0.1:5432/$DB" QUARKUS_DATASOURCE_USERNAME=postgres)
 fi
 
 if (exec 3<>"/dev/tcp/127.0.0.1/$DEAD_PORT") 2>/dev/null; then

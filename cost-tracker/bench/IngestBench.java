@@ -40,7 +40,14 @@ public class IngestBench {
         int concurrency = args.length > 3 ? Integer.parseInt(args[3]) : 4;
         String key = args.length > 4 ? args[4] : System.getenv().getOrDefault("LITELLM_MASTER_KEY", "");
         String run = Long.toString(System.currentTimeMillis(), 36);
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        // HTTP/1.1 like the gateway's usage sender (CostTrackerUsageSink); INGEST_HTTP=2 for the JDK default
+        HttpClient.Version version = "2".equals(System.getenv("INGEST_HTTP"))
+                ? HttpClient.Version.HTTP_2
+                : HttpClient.Version.HTTP_1_1;
+        HttpClient http = HttpClient.newBuilder()
+                .connectTimeout(Duration.ofSeconds(5))
+                .version(version)
+                .build();
         long batches = (total + batch - 1) / batch;
         AtomicLong next = new AtomicLong();
         AtomicLong accepted = new AtomicLong();
@@ -84,9 +91,9 @@ public class IngestBench {
         List<Long> l = new ArrayList<>(latencies);
         java.util.Collections.sort(l);
         System.out.printf(
-                "events=%d batches=%d batch_size=%d concurrency=%d seconds=%.2f events_per_s=%.0f failed_batches=%d "
+                "http=%s events=%d batches=%d batch_size=%d concurrency=%d seconds=%.2f events_per_s=%.0f failed_batches=%d "
                         + "batch_latency_ms p50=%d p95=%d max=%d%n",
-                accepted.get(), batches, batch, concurrency, secs, accepted.get() / secs, failed.get(),
+                version, accepted.get(), batches, batch, concurrency, secs, accepted.get() / secs, failed.get(),
                 l.get(l.size() / 2), l.get((int) (l.size() * 0.95)), l.get(l.size() - 1));
     }
 

@@ -148,8 +148,13 @@ final class CopyRows {
             nul();
             return;
         }
-        ensure(s.length() * 3 + 8);
-        for (int i = 0; i < s.length(); i++) {
+        int n = s.length();
+        ensure(n * 3 + 8);
+        if (plain(s)) {
+            latin1(s, n);
+            return;
+        }
+        for (int i = 0; i < n; i++) {
             char c = s.charAt(i);
             switch (c) {
                 case '\\' -> {
@@ -177,6 +182,24 @@ final class CopyRows {
                 }
             }
         }
+    }
+
+    /** True when every char is printable ASCII other than backslash: the bytes go out as they are. */
+    private static boolean plain(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < 0x20 || c >= 0x7F || c == '\\') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Copies an all-ASCII string: the JDK copies its internal Latin-1 bytes in one go. */
+    @SuppressWarnings("deprecation")
+    private void latin1(String s, int n) {
+        s.getBytes(0, n, buf, len);
+        len += n;
     }
 
     /** Encodes the non-ASCII char at i (and its low surrogate) as UTF-8; returns the last index used. */
@@ -280,9 +303,7 @@ final class CopyRows {
 
     private void ascii(String s) {
         ensure(s.length());
-        for (int i = 0; i < s.length(); i++) {
-            buf[len++] = (byte) s.charAt(i);
-        }
+        latin1(s, s.length());
     }
 
     private void put(byte b) {

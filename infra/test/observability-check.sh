@@ -195,6 +195,24 @@ budget_gauge_moved() {
 }
 check "the virtual key's spend shows in cost_tracker_key_budget_used_ratio" budget_gauge_moved
 
+# Every usage record of the traffic above (cache hits, fallbacks, streams included) must be accepted by
+# cost-tracker: a rejected one is written to the dead-letter file and missing from every report.
+usage_all_accepted() {
+  local m
+  for _ in $(seq 1 30); do
+    m="$(curl -fsS -H "Accept: text/plain; version=0.0.4" "http://127.0.0.1:$GW_PORT/q/metrics")" || return 1
+    if awk '/^gateway_usage_(queue|spool_backlog)_records / { waiting += $2 } END { exit waiting != 0 }' <<<"$m"; then
+      awk '/^gateway_usage_rejected_total / { r += $2 } END { if (r != 0) { print "gateway_usage_rejected_total " r; exit 1 } }' \
+        <<<"$m" >&2
+      return
+    fi
+    sleep 1
+  done
+  echo "usage records still waiting for delivery after 30 s" >&2
+  return 1
+}
+check "every usage record was delivered and none rejected by cost-tracker" usage_all_accepted
+
 exposition() { # url [name to keep it under in OBS_SCRAPE_DIR]
   # promtool 2.42 reads the classic text format; Quarkus answers */* with OpenMetrics
   curl -fsS -H "Accept: text/plain; version=0.0.4" "$1" >"$WORK/metrics.txt" || return 1

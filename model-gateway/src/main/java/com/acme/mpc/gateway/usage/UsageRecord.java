@@ -45,4 +45,13 @@ public record UsageRecord(
         boolean cacheHit,
         boolean stream,
         long upstreamNanos,
-        long overheadNanos) {}
+        long overheadNanos) {
+    /**
+     * Deployment id and provider of a call answered from the gateway's response cache (no provider was called):
+     * cost-tracker requires both fields, and reports then show what the cache served.
+     */
+    public static final String FROM_CACHE = "cache";
+
+    /** Deployment id and provider of a call that ended before a deployment was chosen (e.g. the client left). */
+    public static final String NOT_ROUTED = "none";
+}

@@ -65,6 +65,9 @@ class LocalResponseCacheTest {
         assertThat(r.cacheHit()).isTrue();
         assertThat(r.costUsd()).isEqualByComparingTo(BigDecimal.ZERO);
         assertThat(r.promptTokens()).isEqualTo(1117);
+        // cost-tracker rejects events without a deployment and provider: a hit names the cache as both
+        assertThat(r.deploymentId()).isEqualTo(UsageRecord.FROM_CACHE);
+        assertThat(r.provider()).isEqualTo(UsageRecord.FROM_CACHE);
     }
 
     @Test

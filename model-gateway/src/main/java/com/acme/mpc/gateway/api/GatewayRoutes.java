@@ -4,6 +4,7 @@ import com.acme.mpc.gateway.config.GatewaySettings;
 import com.acme.mpc.gateway.core.CallType;
 import com.acme.mpc.gateway.core.GatewayException;
 import com.acme.mpc.gateway.health.HealthHandler;
+import com.acme.mpc.gateway.logging.RequestIdHandler;
 import com.acme.mpc.gateway.service.CompletionHandler;
 import io.micrometer.prometheus.PrometheusMeterRegistry;
 import io.quarkus.arc.All;
@@ -47,6 +48,7 @@ public class GatewayRoutes {
     }
 
     void register(@Observes Router router) {
+        router.route().order(RequestIdHandler.ORDER).handler(new RequestIdHandler());
         BodyHandler body =
                 BodyHandler.create(false).setBodyLimit(settings.maxBodySize()).setHandleFileUploads(false);
         for (String prefix : List.of("", "/v1")) {

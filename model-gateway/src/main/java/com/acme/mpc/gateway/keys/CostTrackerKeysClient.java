@@ -3,6 +3,7 @@ package com.acme.mpc.gateway.keys;
 import com.acme.mpc.gateway.config.ConfigHolder;
 import com.acme.mpc.gateway.core.GatewayException;
 import com.acme.mpc.gateway.core.Json;
+import com.acme.mpc.gateway.logging.RequestIds;
 import com.acme.mpc.gateway.usage.CostTrackerSettings;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -115,6 +116,11 @@ public class CostTrackerKeysClient {
                 .putHeader("accept", "application/json");
         if (masterKey != null) {
             o.putHeader("authorization", "Bearer " + masterKey);
+        }
+        // the request this lookup or reservation is for, so cost-tracker's log lines name it too
+        String requestId = RequestIds.current();
+        if (requestId != null) {
+            o.putHeader(RequestIds.HEADER, requestId);
         }
         if (body != null) {
             o.putHeader("content-type", "application/json");

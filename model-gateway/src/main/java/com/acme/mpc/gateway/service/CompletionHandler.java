@@ -15,6 +15,8 @@ import com.acme.mpc.gateway.core.GatewayException;
 import com.acme.mpc.gateway.core.Json;
 import com.acme.mpc.gateway.core.Usage;
 import com.acme.mpc.gateway.keys.KeyGuard;
+import com.acme.mpc.gateway.logging.BodyLog;
+import com.acme.mpc.gateway.logging.RequestIds;
 import com.acme.mpc.gateway.provider.mock.TokenEstimate;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -32,7 +34,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
 import org.jboss.logging.Logger;
 
@@ -65,6 +66,10 @@ public class CompletionHandler {
     /** keys (usage/keys engineer): authentication and admission of each call, see {@link #handle}. */
     @Inject
     KeyGuard keyGuard;
+
+    /** logging: the debug switch gateway.log.bodies (off: nothing is logged). */
+    @Inject
+    BodyLog bodies;
 
     public CompletionHandler(
             ConfigHolder holder,
@@ -101,6 +106,7 @@ public class CompletionHandler {
         CallContext call = null;
         try {
             ObjectNode body = parse(ctx.body().buffer());
+            bodies.request(requestId, body);
             RequestValidator.validate(type, body);
             String group = body.get("model").asText();
             List<Deployment> deployments = config.group(group);
@@ -186,6 +192,7 @@ public class CompletionHandler {
         ResponseHeaders.cache(response, "HIT");
         response.putHeader("x-litellm-cache-key", hit.key());
         ObjectNode answer = hit.answer();
+        bodies.response(call.requestId, answer);
         Usage u = Usage.fromOpenAi(answer.get("usage"));
         String model = answer.path("model").asText(null);
         if (!call.stream) {
@@ -238,6 +245,7 @@ public class CompletionHandler {
                                     usage.record(call, u, json.path("model").asText(null), 200, null, false);
                             ResponseHeaders.cost(response, cost);
                             ResponseHeaders.timing(response, call, upstreamNanos);
+                            bodies.response(call.requestId, json);
                             response.putHeader("content-type", "application/json");
                             response.end(Buffer.buffer(Json.toBytes(json)));
                             cache.put(lookup, json);
@@ -252,8 +260,14 @@ public class CompletionHandler {
             ObjectNode body,
             ResponseCache.Lookup lookup) {
         StreamRelay relay = new StreamRelay(response, call, usage, TokenEstimate.of(TokenEstimate.promptText(body)));
-        if (lookup != null && !lookup.controls().noStore()) {
-            relay.assembleInto(new StreamAssembler(call.callType), whole -> cache.put(lookup, whole));
+        boolean store = lookup != null && !lookup.controls().noStore();
+        if (store || bodies.enabled()) {
+            relay.assembleInto(new StreamAssembler(call.callType), whole -> {
+                bodies.response(call.requestId, whole);
+                if (store) {
+                    cache.put(lookup, whole);
+                }
+            });
         }
         executor.stream(response, call, plan, body, relay);
     }
@@ -357,11 +371,7 @@ public class CompletionHandler {
     }
 
     static String requestId(RoutingContext ctx) {
-        String id = ctx.request().getHeader("x-request-id");
-        if (id != null && !id.isBlank() && id.length() <= 128) {
-            return id;
-        }
-        return UUID.randomUUID().toString();
+        return RequestIds.of(ctx);
     }
 
     static GatewayException asGatewayException(Throwable t) {

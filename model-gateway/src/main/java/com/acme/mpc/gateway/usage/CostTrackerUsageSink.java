@@ -1,6 +1,7 @@
 package com.acme.mpc.gateway.usage;
 
 import com.acme.mpc.gateway.core.Json;
+import com.acme.mpc.gateway.logging.RequestIds;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.micrometer.core.instrument.Counter;
@@ -27,6 +28,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jboss.logging.Logger;
+import org.jboss.logging.MDC;
 
 /**
  * Delivers usage records to cost-tracker without ever making a request wait: {@link #record} only queues the record
@@ -256,6 +258,14 @@ public final class CostTrackerUsageSink implements UsageSink, AutoCloseable {
 
     /** Sends one batch from the spool; true when cost-tracker answered it (the spool position then moves on). */
     boolean sendOnce() throws InterruptedException {
+        try {
+            return sendBatch();
+        } finally {
+            MDC.remove(RequestIds.MDC_KEY);
+        }
+    }
+
+    private boolean sendBatch() throws InterruptedException {
         UsageSpool.Batch batch = spool.read(batchSize);
         if (batch.isEmpty()) {
             return true;
@@ -273,11 +283,15 @@ public final class CostTrackerUsageSink implements UsageSink, AutoCloseable {
             spool.commit(batch.end(), batch.records().size());
             return true;
         }
+        // one event: its own request id, so cost-tracker's log line of the batch names the request; more: a batch id
+        String batchId = batchRequestId(valid);
+        MDC.put(RequestIds.MDC_KEY, batchId);
         HttpResponse<String> response;
         try {
             HttpRequest.Builder req = HttpRequest.newBuilder(eventsUri)
                     .timeout(requestTimeout)
                     .header("content-type", "application/json")
+                    .header(RequestIds.HEADER, batchId)
                     .POST(HttpRequest.BodyPublishers.ofByteArray(jsonArray(valid)));
             if (masterKey != null && !masterKey.isBlank()) {
                 req.header("authorization", "Bearer " + masterKey);
@@ -289,6 +303,7 @@ public final class CostTrackerUsageSink implements UsageSink, AutoCloseable {
         }
         int status = response.statusCode();
         if (status / 100 == 2) {
+            LOG.debugf("usage batch of %d events delivered to cost-tracker", valid.size());
             delivered.increment(valid.size());
             spool.commit(batch.end(), batch.records().size());
             lastError = null;
@@ -345,6 +360,22 @@ public final class CostTrackerUsageSink implements UsageSink, AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** The x-request-id of a batch: the request's own id for a single event, else {@code usage-batch-<uuid>}. */
+    static String batchRequestId(List<byte[]> lines) {
+        if (lines.size() == 1) {
+            try {
+                String id =
+                        Json.MAPPER.readTree(lines.get(0)).path("request_id").asText(null);
+                if (RequestIds.isValid(id)) {
+                    return id;
+                }
+            } catch (IOException e) {
+                // not expected for a line that parsed a moment ago; a batch id will do
+            }
+        }
+        return "usage-batch-" + RequestIds.reuseOrCreate(null);
     }
 
     private static byte[] jsonArray(List<byte[]> lines) {

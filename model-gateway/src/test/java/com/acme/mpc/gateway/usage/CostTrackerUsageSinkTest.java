@@ -40,6 +40,7 @@ class CostTrackerUsageSinkTest {
     private final Set<String> stored = java.util.Collections.synchronizedSet(new LinkedHashSet<>());
 
     private final List<String> authHeaders = new CopyOnWriteArrayList<>();
+    private final List<String> requestIdHeaders = new CopyOnWriteArrayList<>();
     private final AtomicInteger posts = new AtomicInteger();
     private final AtomicInteger duplicates = new AtomicInteger();
     private volatile int failWith = 0;
@@ -52,6 +53,7 @@ class CostTrackerUsageSinkTest {
                 .requestHandler(req -> req.body().onSuccess(body -> {
                     posts.incrementAndGet();
                     authHeaders.add(String.valueOf(req.getHeader("authorization")));
+                    requestIdHeaders.add(String.valueOf(req.getHeader("x-request-id")));
                     if (failWith != 0) {
                         req.response().setStatusCode(failWith).end("{\"error\":{\"message\":\"down\"}}");
                         return;
@@ -180,6 +182,23 @@ class CostTrackerUsageSinkTest {
         }
         assertThat(new ArrayList<>(stored)).isEqualTo(ids);
         assertThat(authHeaders).allMatch("Bearer sk-master-for-test"::equals);
+    }
+
+    @Test
+    void aBatchOfOneEventCarriesItsRequestIdAndALargerBatchABatchId() throws Exception {
+        try (CostTrackerUsageSink sink = sink(url(), 5)) {
+            sink.record(record("req-alone"));
+            await(() -> stored.contains("req-alone"), "the single event");
+            failWith = 503;
+            for (int i = 0; i < 5; i++) {
+                sink.record(record("req-batch-" + i));
+            }
+            await(() -> posts.get() >= 2, "the batch to be tried");
+            failWith = 0;
+            await(() -> sink.backlog() == 0, "the spool to drain");
+        }
+        assertThat(requestIdHeaders.get(0)).isEqualTo("req-alone");
+        assertThat(requestIdHeaders.get(requestIdHeaders.size() - 1)).startsWith("usage-batch-");
     }
 
     @Test

@@ -4,6 +4,7 @@ import com.acme.mpc.api.client.CostTrackerClient;
 import com.acme.mpc.api.client.ModelGatewayClient;
 import com.acme.mpc.api.config.MpcApiConfig;
 import com.acme.mpc.api.health.GatewayHealthProbe;
+import com.acme.mpc.api.logging.AccessLog;
 import com.acme.mpc.api.metrics.ApiMetrics;
 import com.acme.mpc.api.service.ClientRegistry;
 import com.acme.mpc.api.service.RateLimiter;
@@ -31,6 +32,7 @@ public class ApiRoutes {
     private static final int ORDER = 1000;
 
     private final ApiMetrics metrics;
+    private final AccessLog accessLog;
     private final ClientRegistry clients;
     private final RateLimiter rateLimiter;
     private final BodyLimit bodyLimit;
@@ -47,10 +49,12 @@ public class ApiRoutes {
             ModelGatewayClient gateway,
             CostTrackerClient costTracker,
             GatewayHealthProbe probe,
+            AccessLog accessLog,
             ObjectMapper mapper,
             @ConfigProperty(name = "quarkus.http.limits.max-body-size", defaultValue = "10240K")
                     MemorySize maxBodySize) {
         this.metrics = metrics;
+        this.accessLog = accessLog;
         this.clients = clients;
         this.rateLimiter = rateLimiter;
         this.bodyLimit = new BodyLimit(maxBodySize.asLongValue());
@@ -72,7 +76,7 @@ public class ApiRoutes {
         router.route("/api/*").order(BodyLimit.ROUTE_ORDER).handler(bodyLimit);
         router.route("/api/*")
                 .order(ORDER)
-                .handler(new RequestTracking(metrics))
+                .handler(new RequestTracking(metrics, accessLog))
                 .failureHandler(ApiRoutes::failure);
         router.route("/api/*").order(ORDER + 1).handler(new ClientAuthentication(clients));
         router.route("/api/*").order(ORDER + 2).handler(new ClientRateLimit(rateLimiter, metrics));

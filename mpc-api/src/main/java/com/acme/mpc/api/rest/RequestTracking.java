@@ -1,5 +1,7 @@
 package com.acme.mpc.api.rest;
 
+import com.acme.mpc.api.logging.AccessLog;
+import com.acme.mpc.api.logging.RequestMdc;
 import com.acme.mpc.api.metrics.ApiMetrics;
 import com.acme.mpc.api.service.ClientRegistry;
 import com.acme.mpc.api.service.RequestIds;
@@ -20,9 +22,11 @@ final class RequestTracking implements Handler<RoutingContext> {
     static final int CLIENT_CLOSED = 499;
 
     private final ApiMetrics metrics;
+    private final AccessLog accessLog;
 
-    RequestTracking(ApiMetrics metrics) {
+    RequestTracking(ApiMetrics metrics, AccessLog accessLog) {
         this.metrics = metrics;
+        this.accessLog = accessLog;
     }
 
     @Override
@@ -30,6 +34,7 @@ final class RequestTracking implements Handler<RoutingContext> {
         long start = System.nanoTime();
         String id = RequestIds.reuseOrCreate(rc.request().getHeader(RequestIds.HEADER));
         rc.put(REQUEST_ID, id);
+        RequestMdc.requestId(id);
         rc.put(CLIENT, ClientRegistry.ANONYMOUS);
         rc.put(ROUTE, "other");
         rc.response().putHeader(RequestIds.HEADER, id);
@@ -38,7 +43,10 @@ final class RequestTracking implements Handler<RoutingContext> {
             if (!recorded[0]) {
                 recorded[0] = true;
                 int status = result.succeeded() ? rc.response().getStatusCode() : CLIENT_CLOSED;
-                metrics.request(route(rc), client(rc), status, System.nanoTime() - start);
+                long nanos = System.nanoTime() - start;
+                metrics.request(route(rc), client(rc), status, nanos);
+                accessLog.completed(
+                        id, rc.request().method().name(), rc.request().path(), route(rc), client(rc), status, nanos);
             }
         });
         rc.next();

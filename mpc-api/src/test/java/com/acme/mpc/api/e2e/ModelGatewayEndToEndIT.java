@@ -16,8 +16,6 @@ import com.openai.models.chat.completions.ChatCompletion;
 import com.openai.models.chat.completions.ChatCompletionChunk;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import com.openai.models.models.Model;
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -25,7 +23,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -42,14 +39,11 @@ class ModelGatewayEndToEndIT {
     private static final String MASTER_KEY = "sk-test-master";
     private static final String CLIENT_TOKEN = "tok-e2e-app";
     private static final String MOCK_TEXT = "Hello from the mock gateway";
-    private static final Path MODULE = Path.of(System.getProperty("user.dir"));
-    private static final Path GATEWAY_JAR = Path.of(System.getProperty(
-            "model-gateway.jar",
-            MODULE.resolve("../model-gateway/target/quarkus-app/quarkus-run.jar")
-                    .toString()));
-    private static final Path MPC_API_JAR = MODULE.resolve("target/quarkus-app/quarkus-run.jar");
+    private static final Path MODULE = PackagedServices.MODULE;
+    private static final Path GATEWAY_JAR = PackagedServices.GATEWAY_JAR;
+    private static final Path MPC_API_JAR = PackagedServices.MPC_API_JAR;
 
-    private static final List<Process> processes = new ArrayList<>();
+    private static final PackagedServices services = new PackagedServices();
     private static StandInCostTracker costTracker;
     private static OpenAIClient client;
     private static String mpcApiUrl;
@@ -75,9 +69,9 @@ class ModelGatewayEndToEndIT {
 
         costTracker = new StandInCostTracker();
         Path spool = work.resolve("gateway-spool-" + System.nanoTime());
-        int gatewayPort = freePort();
+        int gatewayPort = PackagedServices.freePort();
         String gatewayUrl = "http://127.0.0.1:" + gatewayPort;
-        start(
+        services.start(
                 GATEWAY_JAR,
                 gatewayPort,
                 Map.of(
@@ -85,10 +79,11 @@ class ModelGatewayEndToEndIT {
                         "COST_TRACKER_URL", costTracker.url(),
                         "GATEWAY_SPOOL_DIR", spool.toString(),
                         "LITELLM_MASTER_KEY", MASTER_KEY),
-                work.resolve("model-gateway.log"));
-        int mpcApiPort = freePort();
+                work.resolve("model-gateway.log"),
+                false);
+        int mpcApiPort = PackagedServices.freePort();
         mpcApiUrl = "http://127.0.0.1:" + mpcApiPort;
-        start(
+        services.start(
                 MPC_API_JAR,
                 mpcApiPort,
                 Map.of(
@@ -97,9 +92,10 @@ class ModelGatewayEndToEndIT {
                         "MPC_API_TOKENS", "e2e-app:" + CLIENT_TOKEN,
                         "COST_TRACKER_URL", costTracker.url(),
                         "LITELLM_MASTER_KEY", MASTER_KEY),
-                work.resolve("mpc-api.log"));
-        awaitLive(gatewayUrl);
-        awaitLive(mpcApiUrl);
+                work.resolve("mpc-api.log"),
+                false);
+        services.await(gatewayUrl + "/q/health/live", Duration.ofSeconds(90));
+        services.await(mpcApiUrl + "/q/health/live", Duration.ofSeconds(90));
 
         client = OpenAIOkHttpClient.builder()
                 .baseUrl(mpcApiUrl + "/api")
@@ -114,22 +110,9 @@ class ModelGatewayEndToEndIT {
         if (client != null) {
             client.close();
         }
-        for (Process process : processes) {
-            process.destroy();
-        }
+        services.close();
         if (costTracker != null) {
             costTracker.close();
-        }
-        for (Process process : processes) {
-            try {
-                if (!process.waitFor(
-                        java.util.concurrent.TimeUnit.SECONDS.toMillis(10),
-                        java.util.concurrent.TimeUnit.MILLISECONDS)) {
-                    process.destroyForcibly();
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
         }
     }
 
@@ -236,54 +219,5 @@ class ModelGatewayEndToEndIT {
                         HttpResponse.BodyHandlers.ofString());
         assertEquals(200, health.statusCode(), health.body());
         assertTrue(health.body().contains("\"status\":\"ok\""), health.body());
-    }
-
-    private static void start(Path jar, int port, Map<String, String> env, Path log) throws IOException {
-        String java = ProcessHandle.current().info().command().orElse("java");
-        ProcessBuilder builder = new ProcessBuilder(java, "-Dquarkus.http.port=" + port, "-jar", jar.toString())
-                .redirectErrorStream(true)
-                .redirectOutput(log.toFile());
-        // Only what this test sets: a COST_TRACKER_URL or key of the machine must not leak in.
-        builder.environment()
-                .keySet()
-                .removeIf(k -> k.startsWith("MPC_API_")
-                        || k.startsWith("LITELLM_")
-                        || k.equals("COST_TRACKER_URL")
-                        || k.equals("CONFIG_FILE_PATH")
-                        || k.equals("PORT"));
-        builder.environment().putAll(env);
-        processes.add(builder.start());
-    }
-
-    private static void awaitLive(String baseUrl) throws Exception {
-        HttpClient http =
-                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
-        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-        while (System.nanoTime() < deadline) {
-            for (Process process : processes) {
-                if (!process.isAlive()) {
-                    throw new IllegalStateException("a service exited early; see target/e2e/*.log");
-                }
-            }
-            try {
-                HttpResponse<Void> response = http.send(
-                        HttpRequest.newBuilder(URI.create(baseUrl + "/q/health/live"))
-                                .build(),
-                        HttpResponse.BodyHandlers.discarding());
-                if (response.statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException notYet) {
-                // not listening yet
-            }
-            Thread.sleep(250);
-        }
-        throw new IllegalStateException(baseUrl + " did not come up within 90s; see target/e2e/*.log");
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 }

@@ -1,0 +1,57 @@
+package com.acme.mpc.api.logging;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import org.jboss.logging.Logger;
+import org.jboss.logging.MDC;
+
+/**
+ * The access line of mpc-api: one per /api/* request when its response ended (or the client went away, status 499).
+ * The fields are also put in the MDC for that line, so JSON logs carry them as {@code mdc.route}, {@code mdc.client},
+ * {@code mdc.status} and {@code mdc.latencyMs}, next to {@code mdc.requestId}. Never a body, a token or a key.
+ */
+@ApplicationScoped
+public class AccessLog {
+    private static final Logger LOG = Logger.getLogger("mpc.access");
+
+    private final boolean enabled;
+
+    public AccessLog(LogSettings settings) {
+        this.enabled = settings.access();
+    }
+
+    /** {@code path} is the request's path without the query (which could carry anything the client sent). */
+    public void completed(
+            String requestId, String method, String path, String route, String client, int status, long nanos) {
+        if (!enabled || !LOG.isInfoEnabled()) {
+            return;
+        }
+        long latencyMs = nanos / 1_000_000;
+        // the end of a response may be reported outside the request's context: then the id is added for this line
+        boolean addedId = RequestMdc.current() == null;
+        if (addedId) {
+            MDC.put(RequestMdc.REQUEST_ID, requestId);
+        }
+        MDC.put("route", route);
+        MDC.put("client", client);
+        MDC.put("status", Integer.toString(status));
+        MDC.put("latencyMs", Long.toString(latencyMs));
+        try {
+            LOG.infof(
+                    "%s %s route=%s client=%s status=%d latency_ms=%d",
+                    method,
+                    path.length() > 200 ? path.substring(0, 200) + "..." : path,
+                    route,
+                    client,
+                    status,
+                    latencyMs);
+        } finally {
+            MDC.remove("route");
+            MDC.remove("client");
+            MDC.remove("status");
+            MDC.remove("latencyMs");
+            if (addedId) {
+                MDC.remove(RequestMdc.REQUEST_ID);
+            }
+        }
+    }
+}

@@ -1,0 +1,84 @@
+package com.acme.mpc.api.logging;
+
+import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.acme.mpc.api.ClientsProfile;
+import com.acme.mpc.api.standin.StandInGateway;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import java.time.Duration;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** One access line per /api/* request with the request id that also went to the gateway; no token ever logged. */
+@QuarkusTest
+@TestProfile(ClientsProfile.class)
+class AccessLogTest {
+    private LogCapture logs;
+
+    @BeforeEach
+    void capture() {
+        StandInGateway.get().reset();
+        logs = LogCapture.start();
+    }
+
+    @AfterEach
+    void release() {
+        logs.close();
+    }
+
+    @Test
+    void aRelayedCallIsLoggedOnceWithItsRequestId() {
+        String id = "app-" + UUID.randomUUID();
+        given().auth()
+                .oauth2(ClientsProfile.APP1)
+                .header("x-request-id", id)
+                .contentType("application/json")
+                .body("{\"model\":\"demo-chat\",\"messages\":[{\"role\":\"user\",\"content\":\"a secret prompt\"}]}")
+                .post("/api/chat/completions")
+                .then()
+                .statusCode(200)
+                .header("x-request-id", id);
+
+        assertEquals(
+                id, StandInGateway.get().last("/v1/chat/completions").headers().get("x-request-id"));
+        LogCapture.Line line = logs.await(
+                l -> l.category().equals("mpc.access") && id.equals(l.mdc("requestId")), Duration.ofSeconds(5));
+        assertEquals("chat/completions", line.mdc("route"));
+        assertEquals("app1", line.mdc("client"));
+        assertEquals("200", line.mdc("status"));
+        assertTrue(Long.parseLong(line.mdc("latencyMs")) >= 0);
+        assertTrue(
+                line.message().startsWith("POST /api/chat/completions route=chat/completions client=app1 status=200"));
+        assertEquals(
+                1,
+                logs.lines().stream()
+                        .filter(l -> l.category().equals("mpc.access") && id.equals(l.mdc("requestId")))
+                        .count());
+        for (LogCapture.Line l : logs.lines()) {
+            assertFalse(l.message().contains("a secret prompt"), l.message());
+            assertFalse(l.message().contains(ClientsProfile.APP1), l.message());
+            assertFalse(l.message().contains(ClientsProfile.GATEWAY_KEY), l.message());
+        }
+    }
+
+    @Test
+    void aRejectedCallIsLoggedWithAGeneratedId() {
+        String id = given().auth()
+                .oauth2("tok-nobody")
+                .get("/api/models")
+                .then()
+                .statusCode(401)
+                .extract()
+                .header("x-request-id");
+        LogCapture.Line line = logs.await(
+                l -> l.category().equals("mpc.access") && id.equals(l.mdc("requestId")), Duration.ofSeconds(5));
+        assertEquals("401", line.mdc("status"));
+        assertFalse(line.message().contains("tok-nobody"));
+    }
+}

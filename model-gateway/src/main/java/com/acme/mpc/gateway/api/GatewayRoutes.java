@@ -6,6 +6,7 @@ import com.acme.mpc.gateway.core.GatewayException;
 import com.acme.mpc.gateway.health.HealthHandler;
 import com.acme.mpc.gateway.logging.RequestIdHandler;
 import com.acme.mpc.gateway.service.CompletionHandler;
+import com.acme.mpc.gateway.tracing.GatewayTracing;
 import io.micrometer.prometheus.PrometheusMeterRegistry;
 import io.quarkus.arc.All;
 import io.vertx.core.Handler;
@@ -14,6 +15,7 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
 import java.util.List;
 import org.jboss.logging.Logger;
 
@@ -32,6 +34,10 @@ public class GatewayRoutes {
     private final GatewaySettings settings;
     private final List<PrometheusMeterRegistry> prometheus;
 
+    /** tracing: names the request id on the edge span. */
+    @Inject
+    GatewayTracing tracing;
+
     public GatewayRoutes(
             CompletionHandler completions,
             ModelsHandler models,
@@ -48,7 +54,7 @@ public class GatewayRoutes {
     }
 
     void register(@Observes Router router) {
-        router.route().order(RequestIdHandler.ORDER).handler(new RequestIdHandler());
+        router.route().order(RequestIdHandler.ORDER).handler(new RequestIdHandler(tracing));
         BodyHandler body =
                 BodyHandler.create(false).setBodyLimit(settings.maxBodySize()).setHandleFileUploads(false);
         for (String prefix : List.of("", "/v1")) {

@@ -13,6 +13,7 @@ import com.acme.mpc.gateway.provider.ProviderRegistry;
 import com.acme.mpc.gateway.provider.UpstreamCall;
 import com.acme.mpc.gateway.routing.DeploymentState;
 import com.acme.mpc.gateway.routing.Router;
+import com.acme.mpc.gateway.tracing.GatewayTracing;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
@@ -20,6 +21,7 @@ import io.smallrye.mutiny.subscription.Cancellable;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerResponse;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.List;
 
@@ -37,6 +39,10 @@ public class CallExecutor {
     private final Router router;
     private final Vertx vertx;
     private final RouterMetrics metrics;
+
+    /** tracing: a gateway.route and a gateway.upstream span per attempt (no-ops while tracing is off). */
+    @Inject
+    GatewayTracing tracing;
 
     public CallExecutor(
             ConfigHolder holder,
@@ -80,19 +86,31 @@ public class CallExecutor {
 
     /** Resolves to the provider's answer of the first attempt that succeeds; headers are set on {@code response}. */
     Uni<ObjectNode> answer(HttpServerResponse response, CallContext call, AttemptPlan plan, ObjectNode body) {
+        long routeStart = tracing.now();
         return router.acquire(plan.group(), plan.tried())
                 .flatMap(state -> {
                     Deployment d = begin(call, plan, state);
                     ResponseHeaders.routing(response, call, plan);
+                    GatewayTracing.Attempt traced = traced(call, plan, d, routeStart);
                     long t0 = System.nanoTime();
                     return Uni.createFrom()
                             .deferred(() -> invoke(call, d, body))
                             .onItem()
-                            .invoke(json -> router.succeeded(state, System.nanoTime() - t0, tokens(json)))
+                            .invoke(json -> {
+                                traced.succeeded();
+                                router.succeeded(state, System.nanoTime() - t0, tokens(json));
+                            })
                             .onFailure()
-                            .invoke(t -> failed(state, CompletionHandler.asGatewayException(t)))
+                            .invoke(t -> {
+                                GatewayException e = CompletionHandler.asGatewayException(t);
+                                traced.failed(e);
+                                failed(state, e);
+                            })
                             .onCancellation()
-                            .invoke(() -> router.released(state));
+                            .invoke(() -> {
+                                traced.abandoned();
+                                router.released(state);
+                            });
                 })
                 .onFailure()
                 .recoverWithUni(t -> {
@@ -140,6 +158,14 @@ public class CallExecutor {
         return d;
     }
 
+    private GatewayTracing.Attempt traced(CallContext call, AttemptPlan plan, Deployment d, long routeStart) {
+        if (!tracing.enabled()) {
+            return GatewayTracing.Attempt.NONE;
+        }
+        return tracing.attempt(
+                call.modelGroup, plan.group(), d, plan.attempts(), plan.retries(), plan.fellBack(), routeStart);
+    }
+
     private UpstreamCall upstreamCall(CallContext call, Deployment d, ObjectNode body) {
         return new UpstreamCall(
                 d, call.callType, CompletionHandler.prepare(body, d), call.requestId, timeout(d), streamTimeout(d));
@@ -171,6 +197,8 @@ public class CallExecutor {
         private long attemptStart;
         private long timer = -1;
         private Cancellable acquiring;
+        private long routeStart;
+        private GatewayTracing.Attempt traced = GatewayTracing.Attempt.NONE;
 
         StreamRun(HttpServerResponse response, CallContext call, AttemptPlan plan, ObjectNode body, StreamRelay relay) {
             this.response = response;
@@ -185,6 +213,7 @@ public class CallExecutor {
             if (relay.isFinished()) {
                 return;
             }
+            routeStart = tracing.now();
             acquiring = router.acquire(plan.group(), plan.tried())
                     .subscribe()
                     .with(this::run, t -> relay.onFailure(CompletionHandler.asGatewayException(t)));
@@ -197,6 +226,7 @@ public class CallExecutor {
             state = s;
             Deployment d = begin(call, plan, s);
             ResponseHeaders.routing(response, call, plan);
+            traced = traced(call, plan, d, routeStart);
             attemptStart = System.nanoTime();
             Multi<ObjectNode> chunks;
             try {
@@ -214,6 +244,7 @@ public class CallExecutor {
 
         @Override
         public boolean retry(GatewayException e) {
+            traced.failed(e);
             if (state != null) {
                 failed(state, e);
                 state = null;
@@ -238,6 +269,13 @@ public class CallExecutor {
 
         @Override
         public void finished(Usage usage, GatewayException failure, boolean clientGone) {
+            if (clientGone) {
+                traced.abandoned();
+            } else if (failure != null) {
+                traced.failed(failure);
+            } else {
+                traced.succeeded();
+            }
             if (timer >= 0) {
                 vertx.cancelTimer(timer);
             }

@@ -2,6 +2,7 @@ package com.acme.mpc.gateway.usage;
 
 import com.acme.mpc.gateway.core.Json;
 import com.acme.mpc.gateway.logging.RequestIds;
+import com.acme.mpc.gateway.tracing.GatewayTracing;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.micrometer.core.instrument.Counter;
@@ -63,6 +64,7 @@ public final class CostTrackerUsageSink implements UsageSink, AutoCloseable {
     private volatile boolean running = true;
     private volatile boolean accepting = true;
     private volatile String lastError;
+    private volatile GatewayTracing tracing;
 
     public CostTrackerUsageSink(
             URI baseUrl,
@@ -136,6 +138,11 @@ public final class CostTrackerUsageSink implements UsageSink, AutoCloseable {
      * queue size would read 0 while the writer holds a chunk, and a backlog of 0 must mean "nothing pending".
      */
     private final java.util.concurrent.atomic.AtomicLong notYetSpooled = new java.util.concurrent.atomic.AtomicLong();
+
+    /** Traces each batch delivery ({@code gateway.usage.delivery}); without it, batches are not traced. */
+    public void tracing(GatewayTracing tracing) {
+        this.tracing = tracing;
+    }
 
     public UsageSpool spool() {
         return spool;
@@ -286,6 +293,8 @@ public final class CostTrackerUsageSink implements UsageSink, AutoCloseable {
         // one event: its own request id, so cost-tracker's log line of the batch names the request; more: a batch id
         String batchId = batchRequestId(valid);
         MDC.put(RequestIds.MDC_KEY, batchId);
+        GatewayTracing.Delivery traced =
+                tracing == null ? GatewayTracing.Delivery.NONE : tracing.usageDelivery(valid.size());
         HttpResponse<String> response;
         try {
             HttpRequest.Builder req = HttpRequest.newBuilder(eventsUri)
@@ -296,12 +305,15 @@ public final class CostTrackerUsageSink implements UsageSink, AutoCloseable {
             if (masterKey != null && !masterKey.isBlank()) {
                 req.header("authorization", "Bearer " + masterKey);
             }
+            traced.inject(req::header);
             response = http.send(req.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
         } catch (IOException e) {
+            traced.ended(0, "cost-tracker unreachable");
             noteFailure("cost-tracker unreachable (" + e.getClass().getSimpleName() + ")", valid.size());
             return false;
         }
         int status = response.statusCode();
+        traced.ended(status, null);
         if (status / 100 == 2) {
             LOG.debugf("usage batch of %d events delivered to cost-tracker", valid.size());
             delivered.increment(valid.size());

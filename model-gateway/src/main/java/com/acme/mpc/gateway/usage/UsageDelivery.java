@@ -1,12 +1,14 @@
 package com.acme.mpc.gateway.usage;
 
 import com.acme.mpc.gateway.config.ConfigHolder;
+import com.acme.mpc.gateway.tracing.GatewayTracing;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -27,6 +29,10 @@ public class UsageDelivery implements UsageSink {
     private final MeterRegistry registry;
     private volatile CostTrackerUsageSink sink;
     private final LoggingUsageSink logging = new LoggingUsageSink();
+
+    /** tracing: a gateway.usage.delivery span per batch (a no-op while tracing is off). */
+    @Inject
+    GatewayTracing tracing;
 
     public UsageDelivery(CostTrackerSettings settings, ConfigHolder holder, MeterRegistry registry) {
         this.settings = settings;
@@ -67,6 +73,7 @@ public class UsageDelivery implements UsageSink {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open the usage spool " + settings.spoolDir(), e);
         }
+        sink.tracing(tracing);
         return sink;
     }
 

@@ -13,7 +13,8 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A fake provider over real HTTP and a gateway with the body-logging debug switch on. {@code obs-flaky} fails once (500), then answers; {@code obs-ok} answers
+ * A fake provider over real HTTP and a gateway with the body-logging debug switch and tracing on: the logging and
+ * tracing tests share this one application. {@code obs-flaky} fails once (500), then answers; {@code obs-ok} answers
  * (streamed when asked); {@code obs-down} always fails.
  */
 public class ObservabilityTestResource implements QuarkusTestResourceLifecycleManager {
@@ -22,11 +23,14 @@ public class ObservabilityTestResource implements QuarkusTestResourceLifecycleMa
     public static FakeUpstream upstream;
     public static final AtomicInteger flaky = new AtomicInteger();
 
-    /** Its own application, with the body-logging debug switch on. */
+    /** Its own application: bodies logged, tracing on (spans to testsupport/InMemorySpans). */
     public static class Profile implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("gateway.log.bodies", "true");
+            return Map.of(
+                    "gateway.log.bodies", "true",
+                    "quarkus.otel.sdk.disabled", "false",
+                    "quarkus.otel.bsp.schedule.delay", "5ms");
         }
 
         @Override

@@ -2,7 +2,16 @@ package com.acme.mpc.gateway.usage;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.acme.mpc.gateway.tracing.GatewayTracing;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
+import io.opentelemetry.context.propagation.ContextPropagators;
+import io.opentelemetry.sdk.OpenTelemetrySdk;
+import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
+import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonArray;
@@ -41,6 +50,7 @@ class CostTrackerUsageSinkTest {
 
     private final List<String> authHeaders = new CopyOnWriteArrayList<>();
     private final List<String> requestIdHeaders = new CopyOnWriteArrayList<>();
+    private final List<String> traceparents = new CopyOnWriteArrayList<>();
     private final AtomicInteger posts = new AtomicInteger();
     private final AtomicInteger duplicates = new AtomicInteger();
     private volatile int failWith = 0;
@@ -54,6 +64,7 @@ class CostTrackerUsageSinkTest {
                     posts.incrementAndGet();
                     authHeaders.add(String.valueOf(req.getHeader("authorization")));
                     requestIdHeaders.add(String.valueOf(req.getHeader("x-request-id")));
+                    traceparents.add(String.valueOf(req.getHeader("traceparent")));
                     if (failWith != 0) {
                         req.response().setStatusCode(failWith).end("{\"error\":{\"message\":\"down\"}}");
                         return;
@@ -199,6 +210,31 @@ class CostTrackerUsageSinkTest {
         }
         assertThat(requestIdHeaders.get(0)).isEqualTo("req-alone");
         assertThat(requestIdHeaders.get(requestIdHeaders.size() - 1)).startsWith("usage-batch-");
+    }
+
+    @Test
+    void eachBatchIsARootSpanWhoseTraceparentReachesCostTracker() throws Exception {
+        InMemorySpanExporter exporter = InMemorySpanExporter.create();
+        OpenTelemetrySdk otel = OpenTelemetrySdk.builder()
+                .setTracerProvider(SdkTracerProvider.builder()
+                        .addSpanProcessor(SimpleSpanProcessor.create(exporter))
+                        .build())
+                .setPropagators(ContextPropagators.create(W3CTraceContextPropagator.getInstance()))
+                .build();
+        try (CostTrackerUsageSink sink = sink(url(), 5)) {
+            sink.tracing(new GatewayTracing(otel, false));
+            sink.record(record("req-traced"));
+            await(() -> stored.contains("req-traced"), "the event");
+            await(() -> !exporter.getFinishedSpanItems().isEmpty(), "the span");
+        }
+        SpanData span = exporter.getFinishedSpanItems().get(0);
+        assertThat(span.getName()).isEqualTo("gateway.usage.delivery");
+        assertThat(span.getParentSpanContext().isValid()).isFalse();
+        assertThat(span.getAttributes().get(AttributeKey.longKey("gateway.usage.events")))
+                .isEqualTo(1);
+        assertThat(span.getAttributes().get(AttributeKey.longKey("http.response.status_code")))
+                .isEqualTo(200);
+        assertThat(traceparents.get(0)).isEqualTo("00-" + span.getTraceId() + "-" + span.getSpanId() + "-01");
     }
 
     @Test

@@ -1,6 +1,9 @@
 package com.acme.mpc.api.logging;
 
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.trace.Span;
 import jakarta.enterprise.context.ApplicationScoped;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 import org.jboss.logging.MDC;
 
@@ -13,10 +16,24 @@ import org.jboss.logging.MDC;
 public class AccessLog {
     private static final Logger LOG = Logger.getLogger("mpc.access");
 
-    private final boolean enabled;
+    private static final AttributeKey<String> REQUEST_ID = AttributeKey.stringKey("mpc.request_id");
 
-    public AccessLog(LogSettings settings) {
+    private final boolean enabled;
+    private final boolean tracing;
+
+    public AccessLog(
+            LogSettings settings,
+            @ConfigProperty(name = "quarkus.otel.sdk.disabled", defaultValue = "false") boolean tracingDisabled) {
         this.enabled = settings.access();
+        this.tracing = !tracingDisabled;
+    }
+
+    /** A request got its id: into the MDC for every line of the request, and onto its edge span when tracing. */
+    public void started(String requestId) {
+        RequestMdc.requestId(requestId);
+        if (tracing) {
+            Span.current().setAttribute(REQUEST_ID, requestId);
+        }
     }
 
     /** {@code path} is the request's path without the query (which could carry anything the client sent). */

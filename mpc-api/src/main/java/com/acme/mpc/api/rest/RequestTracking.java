@@ -1,7 +1,6 @@
 package com.acme.mpc.api.rest;
 
 import com.acme.mpc.api.logging.AccessLog;
-import com.acme.mpc.api.logging.RequestMdc;
 import com.acme.mpc.api.metrics.ApiMetrics;
 import com.acme.mpc.api.service.ClientRegistry;
 import com.acme.mpc.api.service.RequestIds;
@@ -34,7 +33,7 @@ final class RequestTracking implements Handler<RoutingContext> {
         long start = System.nanoTime();
         String id = RequestIds.reuseOrCreate(rc.request().getHeader(RequestIds.HEADER));
         rc.put(REQUEST_ID, id);
-        RequestMdc.requestId(id);
+        accessLog.started(id);
         rc.put(CLIENT, ClientRegistry.ANONYMOUS);
         rc.put(ROUTE, "other");
         rc.response().putHeader(RequestIds.HEADER, id);

@@ -64,7 +64,8 @@ final class EventStore {
                     key_alias, requests, successful_requests, failed_requests, cache_hits, prompt_tokens,
                     completion_tokens, cached_read_tokens, cache_creation_tokens, reasoning_tokens, spend)
                 SELECT day, kh, mg, p, u, tm, eu, ka, n, ok, ko, hits, pt, cpt, crt, cct, rt, c
-                FROM agg ORDER BY day, kh, mg, p, u, tm, eu
+                FROM agg ORDER BY day, kh COLLATE "C", mg COLLATE "C", p COLLATE "C", u COLLATE "C", tm COLLATE "C",
+                    eu COLLATE "C"
                 ON CONFLICT (day, key_hash, model_group, provider, user_id, team_id, end_user) DO UPDATE SET
                     key_alias = coalesce(EXCLUDED.key_alias, t.key_alias),
                     requests = t.requests + EXCLUDED.requests,
@@ -100,7 +101,7 @@ final class EventStore {
                 INSERT INTO daily_tag_spend AS t (day, tag, requests, prompt_tokens, completion_tokens, spend)
                 SELECT day, tag, count(*), sum(pt), sum(cpt), sum(c)
                 FROM ins CROSS JOIN LATERAL unnest(ins.tags) AS tag
-                GROUP BY day, tag ORDER BY day, tag
+                GROUP BY day, tag ORDER BY day, tag COLLATE "C"
                 ON CONFLICT (day, tag) DO UPDATE SET
                     requests = t.requests + EXCLUDED.requests,
                     prompt_tokens = t.prompt_tokens + EXCLUDED.prompt_tokens,
@@ -119,8 +120,10 @@ final class EventStore {
                 DELETE FROM key_reservations r USING ingest_staging s
                 WHERE r.request_id = s.request_id AND s.key_hash IS NOT NULL
             )
+            -- looked for only when fewer rows were inserted than staged (the common case skips the join)
             SELECT s.request_id FROM ingest_staging s
-            WHERE NOT EXISTS (SELECT 1 FROM ins WHERE ins.request_id = s.request_id)
+            WHERE (SELECT count(*) FROM ins) < (SELECT count(*) FROM ingest_staging)
+                AND NOT EXISTS (SELECT 1 FROM ins WHERE ins.request_id = s.request_id)
             """.formatted(COLUMNS);
 
     private EventStore() {}

@@ -13,16 +13,19 @@ import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyIn;
 
 /**
- * Stores one group of events (request ids unique within the group) in the caller's transaction with two
- * round trips: COPY into a temporary staging table, then one statement that inserts the events that are
- * new ({@code ON CONFLICT (request_id) DO NOTHING}), rolls up exactly the rows it inserted into the
- * daily, per-dimension and per-tag rollups, adds their cost to the keys' spend and settles the
- * reservations. A re-sent event is not inserted, so it never reaches a rollup.
+ * Stores one group of events (request ids unique within the group) in the caller's transaction: COPY into
+ * a temporary staging table; one statement that inserts the events that are new ({@code ON CONFLICT
+ * (request_id) DO NOTHING}) and keeps the rollup columns of exactly the rows it inserted; then, in its
+ * turn, one statement that upserts the daily, per-dimension and per-tag rollups from those rows, adds
+ * their cost to the keys' spend and settles the reservations. A re-sent event is not inserted, so it
+ * never reaches a rollup.
  *
- * <p>Concurrency (several instances on one database): the events are inserted in request_id order and
- * the rollup rows upserted in key order, so two transactions wait for each other in one direction only
- * instead of deadlocking; the second of two transactions inserting the same request_id waits for the
- * first and then skips the row. Key spend updates are retried by {@code Db.tx} on a deadlock.
+ * <p>Concurrency (several writers, or several instances, on one database): the events are inserted in
+ * request_id order, so the second of two transactions inserting the same request_id waits for the first
+ * and then skips the row, and two transactions never wait for each other's events in both directions.
+ * The rollups and key spend are written by one transaction at a time (a transaction-scoped advisory
+ * lock, {@link #ROLLUP_TURN}), so they cannot deadlock whatever order the keys come in, while the next
+ * group's COPY and insert overlap with the previous group's rollups and commit.
  */
 final class EventStore {
     /** Columns of the staging table, in the order of {@link CopyRows}. */
@@ -32,18 +35,27 @@ final class EventStore {
             + "reasoning_tokens, cost_usd, cost_source, gateway_cost_usd, latency_ms, ttft_ms, status, "
             + "http_status, error_type, cache_hit, stream";
 
-    /** Per session; emptied by every commit. No indexes: it is only ever scanned whole. */
-    private static final String STAGING = "CREATE TEMP TABLE IF NOT EXISTS ingest_staging "
-            + "(LIKE usage_events INCLUDING DEFAULTS) ON COMMIT DELETE ROWS";
+    /**
+     * Per session, emptied by every commit, no indexes (only ever scanned whole): the events to store,
+     * and the rollup columns of those the insert actually stored.
+     */
+    private static final String STAGING = """
+            CREATE TEMP TABLE IF NOT EXISTS ingest_staging (LIKE usage_events INCLUDING DEFAULTS)
+                ON COMMIT DELETE ROWS;
+            CREATE TEMP TABLE IF NOT EXISTS ingest_inserted (request_id text, day date, key_hash text, kh text,
+                key_alias text, mg text, p text, u text, tm text, eu text, tags text[], status text,
+                cache_hit boolean, pt integer, cpt integer, crt integer, cct integer, rt integer, c numeric)
+                ON COMMIT DELETE ROWS
+            """;
 
     private static final String COPY = "COPY ingest_staging (" + COLUMNS + ") FROM STDIN";
 
     /**
-     * Every rollup groups the rows RETURNING from the insert (never the staging table), so an event
-     * counts once however often it is sent. "" stands for "none" in rollup key columns (they are part of
-     * primary keys). Answers the request ids that were already stored.
+     * Inserts the events that are new, in request_id order, and keeps the rollup columns of exactly the
+     * rows it inserted (RETURNING), so an event counts once however often it is sent. Answers the
+     * request ids that were already stored.
      */
-    private static final String STORE = """
+    private static final String INSERT_EVENTS = """
             WITH ins AS (
                 INSERT INTO usage_events (%1$s)
                 SELECT %1$s FROM ingest_staging ORDER BY request_id COLLATE "C"
@@ -53,12 +65,34 @@ final class EventStore {
                     coalesce(user_id, '') AS u, coalesce(team_id, '') AS tm, coalesce(end_user, '') AS eu, tags,
                     status, cache_hit, prompt_tokens AS pt, completion_tokens AS cpt, cached_read_tokens AS crt,
                     cache_creation_tokens AS cct, reasoning_tokens AS rt, cost_usd AS c
-            ), agg AS (
+            ), kept AS (
+                INSERT INTO ingest_inserted SELECT * FROM ins
+            )
+            -- looked for only when fewer rows were inserted than staged (the common case skips the join)
+            SELECT s.request_id FROM ingest_staging s
+            WHERE (SELECT count(*) FROM ins) < (SELECT count(*) FROM ingest_staging)
+                AND NOT EXISTS (SELECT 1 FROM ins WHERE ins.request_id = s.request_id)
+            """.formatted(COLUMNS);
+
+    /**
+     * Taken before the rollups, held to the commit: the rollup upserts of all writers (and instances) on
+     * one database take their turns, so they never deadlock on rollup or key rows. A transaction holding
+     * it never waits for another's events (it has inserted its own), so the turn cannot deadlock either.
+     * Arbitrary constant.
+     */
+    private static final String ROLLUP_TURN = "SELECT pg_advisory_xact_lock(7306915274260348999)";
+
+    /**
+     * One aggregated upsert per rollup from the inserted rows; "" stands for "none" in rollup key columns
+     * (they are part of primary keys); rows in key order. Then the keys' spend and the reservations.
+     */
+    private static final String ROLLUP = """
+            WITH agg AS (
                 SELECT day, kh, mg, p, u, tm, eu, max(key_alias) AS ka, count(*) AS n,
                     count(*) FILTER (WHERE status = 'success') AS ok, count(*) FILTER (WHERE status <> 'success') AS ko,
                     count(*) FILTER (WHERE cache_hit) AS hits, sum(pt) AS pt, sum(cpt) AS cpt, sum(crt) AS crt,
                     sum(cct) AS cct, sum(rt) AS rt, sum(c) AS c
-                FROM ins GROUP BY day, kh, mg, p, u, tm, eu
+                FROM ingest_inserted GROUP BY day, kh, mg, p, u, tm, eu
             ), daily AS (
                 INSERT INTO daily_spend AS t (day, key_hash, model_group, provider, user_id, team_id, end_user,
                     key_alias, requests, successful_requests, failed_requests, cache_hits, prompt_tokens,
@@ -100,7 +134,7 @@ final class EventStore {
             ), tagged AS (
                 INSERT INTO daily_tag_spend AS t (day, tag, requests, prompt_tokens, completion_tokens, spend)
                 SELECT day, tag, count(*), sum(pt), sum(cpt), sum(c)
-                FROM ins CROSS JOIN LATERAL unnest(ins.tags) AS tag
+                FROM ingest_inserted i CROSS JOIN LATERAL unnest(i.tags) AS tag
                 GROUP BY day, tag ORDER BY day, tag COLLATE "C"
                 ON CONFLICT (day, tag) DO UPDATE SET
                     requests = t.requests + EXCLUDED.requests,
@@ -114,17 +148,14 @@ final class EventStore {
                             ELSE v.spend END + s.amount,
                     budget_reset_at = CASE WHEN v.budget_reset_at IS NOT NULL AND v.budget_reset_at <= now()
                             THEN now() + v.budget_duration_s * interval '1 second' ELSE v.budget_reset_at END
-                FROM (SELECT key_hash, sum(c) AS amount FROM ins WHERE key_hash IS NOT NULL GROUP BY key_hash) s
+                FROM (SELECT key_hash, sum(c) AS amount FROM ingest_inserted WHERE key_hash IS NOT NULL GROUP BY key_hash) s
                 WHERE v.key_hash = s.key_hash
             ), settled AS (
                 DELETE FROM key_reservations r USING ingest_staging s
                 WHERE r.request_id = s.request_id AND s.key_hash IS NOT NULL
             )
-            -- looked for only when fewer rows were inserted than staged (the common case skips the join)
-            SELECT s.request_id FROM ingest_staging s
-            WHERE (SELECT count(*) FROM ins) < (SELECT count(*) FROM ingest_staging)
-                AND NOT EXISTS (SELECT 1 FROM ins WHERE ins.request_id = s.request_id)
-            """.formatted(COLUMNS);
+            SELECT 1
+            """;
 
     private EventStore() {}
 
@@ -135,8 +166,10 @@ final class EventStore {
      * Stores the rows (request ids unique across all chunks) and answers the request ids among them that
      * were stored before: those were not inserted again and count nowhere.
      */
-    static Set<String> store(Connection c, Iterable<Chunk> rows, Timer copyTimer, Timer storeTimer)
-            throws SQLException {
+    /** Time of the COPY, and of the rest (events insert, waiting for the rollup turn, rollups). */
+    record Timers(Timer copy, Timer store) {}
+
+    static Set<String> store(Connection c, Iterable<Chunk> rows, Timers timers) throws SQLException {
         long t0 = System.nanoTime();
         try (Statement st = c.createStatement()) {
             st.execute(STAGING);
@@ -153,16 +186,21 @@ final class EventStore {
             }
         }
         long t1 = System.nanoTime();
-        copyTimer.record(t1 - t0, TimeUnit.NANOSECONDS);
+        timers.copy().record(t1 - t0, TimeUnit.NANOSECONDS);
         Set<String> before = new HashSet<>();
-        // prepared: the driver keeps it per connection and the server reuses its plan after a few runs
-        try (PreparedStatement ps = c.prepareStatement(STORE);
+        // prepared: the driver keeps them per connection and the server reuses their plans
+        try (PreparedStatement ps = c.prepareStatement(INSERT_EVENTS);
                 ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 before.add(rs.getString(1));
             }
         }
-        storeTimer.record(System.nanoTime() - t1, TimeUnit.NANOSECONDS);
+        try (PreparedStatement turn = c.prepareStatement(ROLLUP_TURN);
+                PreparedStatement rollup = c.prepareStatement(ROLLUP)) {
+            turn.execute();
+            rollup.execute();
+        }
+        timers.store().record(System.nanoTime() - t1, TimeUnit.NANOSECONDS);
         return before;
     }
 }

@@ -20,10 +20,11 @@ import java.util.concurrent.TimeoutException;
 import org.jboss.logging.Logger;
 
 /**
- * The single writer of an instance: merges the batches waiting at the moment into one transaction (group
- * commit), so concurrent HTTP batches never wait for each other's row locks on the hot rollup and key
- * rows, and the COPY, the rollup upserts and the commit are paid once per group instead of per batch.
- * Within a group the first event of a request_id (in arrival order) is the one stored.
+ * The writers of an instance: each takes the batches waiting at the moment and stores them in one
+ * transaction (group commit), so the COPY, the rollup upserts and the commit are paid once per group
+ * instead of per batch, and HTTP batches never wait for each other's row locks. Within a group the first
+ * event of a request_id (in arrival order) is the one stored; across groups, the database decides (see
+ * {@link EventStore}).
  */
 final class IngestWriter {
     private static final Logger LOG = Logger.getLogger(IngestWriter.class);
@@ -42,15 +43,20 @@ final class IngestWriter {
     private final Duration writeTimeout;
     private final LinkedBlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
     private volatile boolean running = true;
-    private Thread thread;
+    /**
+     * Writers (threads, each with its own connection and transaction): while one waits for its rollup
+     * turn and its commit's WAL flush, the other copies and inserts the next group.
+     */
+    static final int WRITERS = 2;
+
+    private final List<Thread> threads = new ArrayList<>();
 
     private final Counter ingested;
     private final Counter duplicates;
     private final Counter spendTotal;
     private final Counter unpriced;
     private final Timer batchTimer;
-    private final Timer copyTimer;
-    private final Timer storeTimer;
+    private final EventStore.Timers timers;
     private final DistributionSummary groupSize;
 
     IngestWriter(AgroalDataSource ds, MeterRegistry registry, int maxMerge, Duration writeTimeout) {
@@ -73,8 +79,7 @@ final class IngestWriter {
                 .description("time to store one group of usage events (one transaction)")
                 .publishPercentileHistogram()
                 .register(registry);
-        this.copyTimer = phase(registry, "copy");
-        this.storeTimer = phase(registry, "store");
+        this.timers = new EventStore.Timers(phase(registry, "copy"), phase(registry, "store"));
         this.groupSize = DistributionSummary.builder("cost_tracker_ingest_group_events")
                 .description("events stored by one transaction of the writer (batches merged)")
                 .register(registry);
@@ -88,13 +93,20 @@ final class IngestWriter {
     }
 
     void start() {
-        thread = Thread.ofPlatform().name("cost-tracker-ingest-writer").daemon().start(this::loop);
+        for (int i = 0; i < WRITERS; i++) {
+            threads.add(Thread.ofPlatform()
+                    .name("cost-tracker-ingest-writer-" + i)
+                    .daemon()
+                    .start(this::loop));
+        }
     }
 
     void stop() {
         running = false;
         try {
-            thread.join(30_000); // finishes what is queued
+            for (Thread t : threads) {
+                t.join(30_000); // finishes what is queued
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -176,7 +188,7 @@ final class IngestWriter {
         }
         Set<String> before;
         try {
-            before = Db.tx(ds, c -> EventStore.store(c, chunks, copyTimer, storeTimer));
+            before = Db.tx(ds, c -> EventStore.store(c, chunks, timers));
         } catch (RuntimeException e) {
             LOG.warnf("storing %d usage events failed (the senders get a 5xx and re-send): %s", size, e.getMessage());
             for (Pending p : group) {

@@ -196,12 +196,13 @@ class IngestRollupTest {
             }
         }
         Timer t = new SimpleMeterRegistry().timer("t");
+        EventStore.Timers timers = new EventStore.Timers(t, t);
         var pool = java.util.concurrent.Executors.newFixedThreadPool(2);
         CountDownLatch aStored = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
         CompletableFuture<Set<String>> first = CompletableFuture.supplyAsync(
                 () -> Db.tx(ds, c -> {
-                    Set<String> before = EventStore.store(c, chunks(a), t, t);
+                    Set<String> before = EventStore.store(c, chunks(a), timers);
                     aStored.countDown();
                     await(release);
                     return before;
@@ -209,7 +210,7 @@ class IngestRollupTest {
                 pool);
         assertTrue(aStored.await(30, TimeUnit.SECONDS));
         CompletableFuture<Set<String>> second =
-                CompletableFuture.supplyAsync(() -> Db.tx(ds, c -> EventStore.store(c, chunks(b), t, t)), pool);
+                CompletableFuture.supplyAsync(() -> Db.tx(ds, c -> EventStore.store(c, chunks(b), timers)), pool);
         assertTrue(someoneWaitsForALock(), "the second transaction waits for the first one's rows");
         release.countDown();
         assertEquals(Set.of(), first.get(30, TimeUnit.SECONDS));
@@ -222,6 +223,54 @@ class IngestRollupTest {
         assertRollupsMatchStoredEvents("2031-04-01", "2031-04-02", "2031-04-03");
         assertFalse(skipped.contains(run + "-39"));
         pool.shutdown();
+    }
+
+    /** Many batches at once over the HTTP API, every batch touching the same keys in its own order. */
+    @Test
+    void concurrentBatchesOnTheSameKeysAddUpExactly() throws Exception {
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        List<KeyFixture> keys = new ArrayList<>();
+        for (int k = 0; k < 4; k++) {
+            keys.add(KeyFixture.generate("kc" + k + "-" + run));
+        }
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+        List<java.util.concurrent.Future<Integer>> sent = new ArrayList<>();
+        for (int t = 0; t < 16; t++) {
+            int thread = t;
+            sent.add(pool.submit(() -> {
+                List<Map<String, Object>> batch = new ArrayList<>();
+                for (int i = 0; i < 60; i++) {
+                    KeyFixture key = keys.get((thread % 2 == 0 ? i : 59 - i) % keys.size());
+                    batch.add(event(map(
+                            "request_id", run + "-" + thread + "-" + i,
+                            "start_time", "2031-05-0" + (1 + i % 2) + "T09:00:00Z",
+                            "first_token_time", null,
+                            "end_time", "2031-05-0" + (1 + i % 2) + "T09:00:01Z",
+                            "key_hash", key.hash(),
+                            "key_alias", key.alias(),
+                            "user", "u" + (i % 3) + "-" + run,
+                            "tags", List.of("t" + (i % 5) + "-" + run),
+                            "prompt_tokens", 100 + thread + i)));
+                }
+                return admin().body(batch)
+                        .post("/usage/events")
+                        .then()
+                        .statusCode(200)
+                        .extract()
+                        .jsonPath()
+                        .getInt("accepted");
+            }));
+        }
+        int accepted = 0;
+        for (var f : sent) {
+            accepted += f.get(60, TimeUnit.SECONDS);
+        }
+        pool.shutdown();
+        assertEquals(16 * 60, accepted);
+        assertRollupsMatchStoredEvents("2031-05-01", "2031-05-02");
+        for (KeyFixture k : keys) {
+            assertKeySpendIsTheSumOfItsEvents(k.hash());
+        }
     }
 
     private UsageEvent priced(Map<String, Object> json) {

@@ -13,9 +13,9 @@ import org.jboss.logging.MDC;
 /**
  * The access line of the gateway: every finished model call produces exactly one usage record, so logging here gives
  * exactly one line per call (also for failures after a deployment was tried, and for client disconnects), with the
- * same numbers the metrics and cost-tracker see. The fields are also put in the MDC for the line, so JSON logs carry
- * them as {@code mdc.modelGroup}, {@code mdc.deployment}, {@code mdc.status}, {@code mdc.latencyMs}, ... Never a body
- * or a key: the record holds none.
+ * same numbers the metrics and cost-tracker see. With JSON logs the fields are also put in the MDC for the line
+ * ({@link LogSettings#accessFields()}), so they arrive as {@code mdc.modelGroup}, {@code mdc.deployment},
+ * {@code mdc.status}, {@code mdc.latencyMs}, ... Never a body or a key: the record holds none.
  */
 @Decorator
 @Priority(20)
@@ -49,52 +49,71 @@ public abstract class AccessLoggingUsageSink implements UsageSink {
     public void record(UsageRecord r) {
         delegate.record(r);
         if (settings.access() && LOG.isInfoEnabled()) {
-            log(r);
+            log(r, settings.accessFields());
         }
     }
 
-    private static void log(UsageRecord r) {
+    /** Runs on the event loop for every call: one StringBuilder, no String.format. */
+    private static void log(UsageRecord r, boolean fields) {
+        String key = keyLabel(r);
+        StringBuilder line = new StringBuilder(256)
+                .append(r.callType())
+                .append(" model_group=")
+                .append(r.modelGroup())
+                .append(" deployment=")
+                .append(r.deploymentId())
+                .append(" provider=")
+                .append(r.provider())
+                .append(" status=")
+                .append(r.httpStatus())
+                .append(" latency_ms=")
+                .append(r.latencyMs())
+                .append(" ttft_ms=")
+                .append(r.ttftMs() == null ? "-" : r.ttftMs())
+                .append(" prompt_tokens=")
+                .append(r.promptTokens())
+                .append(" completion_tokens=")
+                .append(r.completionTokens())
+                .append(" cost_usd=")
+                .append(r.costUsd() == null ? "-" : r.costUsd().toPlainString())
+                .append(" stream=")
+                .append(r.stream())
+                .append(" cache_hit=")
+                .append(r.cacheHit())
+                .append(" key=")
+                .append(key == null ? "-" : key)
+                .append(" end_user=")
+                .append(r.endUser() == null ? "-" : r.endUser());
+        if (r.errorType() != null) {
+            line.append(" error=").append(r.errorType());
+        }
         // the request's MDC normally holds the id already; a record finished outside the request's context gets it here
         boolean addedId = RequestIds.current() == null;
         if (addedId) {
             MDC.put(RequestIds.MDC_KEY, r.requestId());
         }
-        put("callType", r.callType());
-        put("modelGroup", r.modelGroup());
-        put("deployment", r.deploymentId());
-        put("provider", r.provider());
-        put("status", Integer.toString(r.httpStatus()));
-        put("outcome", r.status());
-        put("latencyMs", Long.toString(r.latencyMs()));
-        put("promptTokens", Long.toString(r.promptTokens()));
-        put("completionTokens", Long.toString(r.completionTokens()));
-        put("stream", Boolean.toString(r.stream()));
-        put("cacheHit", Boolean.toString(r.cacheHit()));
-        String key = keyLabel(r);
-        put("key", key);
-        put("endUser", r.endUser());
+        if (fields) {
+            put("callType", r.callType());
+            put("modelGroup", r.modelGroup());
+            put("deployment", r.deploymentId());
+            put("provider", r.provider());
+            put("status", Integer.toString(r.httpStatus()));
+            put("outcome", r.status());
+            put("latencyMs", Long.toString(r.latencyMs()));
+            put("promptTokens", Long.toString(r.promptTokens()));
+            put("completionTokens", Long.toString(r.completionTokens()));
+            put("stream", Boolean.toString(r.stream()));
+            put("cacheHit", Boolean.toString(r.cacheHit()));
+            put("key", key);
+            put("endUser", r.endUser());
+        }
         try {
-            LOG.infof(
-                    "%s model_group=%s deployment=%s provider=%s status=%d latency_ms=%d ttft_ms=%s prompt_tokens=%d"
-                            + " completion_tokens=%d cost_usd=%s stream=%s cache_hit=%s key=%s end_user=%s%s",
-                    r.callType(),
-                    r.modelGroup(),
-                    r.deploymentId(),
-                    r.provider(),
-                    r.httpStatus(),
-                    r.latencyMs(),
-                    r.ttftMs() == null ? "-" : r.ttftMs(),
-                    r.promptTokens(),
-                    r.completionTokens(),
-                    r.costUsd() == null ? "-" : r.costUsd().toPlainString(),
-                    r.stream(),
-                    r.cacheHit(),
-                    key == null ? "-" : key,
-                    r.endUser() == null ? "-" : r.endUser(),
-                    r.errorType() == null ? "" : " error=" + r.errorType());
+            LOG.info(line.toString());
         } finally {
-            for (String f : FIELDS) {
-                MDC.remove(f);
+            if (fields) {
+                for (String f : FIELDS) {
+                    MDC.remove(f);
+                }
             }
             if (addedId) {
                 MDC.remove(RequestIds.MDC_KEY);

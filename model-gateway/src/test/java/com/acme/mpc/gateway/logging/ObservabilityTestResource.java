@@ -29,6 +29,7 @@ public class ObservabilityTestResource implements QuarkusTestResourceLifecycleMa
         public Map<String, String> getConfigOverrides() {
             return Map.of(
                     "gateway.log.bodies", "true",
+                    "gateway.log.access-fields", "true",
                     "quarkus.otel.sdk.disabled", "false",
                     "quarkus.otel.bsp.schedule.delay", "5ms");
         }

@@ -9,8 +9,9 @@ import org.jboss.logging.MDC;
 
 /**
  * The access line of mpc-api: one per /api/* request when its response ended (or the client went away, status 499).
- * The fields are also put in the MDC for that line, so JSON logs carry them as {@code mdc.route}, {@code mdc.client},
- * {@code mdc.status} and {@code mdc.latencyMs}, next to {@code mdc.requestId}. Never a body, a token or a key.
+ * With JSON logs the fields are also put in the MDC for that line ({@link LogSettings#accessFields()}), so they
+ * arrive as {@code mdc.route}, {@code mdc.client}, {@code mdc.status} and {@code mdc.latencyMs}, next to
+ * {@code mdc.requestId}. Never a body, a token or a key.
  */
 @ApplicationScoped
 public class AccessLog {
@@ -19,12 +20,14 @@ public class AccessLog {
     private static final AttributeKey<String> REQUEST_ID = AttributeKey.stringKey("mpc.request_id");
 
     private final boolean enabled;
+    private final boolean fields;
     private final boolean tracing;
 
     public AccessLog(
             LogSettings settings,
             @ConfigProperty(name = "quarkus.otel.sdk.disabled", defaultValue = "false") boolean tracingDisabled) {
         this.enabled = settings.access();
+        this.fields = settings.accessFields();
         this.tracing = !tracingDisabled;
     }
 
@@ -43,29 +46,28 @@ public class AccessLog {
             return;
         }
         long latencyMs = nanos / 1_000_000;
+        String line = method + " " + (path.length() > 200 ? path.substring(0, 200) + "..." : path) + " route=" + route
+                + " client=" + client + " status=" + status + " latency_ms=" + latencyMs;
         // the end of a response may be reported outside the request's context: then the id is added for this line
         boolean addedId = RequestMdc.current() == null;
         if (addedId) {
             MDC.put(RequestMdc.REQUEST_ID, requestId);
         }
-        MDC.put("route", route);
-        MDC.put("client", client);
-        MDC.put("status", Integer.toString(status));
-        MDC.put("latencyMs", Long.toString(latencyMs));
+        if (fields) {
+            MDC.put("route", route);
+            MDC.put("client", client);
+            MDC.put("status", Integer.toString(status));
+            MDC.put("latencyMs", Long.toString(latencyMs));
+        }
         try {
-            LOG.infof(
-                    "%s %s route=%s client=%s status=%d latency_ms=%d",
-                    method,
-                    path.length() > 200 ? path.substring(0, 200) + "..." : path,
-                    route,
-                    client,
-                    status,
-                    latencyMs);
+            LOG.info(line);
         } finally {
-            MDC.remove("route");
-            MDC.remove("client");
-            MDC.remove("status");
-            MDC.remove("latencyMs");
+            if (fields) {
+                MDC.remove("route");
+                MDC.remove("client");
+                MDC.remove("status");
+                MDC.remove("latencyMs");
+            }
             if (addedId) {
                 MDC.remove(RequestMdc.REQUEST_ID);
             }

@@ -13,4 +13,12 @@ public interface LogSettings {
      */
     @WithDefault("true")
     boolean access();
+
+    /**
+     * Also put the access line's fields in the MDC, where JSON logs show them as {@code mdc.route},
+     * {@code mdc.status}, ... (env {@code MPC_API_LOG_ACCESS_FIELDS}). Default: on exactly when the console writes
+     * JSON; human lines carry them in the message already.
+     */
+    @WithDefault("${quarkus.log.console.json.enabled:false}")
+    boolean accessFields();
 }

@@ -49,12 +49,12 @@ class AccessLogTest {
                 id, StandInGateway.get().last("/v1/chat/completions").headers().get("x-request-id"));
         LogCapture.Line line = logs.await(
                 l -> l.category().equals("mpc.access") && id.equals(l.mdc("requestId")), Duration.ofSeconds(5));
-        assertEquals("chat/completions", line.mdc("route"));
-        assertEquals("app1", line.mdc("client"));
-        assertEquals("200", line.mdc("status"));
-        assertTrue(Long.parseLong(line.mdc("latencyMs")) >= 0);
         assertTrue(
-                line.message().startsWith("POST /api/chat/completions route=chat/completions client=app1 status=200"));
+                line.message().startsWith("POST /api/chat/completions route=chat/completions client=app1 status=200"),
+                line.message());
+        // human lines (this profile): the fields are in the message, not repeated in the MDC (JSON logs get them
+        // there, see RequestIdAcrossServicesIT)
+        assertEquals(null, line.mdc("status"));
         assertEquals(
                 1,
                 logs.lines().stream()
@@ -78,7 +78,7 @@ class AccessLogTest {
                 .header("x-request-id");
         LogCapture.Line line = logs.await(
                 l -> l.category().equals("mpc.access") && id.equals(l.mdc("requestId")), Duration.ofSeconds(5));
-        assertEquals("401", line.mdc("status"));
+        assertTrue(line.message().contains("status=401"), line.message());
         assertFalse(line.message().contains("tok-nobody"));
     }
 }

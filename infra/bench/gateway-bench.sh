@@ -123,9 +123,7 @@ YAML
 # connection can sit on different loops, and every hand-over between them is a thread wake-up.
 # shellcheck disable=SC2086 # GATEWAY_JAVA_OPTS is a list of options
 # shellcheck disable=SC2086 # GATEWAY_JVM_OPTS is a list of options
-# Per-call log lines are left out of the measure (as the usage lines always were): the access line costs about
-# 8 us per call on the event loop (docs/observability.md "Cost"); GATEWAY_JAVA_OPTS=-Dgateway.log.access=true measures it.
-taskset -c 0 "$JAVA" $GATEWAY_JVM_OPTS -Dquarkus.log.category.usage.level=WARN -Dgateway.log.access=false \
+taskset -c 0 "$JAVA" $GATEWAY_JVM_OPTS -Dquarkus.log.category.usage.level=WARN \
   -Dquarkus.vertx.event-loops-pool-size=1 ${GATEWAY_JAVA_OPTS:-} \
   -Dquarkus.http.port="$GW_PORT" -jar "$JAR" --config "$WORK/config.yaml" >"$WORK/gateway.log" 2>&1 &
 GW_PID=$!

@@ -41,7 +41,11 @@ final class RequestTracking implements Handler<RoutingContext> {
         rc.addEndHandler(result -> {
             if (!recorded[0]) {
                 recorded[0] = true;
-                int status = result.succeeded() ? rc.response().getStatusCode() : CLIENT_CLOSED;
+                // a request upgraded to HTTP/2 (h2c, e.g. the JDK's HttpClient) reports its HTTP/1.1 connection as
+                // closed although the answer went out: only a response that never ended is the client's leaving
+                int status = result.succeeded() || rc.response().ended()
+                        ? rc.response().getStatusCode()
+                        : CLIENT_CLOSED;
                 long nanos = System.nanoTime() - start;
                 metrics.request(route(rc), client(rc), status, nanos);
                 accessLog.completed(

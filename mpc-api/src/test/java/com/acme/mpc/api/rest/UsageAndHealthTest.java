@@ -7,10 +7,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.acme.mpc.api.ClientsProfile;
 import com.acme.mpc.api.standin.StandInGateway;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.config.HttpClientConfig;
 import io.restassured.config.RestAssuredConfig;
+import java.net.URI;
+import java.net.URL;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import org.junit.jupiter.api.AfterEach;
@@ -105,6 +111,37 @@ class UsageAndHealthTest {
                 .body("checks[0].data.status", equalTo("degraded"))
                 .body("checks[0].data.gateway", equalTo("unhealthy"));
         given().get("/q/health/live").then().statusCode(200);
+    }
+
+    @TestHTTPResource("/")
+    URL base;
+
+    private static double metric(String series) {
+        String text = given().get("/q/metrics").then().extract().asString();
+        return text.lines()
+                .filter(l -> l.startsWith(series + " "))
+                .mapToDouble(
+                        l -> Double.parseDouble(l.substring(series.length() + 1).trim()))
+                .sum();
+    }
+
+    @Test
+    void shouldCountARequestThatAskedForAnHttp2UpgradeByItsRealStatus() throws Exception {
+        // the JDK's HttpClient asks to upgrade cleartext HTTP/1.1 to h2c; the answer it gets is a 200
+        String ok = "mpc_api_requests_total{client=\"app1\",route=\"models\",status=\"200\"}";
+        String closed = "mpc_api_requests_total{client=\"app1\",route=\"models\",status=\"499\"}";
+        double okBefore = metric(ok);
+        double closedBefore = metric(closed);
+        HttpClient client =
+                HttpClient.newBuilder().version(HttpClient.Version.HTTP_2).build();
+        HttpResponse<String> response = client.send(
+                HttpRequest.newBuilder(URI.create(base + "api/models"))
+                        .header("Authorization", "Bearer " + ClientsProfile.APP1)
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, response.statusCode());
+        assertEquals(okBefore + 1, metric(ok));
+        assertEquals(closedBefore, metric(closed));
     }
 
     @Test

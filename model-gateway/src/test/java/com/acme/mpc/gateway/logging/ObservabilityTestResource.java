@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -43,17 +42,8 @@ public class ObservabilityTestResource implements QuarkusTestResourceLifecycleMa
     @Override
     public Map<String, String> start() {
         var ok = FakeUpstream.fixture("fixtures/openai/chat-completion.json");
-        var okOrStream = (java.util.function.BiConsumer<io.vertx.core.http.HttpServerRequest, FakeUpstream.Recorded>)
-                (req, rec) -> {
-                    if (rec.body().contains("\"stream\":true")) {
-                        FakeUpstream.sse("fixtures/openai/chat-stream.sse", Duration.ofMillis(1))
-                                .accept(req, rec);
-                    } else {
-                        ok.accept(req, rec);
-                    }
-                };
-        var err500 = FakeUpstream.respond(
-                500, "{\"error\":{\"message\":\"boom\",\"type\":\"server_error\",\"code\":null}}", Map.of());
+        var okOrStream = FakeUpstream.chatOrStream();
+        var err500 = FakeUpstream.serverError();
         upstream = new FakeUpstream()
                 .onModel("obs-ok", okOrStream)
                 .onModel("obs-flaky", FakeUpstream.failFirst(flaky, 1, err500, ok))

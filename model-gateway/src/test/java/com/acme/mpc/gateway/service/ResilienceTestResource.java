@@ -32,17 +32,8 @@ public class ResilienceTestResource implements QuarkusTestResourceLifecycleManag
     @Override
     public Map<String, String> start() {
         var ok = FakeUpstream.fixture("fixtures/openai/chat-completion.json");
-        var okOrStream = (java.util.function.BiConsumer<io.vertx.core.http.HttpServerRequest, FakeUpstream.Recorded>)
-                (req, rec) -> {
-                    if (rec.body().contains("\"stream\":true")) {
-                        FakeUpstream.sse("fixtures/openai/chat-stream.sse", Duration.ofMillis(1))
-                                .accept(req, rec);
-                    } else {
-                        ok.accept(req, rec);
-                    }
-                };
-        var err500 = FakeUpstream.respond(
-                500, "{\"error\":{\"message\":\"boom\",\"type\":\"server_error\",\"code\":null}}", Map.of());
+        var okOrStream = FakeUpstream.chatOrStream();
+        var err500 = FakeUpstream.serverError();
         upstream = new FakeUpstream()
                 .onModel("flaky", FakeUpstream.failFirst(flaky, 2, err500, ok))
                 .onModel("always-500", err500)

@@ -132,6 +132,18 @@ public final class FakeUpstream implements AutoCloseable {
         };
     }
 
+    /** The recorded chat completion, or the recorded chat stream when the request asks for one. */
+    public static BiConsumer<HttpServerRequest, Recorded> chatOrStream() {
+        BiConsumer<HttpServerRequest, Recorded> whole = fixture("fixtures/openai/chat-completion.json");
+        BiConsumer<HttpServerRequest, Recorded> stream = sse("fixtures/openai/chat-stream.sse", Duration.ofMillis(1));
+        return (req, rec) -> (rec.body().contains("\"stream\":true") ? stream : whole).accept(req, rec);
+    }
+
+    /** A 500 with an OpenAI error body. */
+    public static BiConsumer<HttpServerRequest, Recorded> serverError() {
+        return respond(500, "{\"error\":{\"message\":\"boom\",\"type\":\"server_error\",\"code\":null}}", Map.of());
+    }
+
     /** Streams {@code keep} events of the fixture, then resets the connection. */
     public static BiConsumer<HttpServerRequest, Recorded> sseThenDrop(String path, int keep, Duration gap) {
         return (req, rec) -> {

@@ -85,6 +85,16 @@ check "run-local.sh --help and argument errors" bash -c '
 
 check "Dockerfiles: pinned bases, non-root runtime, ports, multi-stage native" "$TEST_DIR/check-dockerfiles.sh"
 
+# A benchmark or helper script signals only processes it started (kill "$PID" of a PID it recorded): never a
+# process found by name (pkill, killall, kill $(pgrep ...)) and never a stop/continue of someone else's process.
+check "scripts signal only the processes they started (no pkill/killall/SIGSTOP by name)" bash -c '
+  cd "$1" || exit 1
+  files=$(git ls-files -co --exclude-standard -- "*.sh" "*.ps1" ".ci/*" | grep -v -e "/node_modules/" -e "^infra/test/")
+  if grep -nE "(^|[^[:alnum:]_-])(pkill|killall)([^[:alnum:]_-]|$)|kill +-(STOP|CONT|TSTP|SIGSTOP|SIGCONT|19|18)([^[:alnum:]]|$)|kill[^|;&]*\\\$\(pgrep|pgrep[^|]*\| *xargs +kill|Stop-Process +-Name" $files; then
+    echo "a script above signals processes it did not start: record the PIDs it starts and signal only those"; exit 1
+  fi
+  echo "$(wc -w <<<"$files") scripts signal only their own processes"' _ "$REPO_DIR"
+
 # ------------------------------------------------------------------------------ compose
 # A throw-away .env made from the template (placeholders filled), as a user's would be.
 sed 's/__GENERATE__/0123456789abcdef0123456789abcdef/g' "$INFRA_DIR/.env.template" >"$TMP/compose.env"

@@ -44,6 +44,9 @@ for pair in mpc-api:3000 model-gateway:4000 cost-tracker:4100; do
       problem "$svc Dockerfile.native" "must build with the Mandrel builder image"
     grep -qE -- "-pl $svc -am package -Dnative" "$native" || problem "$svc Dockerfile.native" "must build $svc natively"
     [[ -f "$native.dockerignore" ]] || problem "$svc Dockerfile.native" "needs Dockerfile.native.dockerignore"
+    # a failing build step must stop the build with its own error, not be turned into a message and carried on
+    if grep -nE '\|\| *(echo|true)' "$native"; then problem "$svc Dockerfile.native" "a RUN step hides its failure (|| echo / || true)"; fi
+    grep -q 'CRLF' "$native" || problem "$svc Dockerfile.native" "must refuse a CRLF mvnw with a message that says so"
   fi
 done
 

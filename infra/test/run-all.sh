@@ -85,6 +85,14 @@ check "run-local.sh --help and argument errors" bash -c '
 
 check "Dockerfiles: pinned bases, non-root runtime, ports, multi-stage native" "$TEST_DIR/check-dockerfiles.sh"
 
+check "line endings: a Windows checkout (core.autocrlf=true) keeps mvnw/*.sh/Dockerfile*/YAML LF, *.ps1/*.cmd CRLF" \
+  "$TEST_DIR/check-line-endings.sh"
+check "line-ending check fails without .gitattributes" bash -c '
+  : >"$2/no-attributes"
+  out="$("$1/check-line-endings.sh" "$2/no-attributes")" && { echo "accepted a checkout without .gitattributes"; exit 1; }
+  grep -q "CRLF in a Windows checkout (needs eol=lf in .gitattributes): mvnw" <<<"$out" || { echo "$out" | head; exit 1; }
+  echo "rejected: $(grep -c "Windows checkout" <<<"$out") files"' _ "$TEST_DIR" "$TMP"
+
 # A benchmark or helper script signals only processes it started (kill "$PID" of a PID it recorded): never a
 # process found by name (pkill, killall, kill $(pgrep ...)) and never a stop/continue of someone else's process.
 check "scripts signal only the processes they started (no pkill/killall/SIGSTOP by name)" bash -c '

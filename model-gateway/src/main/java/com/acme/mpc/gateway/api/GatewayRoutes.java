@@ -1,11 +1,13 @@
 package com.acme.mpc.gateway.api;
 
+import com.acme.mpc.gateway.config.ConfigHolder;
 import com.acme.mpc.gateway.config.GatewaySettings;
 import com.acme.mpc.gateway.core.CallType;
 import com.acme.mpc.gateway.core.GatewayException;
 import com.acme.mpc.gateway.health.HealthHandler;
 import com.acme.mpc.gateway.logging.RequestIdHandler;
-import com.acme.mpc.gateway.service.CompletionHandler;
+import com.acme.mpc.gateway.service.CallPipeline;
+import com.acme.mpc.gateway.surface.openai.OpenAiSurface;
 import com.acme.mpc.gateway.tracing.GatewayTracing;
 import io.micrometer.prometheus.PrometheusMeterRegistry;
 import io.quarkus.arc.All;
@@ -20,14 +22,18 @@ import java.util.List;
 import org.jboss.logging.Logger;
 
 /**
- * The OpenAI-compatible HTTP surface, each path also under {@code /v1}. Plain Vert.x routes: the hot path runs on
- * the event loop with one body parse and no per-request reflection.
+ * The gateway's HTTP routes, each path also under {@code /v1}: every model call goes through the one
+ * {@link CallPipeline} with the {@link com.acme.mpc.gateway.surface.Surface} of its API format. Plain Vert.x routes:
+ * the hot path runs on the event loop with one body parse and no per-request reflection.
  */
 @ApplicationScoped
 public class GatewayRoutes {
     private static final Logger LOG = Logger.getLogger(GatewayRoutes.class);
 
-    private final CompletionHandler completions;
+    private final CallPipeline pipeline;
+    private final OpenAiSurface chat;
+    private final OpenAiSurface completions;
+    private final OpenAiSurface embeddings;
     private final ModelsHandler models;
     private final HealthHandler health;
     private final Authenticator authenticator;
@@ -39,13 +45,17 @@ public class GatewayRoutes {
     GatewayTracing tracing;
 
     public GatewayRoutes(
-            CompletionHandler completions,
+            CallPipeline pipeline,
+            ConfigHolder holder,
             ModelsHandler models,
             HealthHandler health,
             Authenticator authenticator,
             GatewaySettings settings,
             @All List<PrometheusMeterRegistry> prometheus) {
-        this.completions = completions;
+        this.pipeline = pipeline;
+        this.chat = new OpenAiSurface(CallType.CHAT_COMPLETION, holder.config());
+        this.completions = new OpenAiSurface(CallType.TEXT_COMPLETION, holder.config());
+        this.embeddings = new OpenAiSurface(CallType.EMBEDDING, holder.config());
         this.models = models;
         this.health = health;
         this.authenticator = authenticator;
@@ -58,9 +68,9 @@ public class GatewayRoutes {
         BodyHandler body =
                 BodyHandler.create(false).setBodyLimit(settings.maxBodySize()).setHandleFileUploads(false);
         for (String prefix : List.of("", "/v1")) {
-            post(router, prefix + "/chat/completions", body, ctx -> completions.handle(ctx, CallType.CHAT_COMPLETION));
-            post(router, prefix + "/completions", body, ctx -> completions.handle(ctx, CallType.TEXT_COMPLETION));
-            post(router, prefix + "/embeddings", body, ctx -> completions.handle(ctx, CallType.EMBEDDING));
+            post(router, prefix + "/chat/completions", body, ctx -> pipeline.handle(ctx, chat));
+            post(router, prefix + "/completions", body, ctx -> pipeline.handle(ctx, completions));
+            post(router, prefix + "/embeddings", body, ctx -> pipeline.handle(ctx, embeddings));
             get(router, prefix + "/models", authenticated(models::models));
             get(router, prefix + "/model/info", authenticated(models::modelInfo));
         }

@@ -3,6 +3,7 @@ package com.acme.mpc.gateway.service;
 import com.acme.mpc.gateway.api.Caller;
 import com.acme.mpc.gateway.config.Deployment;
 import com.acme.mpc.gateway.core.CallType;
+import com.acme.mpc.gateway.surface.SurfaceRequest;
 import java.time.Instant;
 import java.util.List;
 
@@ -19,6 +20,9 @@ public final class CallContext {
     final String user;
     final String endUser;
     final List<String> tags;
+    /** The request as its surface read it. */
+    final SurfaceRequest request;
+
     Deployment deployment;
     /** Nanos spent inside the gateway before the upstream call started. */
     long preUpstreamNanos;
@@ -38,23 +42,20 @@ public final class CallContext {
             Instant startTime,
             long startNanos,
             Caller caller,
-            String modelGroup,
-            boolean stream,
-            boolean clientWantsUsage,
-            String user,
-            String endUser,
-            List<String> tags) {
+            SurfaceRequest request,
+            String endUser) {
         this.requestId = requestId;
         this.callType = callType;
         this.startTime = startTime;
         this.startNanos = startNanos;
         this.caller = caller;
-        this.modelGroup = modelGroup;
-        this.stream = stream;
-        this.clientWantsUsage = clientWantsUsage;
-        this.user = user;
+        this.request = request;
+        this.modelGroup = request.modelGroup();
+        this.stream = request.stream();
+        this.clientWantsUsage = request.clientWantsUsage();
+        this.user = request.user();
         this.endUser = endUser;
-        this.tags = tags;
+        this.tags = request.tags();
     }
 
     public String requestId() {

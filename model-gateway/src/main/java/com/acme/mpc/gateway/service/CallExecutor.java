@@ -4,15 +4,15 @@ import com.acme.mpc.gateway.config.ConfigHolder;
 import com.acme.mpc.gateway.config.Deployment;
 import com.acme.mpc.gateway.config.GatewayConfig;
 import com.acme.mpc.gateway.config.GatewaySettings;
-import com.acme.mpc.gateway.core.CallType;
 import com.acme.mpc.gateway.core.GatewayException;
 import com.acme.mpc.gateway.core.Usage;
 import com.acme.mpc.gateway.metrics.RouterMetrics;
 import com.acme.mpc.gateway.provider.ProviderAdapter;
 import com.acme.mpc.gateway.provider.ProviderRegistry;
-import com.acme.mpc.gateway.provider.UpstreamCall;
 import com.acme.mpc.gateway.routing.DeploymentState;
 import com.acme.mpc.gateway.routing.Router;
+import com.acme.mpc.gateway.surface.Attempt;
+import com.acme.mpc.gateway.surface.Surface;
 import com.acme.mpc.gateway.tracing.GatewayTracing;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.smallrye.mutiny.Multi;
@@ -26,8 +26,8 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * Runs the attempts of one request: pick a deployment (avoiding the ones this request already tried), call its
- * adapter, and on failure let the {@link AttemptPlan} decide between a retry (after a Vert.x timer, never a blocking
+ * Runs the attempts of one request: pick a deployment (avoiding the ones this request already tried), let the request's
+ * {@link Surface} call it (pass-through or through its provider adapter), and on failure let the {@link AttemptPlan} decide between a retry (after a Vert.x timer, never a blocking
  * sleep), a fallback group, or giving up. Feeds every outcome to the {@link Router} (latency, tokens, cooldowns).
  * Streams may retry or fall back only while nothing has reached the client.
  */
@@ -85,7 +85,7 @@ public class CallExecutor {
     // ---- non-streamed ----
 
     /** Resolves to the provider's answer of the first attempt that succeeds; headers are set on {@code response}. */
-    Uni<ObjectNode> answer(HttpServerResponse response, CallContext call, AttemptPlan plan, ObjectNode body) {
+    <T> Uni<ObjectNode> answer(HttpServerResponse response, Surface<T> surface, CallContext call, AttemptPlan plan) {
         long routeStart = tracing.now();
         return router.acquire(plan.group(), plan.tried())
                 .flatMap(state -> {
@@ -94,15 +94,15 @@ public class CallExecutor {
                     GatewayTracing.Attempt traced = traced(call, plan, d, routeStart);
                     long t0 = System.nanoTime();
                     return Uni.createFrom()
-                            .deferred(() -> invoke(call, d, body))
+                            .deferred(() -> surface.answer(providers.adapterFor(d), attempt(call, d)))
                             .onItem()
                             .invoke(json -> {
                                 traced.succeeded();
-                                router.succeeded(state, System.nanoTime() - t0, tokens(json));
+                                router.succeeded(state, System.nanoTime() - t0, tokens(surface, json));
                             })
                             .onFailure()
                             .invoke(t -> {
-                                GatewayException e = CompletionHandler.asGatewayException(t);
+                                GatewayException e = CallPipeline.asGatewayException(t);
                                 traced.failed(e);
                                 failed(state, e);
                             })
@@ -114,16 +114,16 @@ public class CallExecutor {
                 })
                 .onFailure()
                 .recoverWithUni(t -> {
-                    GatewayException e = CompletionHandler.asGatewayException(t);
+                    GatewayException e = CallPipeline.asGatewayException(t);
                     AttemptPlan.Next next = decide(call, plan, e);
                     ResponseHeaders.routing(response, call, plan);
                     return switch (next.kind()) {
                         case FAIL -> Uni.createFrom().failure(e);
-                        case FALLBACK -> answer(response, call, plan, body);
+                        case FALLBACK -> answer(response, surface, call, plan);
                         case RETRY ->
                             next.delayMillis() <= 0
-                                    ? answer(response, call, plan, body)
-                                    : delay(next.delayMillis()).flatMap(v -> answer(response, call, plan, body));
+                                    ? answer(response, surface, call, plan)
+                                    : delay(next.delayMillis()).flatMap(v -> answer(response, surface, call, plan));
                     };
                 });
     }
@@ -134,16 +134,6 @@ public class CallExecutor {
             long id = vertx.setTimer(millis, t -> em.complete(null));
             em.onTermination(() -> vertx.cancelTimer(id));
         });
-    }
-
-    private Uni<ObjectNode> invoke(CallContext call, Deployment d, ObjectNode body) {
-        ProviderAdapter adapter = providers.adapterFor(d);
-        UpstreamCall upstream = upstreamCall(call, d, body);
-        return switch (call.callType) {
-            case CHAT_COMPLETION -> adapter.chat(upstream);
-            case TEXT_COMPLETION -> adapter.completion(upstream);
-            case EMBEDDING -> adapter.embeddings(upstream);
-        };
     }
 
     private Deployment begin(CallContext call, AttemptPlan plan, DeploymentState state) {
@@ -166,33 +156,33 @@ public class CallExecutor {
                 call.modelGroup, plan.group(), d, plan.attempts(), plan.retries(), plan.fellBack(), routeStart);
     }
 
-    private UpstreamCall upstreamCall(CallContext call, Deployment d, ObjectNode body) {
-        return new UpstreamCall(
-                d, call.callType, CompletionHandler.prepare(body, d), call.requestId, timeout(d), streamTimeout(d));
+    private Attempt attempt(CallContext call, Deployment d) {
+        return new Attempt(d, call.request, call.requestId, timeout(d), streamTimeout(d));
     }
 
-    private static long tokens(ObjectNode json) {
-        Usage u = Usage.fromOpenAi(json.get("usage"));
+    private static long tokens(Surface<?> surface, ObjectNode json) {
+        Usage u = surface.usage(json);
         return u == null ? 0 : u.totalTokens();
     }
 
     // ---- streamed ----
 
     /** Starts the stream of one request; {@code relay} writes to the client and calls back on each attempt's end. */
-    void stream(HttpServerResponse response, CallContext call, AttemptPlan plan, ObjectNode body, StreamRelay relay) {
-        StreamRun run = new StreamRun(response, call, plan, body, relay);
+    <T> void stream(
+            HttpServerResponse response, Surface<T> surface, CallContext call, AttemptPlan plan, StreamRelay<T> relay) {
+        StreamRun<T> run = new StreamRun<>(response, surface, call, plan, relay);
         relay.hooks(run);
         relay.listenForDisconnect();
         run.start();
     }
 
     /** The attempts of one streamed request. Runs on the request's event loop. */
-    private final class StreamRun implements StreamRelay.Hooks {
+    private final class StreamRun<T> implements StreamRelay.Hooks {
         private final HttpServerResponse response;
+        private final Surface<T> surface;
         private final CallContext call;
         private final AttemptPlan plan;
-        private final ObjectNode body;
-        private final StreamRelay relay;
+        private final StreamRelay<T> relay;
         private DeploymentState state;
         private long attemptStart;
         private long timer = -1;
@@ -200,11 +190,16 @@ public class CallExecutor {
         private long routeStart;
         private GatewayTracing.Attempt traced = GatewayTracing.Attempt.NONE;
 
-        StreamRun(HttpServerResponse response, CallContext call, AttemptPlan plan, ObjectNode body, StreamRelay relay) {
+        StreamRun(
+                HttpServerResponse response,
+                Surface<T> surface,
+                CallContext call,
+                AttemptPlan plan,
+                StreamRelay<T> relay) {
             this.response = response;
+            this.surface = surface;
             this.call = call;
             this.plan = plan;
-            this.body = body;
             this.relay = relay;
         }
 
@@ -216,7 +211,7 @@ public class CallExecutor {
             routeStart = tracing.now();
             acquiring = router.acquire(plan.group(), plan.tried())
                     .subscribe()
-                    .with(this::run, t -> relay.onFailure(CompletionHandler.asGatewayException(t)));
+                    .with(this::run, t -> relay.onFailure(CallPipeline.asGatewayException(t)));
         }
 
         private void run(DeploymentState s) {
@@ -228,18 +223,15 @@ public class CallExecutor {
             ResponseHeaders.routing(response, call, plan);
             traced = traced(call, plan, d, routeStart);
             attemptStart = System.nanoTime();
-            Multi<ObjectNode> chunks;
+            Multi<T> items;
             try {
                 ProviderAdapter adapter = providers.adapterFor(d);
-                UpstreamCall upstream = upstreamCall(call, d, body);
-                chunks = call.callType == CallType.CHAT_COMPLETION
-                        ? adapter.streamChat(upstream)
-                        : adapter.streamCompletion(upstream);
+                items = surface.stream(adapter, attempt(call, d));
             } catch (RuntimeException e) {
-                relay.onFailure(e instanceof GatewayException g ? g : CompletionHandler.internal(e));
+                relay.onFailure(e instanceof GatewayException g ? g : CallPipeline.internal(e));
                 return;
             }
-            relay.attach(chunks.subscribe().with(relay::onChunk, relay::onFailure, relay::onComplete));
+            relay.attach(items.subscribe().with(relay::onItem, relay::onFailure, relay::onComplete));
         }
 
         @Override
@@ -265,6 +257,11 @@ public class CallExecutor {
                 }
             }
             return true;
+        }
+
+        @Override
+        public void writeError(GatewayException e) {
+            surface.writeError(response, e);
         }
 
         @Override

@@ -1,13 +1,9 @@
 package com.acme.mpc.gateway.service;
 
-import com.acme.mpc.gateway.api.ApiErrors;
-import com.acme.mpc.gateway.cache.StreamAssembler;
 import com.acme.mpc.gateway.core.GatewayException;
-import com.acme.mpc.gateway.core.Json;
-import com.acme.mpc.gateway.core.OpenAiShapes;
 import com.acme.mpc.gateway.core.Usage;
 import com.acme.mpc.gateway.provider.mock.TokenEstimate;
-import com.fasterxml.jackson.databind.JsonNode;
+import com.acme.mpc.gateway.surface.SurfaceStream;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.smallrye.mutiny.subscription.Cancellable;
 import io.vertx.core.Context;
@@ -17,12 +13,12 @@ import io.vertx.core.http.HttpServerResponse;
 import java.util.function.Consumer;
 
 /**
- * Relays one upstream stream to the client as OpenAI SSE, chunk by chunk as they arrive. Headers go out with the
- * first chunk, so a failure before it still gets a proper HTTP error status. Meters the stream whatever happens: the
- * usage chunk when the upstream sends one (it is always requested), else an estimate from what was relayed, also when
- * the client disconnects (then the upstream request is cancelled).
+ * Relays one upstream stream to the client, item by item as they arrive, in the wire format of the request's surface
+ * ({@link SurfaceStream}). Headers go out with the first item, so a failure before it still gets a proper HTTP error
+ * status. Meters the stream whatever happens: the usage the upstream reports (it is always requested), else an
+ * estimate from what was relayed, also when the client disconnects (then the upstream request is cancelled).
  */
-final class StreamRelay {
+final class StreamRelay<T> {
     /** The attempt loop behind the relay. */
     interface Hooks {
         /** The current attempt failed before anything reached the client: true when another attempt was started. */
@@ -30,42 +26,34 @@ final class StreamRelay {
 
         /** The request ended (once): success, failure after the first byte or a final failure, or the client left. */
         void finished(Usage usage, GatewayException failure, boolean clientGone);
+
+        /** The surface's error answer when the request fails before its first byte. */
+        void writeError(GatewayException e);
     }
-
-    private static final Hooks NO_HOOKS = new Hooks() {
-        @Override
-        public boolean retry(GatewayException e) {
-            return false;
-        }
-
-        @Override
-        public void finished(Usage usage, GatewayException failure, boolean clientGone) {}
-    };
-
-    private static final byte[] DATA = "data: ".getBytes();
-    private static final byte[] END = "\n\n".getBytes();
-    private static final Buffer DONE = Buffer.buffer("data: [DONE]\n\n");
 
     private final HttpServerResponse response;
     private final CallContext call;
     private final UsageRecorder recorder;
+    private final SurfaceStream<T> encoder;
     private final long promptTokenEstimate;
-    private Hooks hooks = NO_HOOKS;
-    private StreamAssembler assembler;
+    private Hooks hooks;
     private Consumer<ObjectNode> completed;
     private Cancellable upstream;
     private boolean finished;
     private boolean clientGone;
     private Buffer pending;
     private boolean flushScheduled;
-    private Usage usage;
-    private String model;
-    private long relayedChars;
 
-    StreamRelay(HttpServerResponse response, CallContext call, UsageRecorder recorder, long promptTokenEstimate) {
+    StreamRelay(
+            HttpServerResponse response,
+            CallContext call,
+            UsageRecorder recorder,
+            SurfaceStream<T> encoder,
+            long promptTokenEstimate) {
         this.response = response;
         this.call = call;
         this.recorder = recorder;
+        this.encoder = encoder;
         this.promptTokenEstimate = promptTokenEstimate;
     }
 
@@ -74,9 +62,9 @@ final class StreamRelay {
         response.closeHandler(v -> onClientGone());
     }
 
-    /** Rebuilds the whole answer from the relayed chunks and hands it to {@code completed} when the stream ends well. */
-    void assembleInto(StreamAssembler assembler, Consumer<ObjectNode> completed) {
-        this.assembler = assembler;
+    /** Rebuilds the whole answer from the relayed items and hands it to {@code completed} when the stream ends well. */
+    void whenAssembled(Consumer<ObjectNode> completed) {
+        encoder.assemble();
         this.completed = completed;
     }
 
@@ -95,29 +83,20 @@ final class StreamRelay {
         }
     }
 
-    void onChunk(ObjectNode chunk) {
+    void onItem(T item) {
         if (finished) {
             return;
         }
-        if (model == null) {
-            model = chunk.path("model").asText(null);
+        boolean fresh = pending == null;
+        if (fresh) {
+            pending = Buffer.buffer(512);
         }
-        if (assembler != null) {
-            assembler.accept(chunk);
-        }
-        JsonNode usageNode = chunk.get("usage");
-        if (usageNode != null && usageNode.isObject()) {
-            usage = Usage.fromOpenAi(usageNode);
-            if (!call.clientWantsUsage) {
-                if (OpenAiShapes.isUsageChunk(chunk)) {
-                    return;
-                }
-                chunk.remove("usage");
+        if (!encoder.encode(item, pending)) {
+            if (fresh) {
+                pending = null;
             }
-        } else if (usageNode != null && !call.clientWantsUsage) {
-            chunk.remove("usage");
+            return;
         }
-        countRelayed(chunk);
         if (!response.headWritten()) {
             call.firstTokenNanos = System.nanoTime();
             response.setStatusCode(200);
@@ -125,16 +104,12 @@ final class StreamRelay {
             response.putHeader("cache-control", "no-cache");
             response.setChunked(true);
         }
-        if (pending == null) {
-            pending = Buffer.buffer(512);
-        }
-        pending.appendBytes(DATA).appendBytes(Json.toBytes(chunk)).appendBytes(END);
         scheduleFlush();
     }
 
     /**
-     * Chunks translated from one upstream network read are written together at the end of the current event-loop
-     * task: one write (one syscall, one packet) instead of one per chunk, with no added delay; chunks of later reads
+     * Items translated from one upstream network read are written together at the end of the current event-loop
+     * task: one write (one syscall, one packet) instead of one per item, with no added delay; items of later reads
      * still go out as they arrive.
      */
     private void scheduleFlush() {
@@ -162,7 +137,7 @@ final class StreamRelay {
         pending = null;
     }
 
-    /** The pending chunks followed by {@code last}, as one buffer. */
+    /** The pending items followed by {@code last}, as one buffer. */
     private Buffer drainWith(Buffer last) {
         if (pending == null) {
             return last;
@@ -176,29 +151,25 @@ final class StreamRelay {
         if (finished) {
             return;
         }
-        GatewayException e = t instanceof GatewayException g ? g : CompletionHandler.internal(t);
+        GatewayException e = t instanceof GatewayException g ? g : CallPipeline.internal(t);
         if (!response.headWritten()
                 && !response.closed()
-                && relayedChars == 0
+                && encoder.relayedChars() == 0
                 && call.firstTokenNanos == 0
                 && hooks.retry(e)) {
             // nothing reached the client yet: another attempt (retry or fallback) takes over this response
-            usage = null;
-            model = null;
-            if (assembler != null) {
-                assembler.reset();
-            }
+            encoder.reset();
             return;
         }
         finished = true;
         Usage u = usageOrEstimate();
         hooks.finished(u, e, false);
         if (!response.headWritten() && pending == null) {
-            ApiErrors.write(response, e);
+            hooks.writeError(e);
         } else if (!response.closed()) {
-            response.end(drainWith(ApiErrors.sseEvent(e).appendBuffer(DONE)));
+            response.end(drainWith(encoder.failure(e)));
         }
-        recorder.record(call, u, model, e.status(), e.type(), false);
+        recorder.record(call, u, encoder.model(), e.status(), e.type(), false);
     }
 
     void onComplete() {
@@ -207,17 +178,17 @@ final class StreamRelay {
         }
         finished = true;
         if (!response.headWritten() && pending == null) {
-            // an upstream that ends without a single chunk still gets a well-formed empty stream
+            // an upstream that ends without a single item still gets a well-formed empty stream
             response.setStatusCode(200).putHeader("content-type", "text/event-stream");
         }
         if (!response.closed()) {
-            response.end(drainWith(DONE));
+            response.end(drainWith(encoder.end()));
         }
         Usage u = usageOrEstimate();
         hooks.finished(u, null, false);
-        recorder.record(call, u, model, 200, null, false);
-        if (assembler != null) {
-            ObjectNode whole = assembler.build();
+        recorder.record(call, u, encoder.model(), 200, null, false);
+        if (completed != null) {
+            ObjectNode whole = encoder.assembled();
             if (whole != null) {
                 completed.accept(whole);
             }
@@ -236,38 +207,18 @@ final class StreamRelay {
         }
         Usage u = usageOrEstimate();
         hooks.finished(u, null, true);
-        recorder.record(call, u, model, 499, "client_disconnected", false);
+        recorder.record(call, u, encoder.model(), 499, "client_disconnected", false);
     }
 
     private Usage usageOrEstimate() {
+        Usage usage = encoder.usage();
         if (usage != null) {
             return usage;
         }
+        long relayedChars = encoder.relayedChars();
         if (relayedChars == 0 && call.firstTokenNanos == 0) {
             return new Usage(promptTokenEstimate, 0, 0, 0, 0);
         }
         return new Usage(promptTokenEstimate, TokenEstimate.ofChars(relayedChars), 0, 0, 0);
-    }
-
-    private void countRelayed(ObjectNode chunk) {
-        JsonNode choices = chunk.get("choices");
-        if (choices == null || !choices.isArray()) {
-            return;
-        }
-        for (JsonNode c : choices) {
-            JsonNode delta = c.get("delta");
-            if (delta != null) {
-                relayedChars += delta.path("content").asText("").length();
-                JsonNode tools = delta.get("tool_calls");
-                if (tools != null) {
-                    for (JsonNode t : tools) {
-                        relayedChars +=
-                                t.path("function").path("arguments").asText("").length();
-                    }
-                }
-            } else {
-                relayedChars += c.path("text").asText("").length();
-            }
-        }
     }
 }

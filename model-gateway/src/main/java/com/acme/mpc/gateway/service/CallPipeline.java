@@ -1,23 +1,19 @@
 package com.acme.mpc.gateway.service;
 
-import com.acme.mpc.gateway.api.ApiErrors;
-import com.acme.mpc.gateway.api.Authenticator;
 import com.acme.mpc.gateway.api.Caller;
-import com.acme.mpc.gateway.api.RequestValidator;
 import com.acme.mpc.gateway.cache.CacheControls;
 import com.acme.mpc.gateway.cache.ResponseCache;
-import com.acme.mpc.gateway.cache.StreamAssembler;
 import com.acme.mpc.gateway.config.ConfigHolder;
 import com.acme.mpc.gateway.config.Deployment;
 import com.acme.mpc.gateway.config.GatewayConfig;
-import com.acme.mpc.gateway.core.CallType;
 import com.acme.mpc.gateway.core.GatewayException;
 import com.acme.mpc.gateway.core.Json;
 import com.acme.mpc.gateway.core.Usage;
 import com.acme.mpc.gateway.keys.KeyGuard;
 import com.acme.mpc.gateway.logging.BodyLog;
 import com.acme.mpc.gateway.logging.RequestIds;
-import com.acme.mpc.gateway.provider.mock.TokenEstimate;
+import com.acme.mpc.gateway.surface.Surface;
+import com.acme.mpc.gateway.surface.SurfaceRequest;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -31,39 +27,30 @@ import jakarta.inject.Inject;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import org.jboss.logging.Logger;
 
 /**
- * The request path of {@code /chat/completions}, {@code /completions} and {@code /embeddings}: authenticate, parse and
- * validate once, pick a deployment, call its adapter, relay the answer, record usage. Runs on the event loop and
- * never blocks.
+ * The surface-agnostic request path of every model call (OpenAI chat, completions, embeddings, Anthropic messages):
+ * admit the caller, let the {@link Surface} parse and validate the body once, look the answer up in the cache, run the
+ * attempts through {@link CallExecutor} (routing, retries, fallbacks), relay the answer and record usage. Runs on the
+ * event loop and never blocks.
+ *
+ * <p>Extension points, in request order: {@link #handle} (admission), {@link #handleAdmitted} (parsed body, before
+ * routing), {@link #dispatch} (cache miss, before the first attempt), {@link #answer} / {@link #relayStream} (the
+ * answer), {@link UsageRecorder} (the usage record of every outcome).
  */
 @ApplicationScoped
-public class CompletionHandler {
-    private static final Logger LOG = Logger.getLogger(CompletionHandler.class);
-
-    /** Request fields that steer the gateway itself and must not reach a provider. */
-    private static final Set<String> GATEWAY_FIELDS = Set.of(
-            "cache",
-            "metadata",
-            "tags",
-            "mock_response",
-            "num_retries",
-            "fallbacks",
-            "context_window_fallbacks",
-            "content_policy_fallbacks");
+public class CallPipeline {
+    private static final Logger LOG = Logger.getLogger(CallPipeline.class);
 
     private final GatewayConfig config;
-    private final Authenticator authenticator;
     private final UsageRecorder usage;
     private final CallExecutor executor;
     private final ResponseCache cache;
 
-    /** keys (usage/keys engineer): authentication and admission of each call, see {@link #handle}. */
+    /** keys: authentication and admission of each call, see {@link #handle}. */
     @Inject
     KeyGuard keyGuard;
 
@@ -71,44 +58,43 @@ public class CompletionHandler {
     @Inject
     BodyLog bodies;
 
-    public CompletionHandler(
-            ConfigHolder holder,
-            Authenticator authenticator,
-            UsageRecorder usage,
-            CallExecutor executor,
-            ResponseCache cache) {
+    public CallPipeline(ConfigHolder holder, UsageRecorder usage, CallExecutor executor, ResponseCache cache) {
         this.config = holder.config();
-        this.authenticator = authenticator;
         this.usage = usage;
         this.executor = executor;
         this.cache = cache;
     }
 
-    public void handle(RoutingContext ctx, CallType type) {
+    public void handle(RoutingContext ctx, Surface<?> surface) {
         long startNanos = System.nanoTime();
         Instant startTime = Instant.now();
         HttpServerResponse response = ctx.response();
-        String requestId = requestId(ctx);
+        String requestId = RequestIds.of(ctx);
         ResponseHeaders.requestId(response, requestId);
-        // keys (usage/keys engineer): authenticate (master key, or virtual key looked up in cost-tracker through a
-        // cache) and admit the call (allowed models, rpm/tpm/parallel limits, budget reservation) without blocking;
-        // KeyGuard releases the admission when the response ends. Refusals are 401/429/503 in OpenAI's shape.
-        keyGuard.admit(ctx, type, requestId)
+        // keys: authenticate (master key, or virtual key looked up in cost-tracker through a cache) and admit the call
+        // (allowed models, rpm/tpm/parallel limits, budget reservation) without blocking; KeyGuard releases the
+        // admission when the response ends. Refusals are 401/429/503 in the surface's error shape.
+        keyGuard.admit(ctx, surface.callType(), requestId)
                 .subscribe()
                 .with(
-                        caller -> handle(ctx, type, caller, startNanos, startTime, requestId),
-                        e -> ApiErrors.write(response, asGatewayException(e)));
+                        caller -> handleAdmitted(ctx, surface, caller, startNanos, startTime, requestId),
+                        e -> surface.writeError(response, asGatewayException(e)));
     }
 
-    private void handle(
-            RoutingContext ctx, CallType type, Caller caller, long startNanos, Instant startTime, String requestId) {
+    private <T> void handleAdmitted(
+            RoutingContext ctx,
+            Surface<T> surface,
+            Caller caller,
+            long startNanos,
+            Instant startTime,
+            String requestId) {
         HttpServerResponse response = ctx.response();
         CallContext call = null;
         try {
             ObjectNode body = parse(ctx.body().buffer());
             bodies.request(requestId, body);
-            RequestValidator.validate(type, body);
-            String group = body.get("model").asText();
+            SurfaceRequest request = surface.read(body, ctx.request());
+            String group = request.modelGroup();
             List<Deployment> deployments = config.group(group);
             if (deployments == null) {
                 throw GatewayException.notFound(
@@ -117,29 +103,25 @@ public class CompletionHandler {
                         "model",
                         "model_not_found");
             }
-            boolean stream = type != CallType.EMBEDDING && body.path("stream").asBoolean(false);
             call = new CallContext(
                     requestId,
-                    type,
+                    surface.callType(),
                     startTime,
                     startNanos,
                     caller,
-                    group,
-                    stream,
-                    body.path("stream_options").path("include_usage").asBoolean(false),
-                    body.path("user").asText(null),
-                    ctx.request().getHeader("x-mpc-end-user"),
-                    tags(body, ctx));
-            AttemptPlan plan = executor.plan(group, requestRetries(body), requestFallbacks(body));
+                    request,
+                    ctx.request().getHeader("x-mpc-end-user"));
+            AttemptPlan plan = executor.plan(
+                    group, request.routing().retries(), request.routing().fallbacks());
             ResponseCache.Lookup lookup = cache.enabled()
                     ? cache.lookupFor(
-                            type,
+                            surface.callType(),
                             group,
                             body,
                             CacheControls.of(body, ctx.request().getHeader("cache-control")))
                     : null;
             if (lookup == null) {
-                dispatch(response, call, plan, body, null);
+                dispatch(response, surface, call, plan, null);
             } else {
                 CallContext c = call;
                 cache.get(lookup)
@@ -147,45 +129,45 @@ public class CompletionHandler {
                         .with(
                                 hit -> {
                                     if (hit != null) {
-                                        serveHit(response, c, hit);
+                                        serveHit(response, surface, c, hit);
                                     } else {
-                                        dispatch(response, c, plan, body, lookup);
+                                        dispatch(response, surface, c, plan, lookup);
                                     }
                                 },
-                                t -> dispatch(response, c, plan, body, lookup));
+                                t -> dispatch(response, surface, c, plan, lookup));
             }
         } catch (GatewayException e) {
-            fail(response, call, e);
+            fail(response, surface, call, e);
         } catch (RuntimeException e) {
-            fail(response, call, internal(e));
+            fail(response, surface, call, internal(e));
         }
     }
 
     /** Sends the request to a provider (through retries and fallbacks); {@code lookup} non-null stores the answer. */
-    private void dispatch(
+    private <T> void dispatch(
             HttpServerResponse response,
+            Surface<T> surface,
             CallContext call,
             AttemptPlan plan,
-            ObjectNode body,
             ResponseCache.Lookup lookup) {
         try {
             if (lookup != null) {
                 ResponseHeaders.cache(response, lookup.controls().noCache() ? "BYPASS" : "MISS");
             }
             if (call.stream) {
-                relayStream(response, call, plan, body, lookup);
+                relayStream(response, surface, call, plan, lookup);
             } else {
-                answer(response, call, plan, body, lookup);
+                answer(response, surface, call, plan, lookup);
             }
         } catch (GatewayException e) {
-            fail(response, call, e);
+            fail(response, surface, call, e);
         } catch (RuntimeException e) {
-            fail(response, call, internal(e));
+            fail(response, surface, call, internal(e));
         }
     }
 
     /** A fresh cached answer: no provider call, usage recorded with zero cost and cache_hit. */
-    private void serveHit(HttpServerResponse response, CallContext call, ResponseCache.Hit hit) {
+    private void serveHit(HttpServerResponse response, Surface<?> surface, CallContext call, ResponseCache.Hit hit) {
         if (response.closed()) {
             return;
         }
@@ -193,8 +175,8 @@ public class CompletionHandler {
         response.putHeader("x-litellm-cache-key", hit.key());
         ObjectNode answer = hit.answer();
         bodies.response(call.requestId, answer);
-        Usage u = Usage.fromOpenAi(answer.get("usage"));
-        String model = answer.path("model").asText(null);
+        Usage u = surface.usage(answer);
+        String model = surface.model(answer);
         if (!call.stream) {
             BigDecimal cost = usage.record(call, u, model, 200, null, true);
             ResponseHeaders.cost(response, cost);
@@ -209,22 +191,17 @@ public class CompletionHandler {
         response.putHeader("content-type", "text/event-stream");
         response.putHeader("cache-control", "no-cache");
         response.setChunked(true);
-        Buffer out = Buffer.buffer();
-        for (ObjectNode chunk : StreamAssembler.chunks(call.callType, answer, call.clientWantsUsage)) {
-            out.appendString("data: ").appendBytes(Json.toBytes(chunk)).appendString("\n\n");
-        }
-        out.appendString("data: [DONE]\n\n");
-        response.end(out);
+        response.end(surface.replay(answer, call.request));
         usage.record(call, u, model, 200, null, true);
     }
 
-    private void answer(
+    private <T> void answer(
             HttpServerResponse response,
+            Surface<T> surface,
             CallContext call,
             AttemptPlan plan,
-            ObjectNode body,
             ResponseCache.Lookup lookup) {
-        Uni<ObjectNode> result = executor.answer(response, call, plan, body);
+        Uni<ObjectNode> result = executor.answer(response, surface, call, plan);
         AtomicReference<Cancellable> pending = new AtomicReference<>();
         response.closeHandler(v -> {
             Cancellable c = pending.get();
@@ -240,9 +217,8 @@ public class CompletionHandler {
                             if (response.closed()) {
                                 return;
                             }
-                            Usage u = Usage.fromOpenAi(json.get("usage"));
-                            BigDecimal cost =
-                                    usage.record(call, u, json.path("model").asText(null), 200, null, false);
+                            Usage u = surface.usage(json);
+                            BigDecimal cost = usage.record(call, u, surface.model(json), 200, null, false);
                             ResponseHeaders.cost(response, cost);
                             ResponseHeaders.timing(response, call, upstreamNanos);
                             bodies.response(call.requestId, json);
@@ -250,85 +226,37 @@ public class CompletionHandler {
                             response.end(Buffer.buffer(Json.toBytes(json)));
                             cache.put(lookup, json);
                         },
-                        failure -> fail(response, call, asGatewayException(failure))));
+                        failure -> fail(response, surface, call, asGatewayException(failure))));
     }
 
-    private void relayStream(
+    private <T> void relayStream(
             HttpServerResponse response,
+            Surface<T> surface,
             CallContext call,
             AttemptPlan plan,
-            ObjectNode body,
             ResponseCache.Lookup lookup) {
-        StreamRelay relay = new StreamRelay(response, call, usage, TokenEstimate.of(TokenEstimate.promptText(body)));
+        StreamRelay<T> relay = new StreamRelay<>(
+                response, call, usage, surface.newStream(call.request), call.request.promptTokenEstimate());
         boolean store = lookup != null && !lookup.controls().noStore();
         if (store || bodies.enabled()) {
-            relay.assembleInto(new StreamAssembler(call.callType), whole -> {
+            relay.whenAssembled(whole -> {
                 bodies.response(call.requestId, whole);
                 if (store) {
                     cache.put(lookup, whole);
                 }
             });
         }
-        executor.stream(response, call, plan, body, relay);
+        executor.stream(response, surface, call, plan, relay);
     }
 
-    /** LiteLLM's per-request {@code num_retries}; null when absent. */
-    private static Integer requestRetries(ObjectNode body) {
-        JsonNode n = body.get("num_retries");
-        if (n == null || n.isNull()) {
-            return null;
-        }
-        if (!n.canConvertToInt() || !n.isIntegralNumber() || n.asInt() < 0 || n.asInt() > 10) {
-            throw GatewayException.badRequest("num_retries must be an integer from 0 to 10", "num_retries");
-        }
-        return n.asInt();
-    }
-
-    /** LiteLLM's per-request {@code fallbacks}: a list of model groups, tried in order after the requested one. */
-    private List<String> requestFallbacks(ObjectNode body) {
-        JsonNode n = body.get("fallbacks");
-        if (n == null || n.isNull()) {
-            return null;
-        }
-        if (!n.isArray()) {
-            throw GatewayException.badRequest("fallbacks must be a list of model names", "fallbacks");
-        }
-        List<String> groups = new ArrayList<>();
-        for (JsonNode g : n) {
-            String name = g.isTextual() ? g.asText() : g.path("model").asText(null);
-            if (name == null || config.group(name) == null) {
-                throw GatewayException.badRequest(
-                        "fallbacks: unknown model '" + (name == null ? g.toString() : name) + "'", "fallbacks");
-            }
-            groups.add(name);
-        }
-        return groups;
-    }
-
-    private void fail(HttpServerResponse response, CallContext call, GatewayException e) {
+    private void fail(HttpServerResponse response, Surface<?> surface, CallContext call, GatewayException e) {
         if (e.status() >= 500) {
             LOG.warnf("request %s failed: %d %s", call == null ? "-" : call.requestId, e.status(), e.getMessage());
         }
         if (call != null && call.deployment != null) {
             usage.record(call, Usage.ZERO, null, e.status(), e.type(), false);
         }
-        ApiErrors.write(response, e);
-    }
-
-    /** The client's body for one deployment: upstream model name, deployment defaults, gateway fields removed. */
-    static ObjectNode prepare(ObjectNode body, Deployment d) {
-        ObjectNode out = body.deepCopy();
-        out.put("model", d.upstreamModel());
-        out.remove(GATEWAY_FIELDS);
-        d.extraParams().fields().forEachRemaining(e -> {
-            if (!out.has(e.getKey())) {
-                out.set(e.getKey(), e.getValue());
-            }
-        });
-        if (d.maxTokens() != null && !out.has("max_tokens") && !out.has("max_completion_tokens")) {
-            out.put("max_tokens", d.maxTokens());
-        }
-        return out;
+        surface.writeError(response, e);
     }
 
     private static ObjectNode parse(Buffer raw) {
@@ -347,31 +275,6 @@ public class CompletionHandler {
             throw GatewayException.badRequest("request body must be a JSON object", null);
         }
         return object;
-    }
-
-    private static List<String> tags(ObjectNode body, RoutingContext ctx) {
-        List<String> tags = new ArrayList<>();
-        JsonNode metaTags = body.path("metadata").path("tags");
-        if (metaTags.isArray()) {
-            metaTags.forEach(t -> tags.add(t.asText()));
-        }
-        JsonNode bodyTags = body.get("tags");
-        if (bodyTags != null && bodyTags.isArray()) {
-            bodyTags.forEach(t -> tags.add(t.asText()));
-        }
-        String header = ctx.request().getHeader("x-litellm-tags");
-        if (header != null) {
-            for (String t : header.split(",")) {
-                if (!t.isBlank()) {
-                    tags.add(t.trim());
-                }
-            }
-        }
-        return tags.isEmpty() ? null : List.copyOf(tags);
-    }
-
-    static String requestId(RoutingContext ctx) {
-        return RequestIds.of(ctx);
     }
 
     static GatewayException asGatewayException(Throwable t) {

@@ -1,4 +1,4 @@
-package com.acme.mpc.gateway.api;
+package com.acme.mpc.gateway.surface.openai;
 
 import com.acme.mpc.gateway.core.CallType;
 import com.acme.mpc.gateway.core.GatewayException;

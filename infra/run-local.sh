@@ -347,6 +347,7 @@ AI infra stack is running ($STARTUP)
   mpc-api        http://localhost:$API_PORT   client token: $CLIENT_TOKEN   (OpenAI base URL: http://localhost:$API_PORT/api)
   model-gateway  http://localhost:$GW_PORT   master key:   $LITELLM_MASTER_KEY   (OpenAI base URL: http://localhost:$GW_PORT/v1)
   cost-tracker   http://localhost:$CT_PORT
+  admin UI       http://localhost:$GW_PORT/ui   (sign in with the master key: keys, spend, logs, models)
   gateway config: $CONFIG_FILE_PATH
 Try:
   $CURL_EXAMPLE

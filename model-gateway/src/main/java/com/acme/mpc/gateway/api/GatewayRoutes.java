@@ -35,6 +35,7 @@ public class GatewayRoutes {
     private final OpenAiSurface completions;
     private final OpenAiSurface embeddings;
     private final ModelsHandler models;
+    private final ModelStateHandler modelState;
     private final HealthHandler health;
     private final Authenticator authenticator;
     private final GatewaySettings settings;
@@ -48,6 +49,7 @@ public class GatewayRoutes {
             CallPipeline pipeline,
             ConfigHolder holder,
             ModelsHandler models,
+            ModelStateHandler modelState,
             HealthHandler health,
             Authenticator authenticator,
             GatewaySettings settings,
@@ -57,6 +59,7 @@ public class GatewayRoutes {
         this.completions = new OpenAiSurface(CallType.TEXT_COMPLETION, holder.config());
         this.embeddings = new OpenAiSurface(CallType.EMBEDDING, holder.config());
         this.models = models;
+        this.modelState = modelState;
         this.health = health;
         this.authenticator = authenticator;
         this.settings = settings;
@@ -74,6 +77,7 @@ public class GatewayRoutes {
             get(router, prefix + "/models", authenticated(models::models));
             get(router, prefix + "/model/info", authenticated(models::modelInfo));
         }
+        get(router, "/model/state", modelState::state);
         get(router, "/health/liveliness", health::liveliness);
         get(router, "/health/liveness", health::liveliness);
         get(router, "/health/readiness", health::readiness);

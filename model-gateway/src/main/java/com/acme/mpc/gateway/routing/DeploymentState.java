@@ -64,13 +64,14 @@ public final class DeploymentState {
     }
 
     /** Requests this minute, the larger of the local count and the shared count. */
-    synchronized long requestsThisMinute(long nowMillis) {
+    public synchronized long requestsThisMinute(long nowMillis) {
         long m = nowMillis / 60_000;
         roll(m);
         return Math.max(requests, sharedMinute == m ? sharedRequests : 0);
     }
 
-    synchronized long tokensThisMinute(long nowMillis) {
+    /** Tokens this minute, the larger of the local count and the shared count. */
+    public synchronized long tokensThisMinute(long nowMillis) {
         long m = nowMillis / 60_000;
         roll(m);
         return Math.max(tokens, sharedMinute == m ? sharedTokens : 0);
@@ -179,6 +180,12 @@ public final class DeploymentState {
 
     public long cooldownUntilMillis() {
         return cooldownUntilMillis;
+    }
+
+    /** Failures counted this minute in this process (the window a cooldown decision looks at). */
+    public synchronized long failuresThisMinute(long nowMillis) {
+        roll(nowMillis / 60_000);
+        return failures;
     }
 
     public long lastFailureMillis() {

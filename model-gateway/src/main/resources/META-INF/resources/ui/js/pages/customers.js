@@ -6,8 +6,10 @@ import { budgetBar } from './keys.js';
 
 export const title = 'Customers';
 
+/** Budget fields: on the customer itself, or (LiteLLM's shape) in its litellm_budget_table. */
 function budgetOf(c) {
-  return c.litellm_budget_table || c.budget || {};
+  const own = Object.fromEntries(Object.entries(c).filter(([, v]) => v !== null && v !== undefined));
+  return { ...(c.litellm_budget_table || {}), ...own };
 }
 
 export async function render() {

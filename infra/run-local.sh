@@ -18,6 +18,11 @@ Starts the stack as plain processes (no Docker):
 Waits until the three health endpoints are ready, prints the URLs and a curl example, and stops
 all three on Ctrl-C (or TERM). Logs: ./data/logs/<service>.log
 
+Everything a stack writes (logs, the embedded database, the gateway's usage spool, AOT caches) lives in its data
+directory, which one run-local.sh owns at a time (./data/run-local.pid): a second stack on the same directory is
+refused before it touches anything. Two stacks on one machine: give the second its own data directory and ports,
+  RUN_LOCAL_DATA_DIR=./data2 RUN_LOCAL_API_PORT=3001 RUN_LOCAL_GATEWAY_PORT=4001 RUN_LOCAL_COST_TRACKER_PORT=4101 infra/run-local.sh
+
 Options:
   --rebuild          build the three services even if their jars are up to date
   --no-build         never build (uses the jars as they are); fail if a jar is missing
@@ -31,7 +36,9 @@ Options:
 
 Environment (also read from ./.env when present; the real environment wins):
   JAVA_HOME                 JDK 25+; /usr/lib/jvm/temurin-25-jdk-amd64 is used when present
-  JAVA_OPTS                 extra JVM options for the three services
+  JAVA_OPTS                 JVM options for the three services, instead of the ones their images ship
+                            (read from <service>/src/main/docker/Dockerfile.jvm: the gateway's serial GC,
+                            small young generation and native heap trimming)
   LITELLM_MASTER_KEY        master key of the gateway / admin key of cost-tracker (default: sk-local-dev)
   CONFIG_FILE_PATH          gateway config.yaml (default: infra/gateway/config.demo.yaml; use
                             infra/gateway/config.yaml for real providers)
@@ -41,8 +48,10 @@ Environment (also read from ./.env when present; the real environment wins):
   MPC_API_GATEWAY_KEY       key mpc-api sends to the gateway (default: the master key)
   QUARKUS_DATASOURCE_JDBC_URL, QUARKUS_DATASOURCE_USERNAME, QUARKUS_DATASOURCE_PASSWORD
                             an existing PostgreSQL for cost-tracker instead of the embedded one
-  COST_TRACKER_DATA_DIR     data directory of the embedded PostgreSQL (default: ./data/cost-tracker-pg)
-  RUN_LOCAL_DATA_DIR        logs, AOT caches and embedded database (default: ./data)
+  COST_TRACKER_DATA_DIR     data directory of the embedded PostgreSQL (default: <data dir>/cost-tracker-pg)
+  GATEWAY_SPOOL_DIR         the gateway's durable usage spool (default: <data dir>/gateway-spool)
+  RUN_LOCAL_DATA_DIR        the stack's data directory: logs, AOT caches, embedded database, usage spool
+                            (default: ./data)
   RUN_LOCAL_TIMEOUT         readiness timeout in seconds (default 180)
   RUN_LOCAL_HOST            interface the services listen on (default 127.0.0.1: this machine only)
   RUN_LOCAL_API_PORT, RUN_LOCAL_GATEWAY_PORT, RUN_LOCAL_COST_TRACKER_PORT
@@ -113,6 +122,42 @@ export MPC_API_TOKENS="${MPC_API_TOKENS:-local:mpc-local-dev}"
 DATA_DIR="${RUN_LOCAL_DATA_DIR:-$REPO_DIR/data}"
 LOG_DIR="$DATA_DIR/logs"
 AOT_DIR="$DATA_DIR/aot"
+
+# ---------------------------------------------------------------------------- one stack per data directory
+# Taken before anything is built, rotated or started: a second stack on the same directory must not rotate the
+# first one's logs, take over its usage spool or its embedded database. The file holds the owner's PID; one
+# left by a stack that no longer runs (kill -9, a reboot) is replaced.
+STACK_LOCK="$DATA_DIR/run-local.pid"
+STACK_LOCKED=false
+stack_owner_alive() { # stack_owner_alive PID: that process runs and is a run-local.sh
+  kill -0 "$1" 2>/dev/null || return 1
+  local args
+  args="$(ps -p "$1" -o args= 2>/dev/null)" || return 0 # no ps: assume it is one
+  [[ -z "$args" || "$args" == *run-local* ]]
+}
+take_stack_lock() {
+  mkdir -p "$DATA_DIR"
+  local attempt owner
+  for attempt in 1 2; do
+    if (set -C && echo "$$" >"$STACK_LOCK") 2>/dev/null; then
+      STACK_LOCKED=true
+      return 0
+    fi
+    owner="$(head -n 1 "$STACK_LOCK" 2>/dev/null || true)"
+    if [[ "$owner" =~ ^[0-9]+$ ]] && stack_owner_alive "$owner"; then
+      die 1 "another infra/run-local.sh (pid $owner) is running on the data directory $DATA_DIR: stop it first, or start this stack with its own data directory and ports, e.g. RUN_LOCAL_DATA_DIR=./data2 RUN_LOCAL_API_PORT=3001 RUN_LOCAL_GATEWAY_PORT=4001 RUN_LOCAL_COST_TRACKER_PORT=4101"
+    fi
+    ((attempt == 1)) && echo "note: removing the stale $STACK_LOCK of a stack that is no longer running (pid ${owner:-?})"
+    rm -f "$STACK_LOCK"
+  done
+  die 1 "cannot take $STACK_LOCK (another run-local.sh starting at the same time?)"
+}
+release_stack_lock() {
+  if [[ "$STACK_LOCKED" == true && "$(head -n 1 "$STACK_LOCK" 2>/dev/null)" == "$$" ]]; then rm -f "$STACK_LOCK"; fi
+  STACK_LOCKED=false
+}
+trap release_stack_lock EXIT
+take_stack_lock
 mkdir -p "$LOG_DIR"
 [[ -f "$CONFIG_FILE_PATH" ]] || die 1 "gateway config $CONFIG_FILE_PATH not found (CONFIG_FILE_PATH)"
 
@@ -196,11 +241,32 @@ cpu_seconds() {
   awk -v t="$ticks" '{ printf "%.1f", ($14 + $15) / t }' "/proc/$1/stat" 2>/dev/null || echo "?"
 }
 
+# The JVM options a service's image ships with: GC_CONTAINER_OPTIONS and the -X/-XX options of JAVA_OPTS_APPEND
+# in its Dockerfile.jvm (the -D options there are container settings: host 0.0.0.0, the log manager).
+image_jvm_opts() {
+  local dockerfile="$REPO_DIR/$1/src/main/docker/Dockerfile.jvm"
+  [[ -f "$dockerfile" ]] || return 0
+  {
+    sed -n 's/^ENV GC_CONTAINER_OPTIONS="\(.*\)"/\1/p' "$dockerfile"
+    sed -n 's/^ENV JAVA_OPTS_APPEND="\(.*\)"/\1/p' "$dockerfile" | tr ' ' '\n' | grep -- '^-X' || true
+  } | tr '\n' ' ' | sed 's/ *$//'
+}
+# Environment the image sets for the JVM (MALLOC_ARENA_MAX: fewer glibc malloc arenas, a smaller RSS).
+image_env() {
+  local dockerfile="$REPO_DIR/$1/src/main/docker/Dockerfile.jvm"
+  [[ -f "$dockerfile" ]] || return 0
+  sed -n 's/^ENV \(MALLOC_ARENA_MAX=[0-9]*\)$/\1/p' "$dockerfile"
+}
+
 start_service() {
   local svc="$1" log jvm_opts=()
   log="$LOG_DIR/$svc.log"
   [[ -f "$log" ]] && mv -f "$log" "$log.1"
-  read -r -a jvm_opts <<<"${JAVA_OPTS:-}"
+  if [[ -n "${JAVA_OPTS:-}" ]]; then
+    read -r -a jvm_opts <<<"$JAVA_OPTS"
+  else
+    read -r -a jvm_opts <<<"$(image_jvm_opts "$svc")"
+  fi
   if [[ "$AOT" == true ]]; then
     mkdir -p "$AOT_DIR"
     if [[ -f "$AOT_DIR/$svc.aot" ]]; then
@@ -213,12 +279,16 @@ start_service() {
   # Bound to the loopback interface: a quick start is not meant to be reachable from the network.
   local env_vars=(LITELLM_MASTER_KEY="$LITELLM_MASTER_KEY" QUARKUS_HTTP_HOST="${RUN_LOCAL_HOST:-127.0.0.1}"
     QUARKUS_HTTP_PORT="$(port_of "$svc")")
+  local image_vars
+  image_vars="$(image_env "$svc")"
+  [[ -n "$image_vars" && -z "${MALLOC_ARENA_MAX:-}" ]] && env_vars+=("$image_vars")
   case "$svc" in
     cost-tracker)
       env_vars+=(COST_TRACKER_DATA_DIR="${COST_TRACKER_DATA_DIR:-$DATA_DIR/cost-tracker-pg}")
       ;;
     model-gateway)
-      env_vars+=(CONFIG_FILE_PATH="$CONFIG_FILE_PATH" COST_TRACKER_URL="${COST_TRACKER_URL:-http://127.0.0.1:$CT_PORT}")
+      env_vars+=(CONFIG_FILE_PATH="$CONFIG_FILE_PATH" COST_TRACKER_URL="${COST_TRACKER_URL:-http://127.0.0.1:$CT_PORT}"
+        GATEWAY_SPOOL_DIR="${GATEWAY_SPOOL_DIR:-$DATA_DIR/gateway-spool}")
       ;;
     mpc-api)
       env_vars+=(PORT="$API_PORT" LITELLM_BASE_URL="${LITELLM_BASE_URL:-http://127.0.0.1:$GW_PORT}"
@@ -273,6 +343,7 @@ stop_all() {
     ls -l "$AOT_DIR"/*.aot 2>/dev/null || echo "warning: no AOT cache was written to $AOT_DIR" >&2
   fi
   echo "stopped cost-tracker, model-gateway and mpc-api"
+  release_stack_lock
 }
 trap 'echo; echo "stopping..."; stop_all; exit 0' INT
 trap 'stop_all; exit 0' TERM

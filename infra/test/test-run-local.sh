@@ -33,9 +33,10 @@ new_repo() {
   echo "<project/>" >"$R/pom.xml"
   local svc
   for svc in cost-tracker model-gateway mpc-api; do
-    mkdir -p "$R/$svc/src/main/java"
+    mkdir -p "$R/$svc/src/main/java" "$R/$svc/src/main/docker"
     echo "<project/>" >"$R/$svc/pom.xml"
     echo "class A {}" >"$R/$svc/src/main/java/A.java"
+    cp "$INFRA_DIR/../$svc/src/main/docker/Dockerfile.jvm" "$R/$svc/src/main/docker/"
   done
   find "$R" -type f -exec touch -d '2 hours ago' {} +
   LOG="$R/calls.log"
@@ -213,7 +214,7 @@ new_repo
 built_jars
 run --check --aot
 if expect_rc 0 && expect_log "-Dquarkus.package.jar.type=aot-jar" &&
-  expect_log "opts=-XX:AOTCacheOutput=$R/data/aot/model-gateway.aot"; then
+  expect_log "-XX:AOTCacheOutput=$R/data/aot/model-gateway.aot"; then
   if [[ -s "$R/data/aot/cost-tracker.aot" && -s "$R/data/aot/mpc-api.aot" ]]; then
     : >"$LOG"
     run --check --aot
@@ -223,11 +224,85 @@ if expect_rc 0 && expect_log "-Dquarkus.package.jar.type=aot-jar" &&
   fi
 fi
 
-t "JAVA_OPTS reach every service"
+t "JAVA_OPTS reach every service, instead of the images' options"
 new_repo
 built_jars
 run JAVA_OPTS="-Xmx256m -Dfoo=bar" --check
-expect_rc 0 && expect_count 3 "opts=-Xmx256m -Dfoo=bar" && pass
+expect_rc 0 && expect_count 3 "opts=-Xmx256m -Dfoo=bar" && expect_no_log "UseSerialGC" && pass
+
+t "without JAVA_OPTS each service runs with the JVM options and MALLOC_ARENA_MAX its image ships"
+new_repo
+built_jars
+run --check
+# read here from the real Dockerfile the same way the image's run script gets them
+gw_opts="$(sed -n 's/^ENV GC_CONTAINER_OPTIONS="\(.*\)"/\1/p' "$R/model-gateway/src/main/docker/Dockerfile.jvm")"
+[[ -n "$gw_opts" ]] || fail "the gateway's Dockerfile.jvm has no GC_CONTAINER_OPTIONS"
+if expect_rc 0 && expect_log "start model-gateway"; then
+  if ! grep "^start model-gateway" "$LOG" |
+    grep -qF -- "malloc=2 opts=$gw_opts -Xms16m -Xmx256m -Xmn16m -XX:TrimNativeHeapInterval=2000"; then
+    fail "the gateway did not get its image's JVM options"
+  elif grep "^start model-gateway" "$LOG" | grep -qF -- "-Dquarkus.http.host"; then
+    fail "a container-only -D option reached the gateway"
+  elif ! grep "^start cost-tracker" "$LOG" | grep -qE "malloc= opts=$"; then
+    fail "cost-tracker's image sets no JVM option, yet it got some"
+  else
+    pass
+  fi
+fi
+
+t "two stacks, one data directory: the second is refused naming the first, before touching its files"
+new_repo
+built_jars
+(cd "$R" && exec env -i PATH="$PATH" HOME="$HOME" JAVA_HOME="$R/jdk" FAKE_RUN_LOG="$LOG" \
+  RUN_LOCAL_COST_TRACKER_PORT="$CT_PORT" RUN_LOCAL_GATEWAY_PORT="$GW_PORT" RUN_LOCAL_API_PORT="$API_PORT" \
+  "$R/infra/run-local.sh" >"$R/out" 2>&1 </dev/null) &
+first=$!
+for _ in $(seq 1 300); do grep -q "Press Ctrl-C" "$R/out" 2>/dev/null && break; sleep 0.1; done
+logs_before="$(ls -l --time-style=+%s.%N "$R/data/logs" "$R/data" 2>/dev/null | md5sum)"
+starts_before="$(grep -c "^start " "$LOG")"
+run RUN_LOCAL_COST_TRACKER_PORT=$((CT_PORT + 5)) RUN_LOCAL_GATEWAY_PORT=$((GW_PORT + 5)) \
+  RUN_LOCAL_API_PORT=$((API_PORT + 5)) --check
+second_rc=$RC
+second_out="$OUT"
+logs_after="$(ls -l --time-style=+%s.%N "$R/data/logs" "$R/data" 2>/dev/null | md5sum)"
+starts_after="$(grep -c "^start " "$LOG")"
+# a second stack beside it, with its own data directory and ports, runs
+run RUN_LOCAL_DATA_DIR="$R/data2" RUN_LOCAL_COST_TRACKER_PORT=$((CT_PORT + 5)) \
+  RUN_LOCAL_GATEWAY_PORT=$((GW_PORT + 5)) RUN_LOCAL_API_PORT=$((API_PORT + 5)) --check
+own_rc=$RC
+kill -TERM "$first"
+wait "$first"
+RC=$second_rc OUT="$second_out"
+if expect_rc 1 && expect_out "another infra/run-local.sh (pid $first) is running on the data directory $R/data" &&
+  expect_out "RUN_LOCAL_DATA_DIR="; then
+  if [[ "$logs_before" != "$logs_after" ]]; then
+    fail "the refused stack changed the first stack's data directory"
+  elif [[ "$starts_before" != "$starts_after" ]]; then
+    fail "the refused stack started a service"
+  elif [[ "$own_rc" != 0 ]]; then
+    fail "a stack with its own RUN_LOCAL_DATA_DIR did not run beside the first (exit $own_rc)"
+  else
+    if expect_log "data=$R/data/cost-tracker-pg" && expect_log "spool=$R/data/gateway-spool" &&
+      expect_log "data=$R/data2/cost-tracker-pg" && expect_log "spool=$R/data2/gateway-spool" && no_leftovers; then
+      if [[ -e "$R/data/run-local.pid" || -e "$R/data2/run-local.pid" ]]; then
+        fail "a stopped stack left its run-local.pid behind"
+      else
+        pass
+      fi
+    fi
+  fi
+fi
+
+t "a data directory lock left by a stack that no longer runs is taken over"
+new_repo
+built_jars
+mkdir -p "$R/data"
+sleep 0.01 &
+dead=$!
+wait "$dead"
+echo "$dead" >"$R/data/run-local.pid"
+run --check
+expect_rc 0 && expect_out "removing the stale" && [[ ! -e "$R/data/run-local.pid" ]] && pass
 
 t "bad arguments exit 2"
 new_repo

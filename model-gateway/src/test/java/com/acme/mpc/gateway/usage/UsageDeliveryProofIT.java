@@ -1,5 +1,6 @@
 package com.acme.mpc.gateway.usage;
 
+import com.acme.mpc.gateway.testsupport.TestPostgres;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -38,7 +39,7 @@ import org.junit.jupiter.api.Test;
  * x-litellm-response-cost headers the client saw.
  *
  * <p>Needs both packaged apps ({@code ./mvnw -pl model-gateway,cost-tracker package -DskipTests}) and PostgreSQL on
- * 127.0.0.1:5432 (user postgres, trust); skipped otherwise. Run: {@code ./mvnw -pl model-gateway verify
+ * PGHOST:PGPORT as PGUSER (default 127.0.0.1:5432, postgres, trust; TestPostgres); skipped otherwise. Run: {@code ./mvnw -pl model-gateway verify
  * -DskipITs=false -Dit.test=UsageDeliveryProofIT} (the cost-tracker jar is built first; the reactor builds
  * model-gateway before cost-tracker).
  */
@@ -50,7 +51,6 @@ class UsageDeliveryProofIT {
     private static final Path COST_TRACKER_JAR = Path.of(System.getProperty(
             "cost-tracker.jar",
             MODULE.resolve("../cost-tracker/target/quarkus-app/quarkus-run.jar").toString()));
-    private static final String PG = "jdbc:postgresql://127.0.0.1:5432/";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final HttpClient http =
@@ -65,7 +65,7 @@ class UsageDeliveryProofIT {
                 Files.isRegularFile(COST_TRACKER_JAR),
                 "cost-tracker is not packaged (" + COST_TRACKER_JAR.normalize()
                         + "): run ./mvnw -pl cost-tracker package -DskipTests; proof test skipped");
-        assumeTrue(postgresUp(), "no PostgreSQL on 127.0.0.1:5432 (user postgres): proof test skipped");
+        assumeTrue(postgresUp(), "no PostgreSQL at " + TestPostgres.describe() + ": proof test skipped");
 
         Path work = Files.createTempDirectory(MODULE.resolve("target"), "usage-proof-");
         Path config = work.resolve("gateway.yaml");
@@ -142,11 +142,11 @@ class UsageDeliveryProofIT {
                             "QUARKUS_HTTP_PORT",
                             Integer.toString(costTrackerPort),
                             "QUARKUS_DATASOURCE_JDBC_URL",
-                            PG + db,
+                            TestPostgres.url(db),
                             "QUARKUS_DATASOURCE_USERNAME",
-                            "postgres",
+                            TestPostgres.USER,
                             "QUARKUS_DATASOURCE_PASSWORD",
-                            "",
+                            TestPostgres.PASSWORD,
                             "LITELLM_MASTER_KEY",
                             MASTER),
                     work.resolve("cost-tracker.log"));
@@ -156,7 +156,7 @@ class UsageDeliveryProofIT {
                     "cost-tracker start");
             await(() -> backlog(gateway) == 0, Duration.ofSeconds(60), "the spool to drain");
 
-            try (Connection c = DriverManager.getConnection(PG + db, "postgres", "");
+            try (Connection c = DriverManager.getConnection(TestPostgres.url(db), TestPostgres.USER, TestPostgres.PASSWORD);
                     Statement s = c.createStatement()) {
                 List<String> stored = new ArrayList<>();
                 try (ResultSet rs = s.executeQuery("SELECT request_id FROM usage_events")) {
@@ -246,7 +246,7 @@ class UsageDeliveryProofIT {
     }
 
     private static boolean postgresUp() {
-        try (Connection c = DriverManager.getConnection(PG + "postgres", "postgres", "")) {
+        try (Connection c = DriverManager.getConnection(TestPostgres.url("postgres"), TestPostgres.USER, TestPostgres.PASSWORD)) {
             return c.isValid(5);
         } catch (SQLException e) {
             return false;
@@ -254,14 +254,14 @@ class UsageDeliveryProofIT {
     }
 
     private static void createDatabase(String db) throws SQLException {
-        try (Connection c = DriverManager.getConnection(PG + "postgres", "postgres", "");
+        try (Connection c = DriverManager.getConnection(TestPostgres.url("postgres"), TestPostgres.USER, TestPostgres.PASSWORD);
                 Statement s = c.createStatement()) {
             s.execute("CREATE DATABASE " + db);
         }
     }
 
     private static void dropDatabase(String db) {
-        try (Connection c = DriverManager.getConnection(PG + "postgres", "postgres", "");
+        try (Connection c = DriverManager.getConnection(TestPostgres.url("postgres"), TestPostgres.USER, TestPostgres.PASSWORD);
                 Statement s = c.createStatement()) {
             s.execute("DROP DATABASE IF EXISTS " + db + " WITH (FORCE)");
         } catch (SQLException e) {

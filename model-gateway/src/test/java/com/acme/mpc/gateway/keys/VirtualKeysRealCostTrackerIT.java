@@ -1,10 +1,10 @@
 package com.acme.mpc.gateway.keys;
 
-import com.acme.mpc.gateway.testsupport.TestPostgres;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.acme.mpc.gateway.api.Authenticator;
+import com.acme.mpc.gateway.testsupport.TestPostgres;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -168,7 +168,8 @@ class VirtualKeysRealCostTrackerIT {
                 pool.shutdownNow();
             }
             await(() -> backlog(gateway) == 0, Duration.ofSeconds(30), "usage delivery");
-            try (Connection c = DriverManager.getConnection(TestPostgres.url(db), TestPostgres.USER, TestPostgres.PASSWORD);
+            try (Connection c = DriverManager.getConnection(
+                            TestPostgres.url(db), TestPostgres.USER, TestPostgres.PASSWORD);
                     PreparedStatement ps = c.prepareStatement("SELECT count(*), sum(cost_usd), "
                             + "count(*) FILTER (WHERE key_alias = 'it-app' AND team_id = 'team-it') "
                             + "FROM usage_events WHERE key_hash = ?")) {
@@ -299,7 +300,8 @@ class VirtualKeysRealCostTrackerIT {
     }
 
     private static boolean postgresUp() {
-        try (Connection c = DriverManager.getConnection(TestPostgres.url("postgres"), TestPostgres.USER, TestPostgres.PASSWORD)) {
+        try (Connection c =
+                DriverManager.getConnection(TestPostgres.url("postgres"), TestPostgres.USER, TestPostgres.PASSWORD)) {
             return c.isValid(5);
         } catch (SQLException e) {
             return false;
@@ -307,14 +309,16 @@ class VirtualKeysRealCostTrackerIT {
     }
 
     private static void createDatabase(String db) throws SQLException {
-        try (Connection c = DriverManager.getConnection(TestPostgres.url("postgres"), TestPostgres.USER, TestPostgres.PASSWORD);
+        try (Connection c = DriverManager.getConnection(
+                        TestPostgres.url("postgres"), TestPostgres.USER, TestPostgres.PASSWORD);
                 Statement s = c.createStatement()) {
             s.execute("CREATE DATABASE " + db);
         }
     }
 
     private static void dropDatabase(String db) {
-        try (Connection c = DriverManager.getConnection(TestPostgres.url("postgres"), TestPostgres.USER, TestPostgres.PASSWORD);
+        try (Connection c = DriverManager.getConnection(
+                        TestPostgres.url("postgres"), TestPostgres.USER, TestPostgres.PASSWORD);
                 Statement s = c.createStatement()) {
             s.execute("DROP DATABASE IF EXISTS " + db + " WITH (FORCE)");
         } catch (SQLException e) {

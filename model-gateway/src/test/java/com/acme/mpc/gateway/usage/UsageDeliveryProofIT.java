@@ -1,9 +1,9 @@
 package com.acme.mpc.gateway.usage;
 
-import com.acme.mpc.gateway.testsupport.TestPostgres;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import com.acme.mpc.gateway.testsupport.TestPostgres;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -156,7 +156,8 @@ class UsageDeliveryProofIT {
                     "cost-tracker start");
             await(() -> backlog(gateway) == 0, Duration.ofSeconds(60), "the spool to drain");
 
-            try (Connection c = DriverManager.getConnection(TestPostgres.url(db), TestPostgres.USER, TestPostgres.PASSWORD);
+            try (Connection c = DriverManager.getConnection(
+                            TestPostgres.url(db), TestPostgres.USER, TestPostgres.PASSWORD);
                     Statement s = c.createStatement()) {
                 List<String> stored = new ArrayList<>();
                 try (ResultSet rs = s.executeQuery("SELECT request_id FROM usage_events")) {
@@ -246,7 +247,8 @@ class UsageDeliveryProofIT {
     }
 
     private static boolean postgresUp() {
-        try (Connection c = DriverManager.getConnection(TestPostgres.url("postgres"), TestPostgres.USER, TestPostgres.PASSWORD)) {
+        try (Connection c =
+                DriverManager.getConnection(TestPostgres.url("postgres"), TestPostgres.USER, TestPostgres.PASSWORD)) {
             return c.isValid(5);
         } catch (SQLException e) {
             return false;
@@ -254,14 +256,16 @@ class UsageDeliveryProofIT {
     }
 
     private static void createDatabase(String db) throws SQLException {
-        try (Connection c = DriverManager.getConnection(TestPostgres.url("postgres"), TestPostgres.USER, TestPostgres.PASSWORD);
+        try (Connection c = DriverManager.getConnection(
+                        TestPostgres.url("postgres"), TestPostgres.USER, TestPostgres.PASSWORD);
                 Statement s = c.createStatement()) {
             s.execute("CREATE DATABASE " + db);
         }
     }
 
     private static void dropDatabase(String db) {
-        try (Connection c = DriverManager.getConnection(TestPostgres.url("postgres"), TestPostgres.USER, TestPostgres.PASSWORD);
+        try (Connection c = DriverManager.getConnection(
+                        TestPostgres.url("postgres"), TestPostgres.USER, TestPostgres.PASSWORD);
                 Statement s = c.createStatement()) {
             s.execute("DROP DATABASE IF EXISTS " + db + " WITH (FORCE)");
         } catch (SQLException e) {

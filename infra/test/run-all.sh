@@ -234,6 +234,18 @@ check "Grafana dashboards and provisioning are valid" bash -c '
   done
   grep -q "url: http://prometheus:9090" "$1/grafana/provisioning/datasources/prometheus.yml"' _ "$INFRA_DIR/monitoring"
 
+# A doc that sends the reader to a Grafana panel ("<title>" panel) names a panel the dashboards have.
+check "docs cite only Grafana panels that exist" bash -c '
+  cd "$1" || exit 1
+  titles="$(grep -ho "\"title\": *\"[^\"]*\"" infra/monitoring/grafana/dashboards/*.json | sed "s/\"title\": *//")"
+  bad=0 n=0
+  while IFS= read -r cited; do
+    [[ -n "$cited" ]] || continue
+    n=$((n + 1))
+    grep -qxF -- "$cited" <<<"$titles" || { echo "a doc cites the panel $cited, which no dashboard has"; bad=1; }
+  done < <(cat README.md docs/*.md infra/README.md k8s/README.md | tr "\n" " " | grep -oE "\"[^\"]{3,80}\" +panel" | sed -E "s/ +panel$//" | sort -u)
+  ((bad == 0)) && echo "$n cited panels exist"' _ "$REPO_DIR"
+
 # Every metric a dashboard panel or an alert rule uses exists in the real scrape of the observability check (or is a
 # recording rule): a panel on a misspelled metric fails here. The checker itself is checked on fixtures first.
 if have jq; then

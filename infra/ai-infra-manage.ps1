@@ -5,7 +5,9 @@
 
 .DESCRIPTION
     Actions:
-      start     create ai-infra-net and infra\.env if missing, then `compose up -d`
+      start     create ai-infra-net and infra\.env if missing, then `compose up -d` (re-creates
+                containers whose .env values changed), wait until every started service is healthy,
+                print URLs and logins
       stop      `compose down` (containers removed, named volumes kept), reverse order
       restart   `compose restart`
       status    network state and `compose ps` of each service group
@@ -19,7 +21,8 @@
       update    pull newer images (and rebuild our own), then `compose up -d`
 
     Environment: AI_INFRA_ENV_FILE, AI_INFRA_BACKUP_DIR, AI_INFRA_COMPOSE, AI_INFRA_BACKUP_IMAGE,
-    AI_INFRA_HEALTH_TIMEOUT, MPC_IMAGE_FLAVOR (native|jvm), as for ai-infra-manage.sh.
+    AI_INFRA_HEALTH_TIMEOUT, AI_INFRA_START_TIMEOUT, AI_INFRA_START_POLL, MPC_IMAGE_FLAVOR
+    (native|jvm), as for ai-infra-manage.sh.
     Exit codes: 0 ok, 1 failure, 2 usage error, 3 Docker unavailable.
 
 .EXAMPLE
@@ -63,6 +66,8 @@ $EnvFile = if ($env:AI_INFRA_ENV_FILE) { $env:AI_INFRA_ENV_FILE } else { Join-Pa
 $TemplateFile = Join-Path $InfraDir '.env.template'
 $BackupImage = if ($env:AI_INFRA_BACKUP_IMAGE) { $env:AI_INFRA_BACKUP_IMAGE } else { 'alpine:3.20.3' }
 $CurlTimeout = if ($env:AI_INFRA_HEALTH_TIMEOUT) { $env:AI_INFRA_HEALTH_TIMEOUT } else { '5' }
+$StartTimeout = if ($env:AI_INFRA_START_TIMEOUT) { [int]$env:AI_INFRA_START_TIMEOUT } else { 900 }
+$StartPoll = if ($env:AI_INFRA_START_POLL) { [int]$env:AI_INFRA_START_POLL } else { 5 }
 $OnWindows = ($env:OS -eq 'Windows_NT')
 
 function Stop-WithError([int]$Code, [string]$Message) {
@@ -125,9 +130,9 @@ function Get-GroupEndpoints([string]$Group) {
     switch ($Group) {
         'gateway' {
             return @(
-                @('model-gateway', 'http://localhost:4000/health/readiness'),
-                @('mpc-api', 'http://localhost:3000/q/health/ready'),
-                @('cost-tracker', 'http://localhost:4100/q/health/ready'))
+                @('model-gateway', "http://localhost:$(Get-EnvValue 'GATEWAY_PORT' '4000')/health/readiness"),
+                @('mpc-api', "http://localhost:$(Get-EnvValue 'MPC_API_PORT' '3000')/q/health/ready"),
+                @('cost-tracker', "http://localhost:$(Get-EnvValue 'COST_TRACKER_PORT' '4100')/q/health/ready"))
         }
         'dify' {
             return @(
@@ -231,6 +236,70 @@ function Test-GroupRunning([string]$Group) {
     }
 }
 
+# HTTP status of a URL as a number, 0 when it does not answer.
+function Get-HttpCode([string]$Url) {
+    $curl = if ($OnWindows) { 'curl.exe' } else { 'curl' }
+    $devNull = if ($OnWindows) { 'NUL' } else { '/dev/null' }
+    $previous = $ErrorActionPreference
+    $ErrorActionPreference = 'Continue'
+    try {
+        $code = (& $curl -s -o $devNull -w '%{http_code}' --max-time $CurlTimeout $Url 2>$null) -join ''
+    } finally {
+        $ErrorActionPreference = $previous
+    }
+    if ($code -notmatch '^\d{3}$') { return 0 }
+    return [int]$code
+}
+
+# Waits until every endpoint of the selected groups answers 2xx/3xx; fails naming the ones that do not.
+function Wait-Healthy {
+    $curl = if ($OnWindows) { 'curl.exe' } else { 'curl' }
+    if (-not (Get-Command $curl -ErrorAction SilentlyContinue)) {
+        [Console]::Error.WriteLine("warning: $curl is not installed: not waiting for the services (check them later with -Action health)")
+        return
+    }
+    Write-Info "waiting until the started services are healthy (up to $StartTimeout s; the first native build takes longer)"
+    $deadline = (Get-Date).AddSeconds($StartTimeout)
+    while ($true) {
+        $pending = @()
+        foreach ($group in Get-SelectedGroups) {
+            foreach ($endpoint in Get-GroupEndpoints $group) {
+                $code = Get-HttpCode $endpoint[1]
+                if (-not ($code -ge 200 -and $code -lt 400)) { $pending += $endpoint[0] }
+            }
+        }
+        if ($pending.Count -eq 0) { return }
+        if ((Get-Date) -ge $deadline) {
+            Stop-WithError 1 "not healthy after $StartTimeout s: $($pending -join ' ') (see: -Action health; -Action logs -Service <group>)"
+        }
+        Start-Sleep -Seconds $StartPoll
+    }
+}
+
+# What is where, and the logins generated into the env file, for the started groups.
+function Show-Access {
+    Write-Host ''
+    Write-Host "AI infra is up. URLs and logins (from ${EnvFile}):"
+    $gw = Get-EnvValue 'GATEWAY_PORT' '4000'
+    foreach ($group in Get-SelectedGroups) {
+        switch ($group) {
+            'gateway' {
+                Write-Host "  Admin UI        http://localhost:$gw/ui    login: the master key below"
+                Write-Host "  model-gateway   http://localhost:$gw/v1    master key: $(Get-EnvValue 'LITELLM_MASTER_KEY' '?')"
+                Write-Host "  mpc-api         http://localhost:$(Get-EnvValue 'MPC_API_PORT' '3000')/api   app tokens: dify $(Get-EnvValue 'DIFY_MPC_TOKEN' '?'), langflow $(Get-EnvValue 'LANGFLOW_MPC_TOKEN' '?'), activepieces $(Get-EnvValue 'ACTIVEPIECES_MPC_TOKEN' '?')"
+                Write-Host "  cost-tracker    http://localhost:$(Get-EnvValue 'COST_TRACKER_PORT' '4100')       admin: the master key"
+            }
+            'dify' { Write-Host "  Dify            http://localhost:$(Get-EnvValue 'DIFY_WEB_PORT' '80')/    (the first visit creates the admin account)" }
+            'langflow' { Write-Host "  Langflow        http://localhost:$(Get-EnvValue 'LANGFLOW_PORT' '7860')/    login: $(Get-EnvValue 'LANGFLOW_SUPERUSER' 'admin') / $(Get-EnvValue 'LANGFLOW_SUPERUSER_PASSWORD' '?')" }
+            'activepieces' { Write-Host "  Activepieces    http://localhost:$(Get-EnvValue 'ACTIVEPIECES_PORT' '8080')/    (the first visit creates the admin account)" }
+            'monitoring' {
+                Write-Host "  Grafana         http://localhost:$(Get-EnvValue 'GRAFANA_PORT' '3001')/    login: $(Get-EnvValue 'GRAFANA_ADMIN_USER' 'admin') / $(Get-EnvValue 'GRAFANA_ADMIN_PASSWORD' '?')"
+                Write-Host "  Prometheus      http://localhost:$(Get-EnvValue 'PROMETHEUS_PORT' '9090')/"
+            }
+        }
+    }
+}
+
 # ------------------------------------------------------------------------------------- actions
 function Invoke-Start {
     Assert-Docker; Initialize-Compose; Initialize-EnvFile; Initialize-Network
@@ -238,6 +307,8 @@ function Invoke-Start {
         Write-Info "starting $group"
         Invoke-Compose $group @('up', '-d')
     }
+    Wait-Healthy
+    Show-Access
 }
 
 function Invoke-Stop {

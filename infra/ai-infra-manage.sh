@@ -12,6 +12,8 @@ ENV_FILE="${AI_INFRA_ENV_FILE:-$INFRA_DIR/.env}"
 TEMPLATE_FILE="$INFRA_DIR/.env.template"
 BACKUP_IMAGE="${AI_INFRA_BACKUP_IMAGE:-alpine:3.20.3}"
 CURL_TIMEOUT="${AI_INFRA_HEALTH_TIMEOUT:-5}"
+START_TIMEOUT="${AI_INFRA_START_TIMEOUT:-900}"
+START_POLL="${AI_INFRA_START_POLL:-5}"
 
 usage() {
   cat <<'EOF'
@@ -19,7 +21,8 @@ Usage: ai-infra-manage.sh [-Action] ACTION [-Service SERVICE] [options]
        (also: ai-infra-manage.sh ACTION [SERVICE] [--follow] ...; options are case-insensitive)
 
 Actions:
-  start     create ai-infra-net and infra/.env if missing, then `compose up -d`
+  start     create ai-infra-net and infra/.env if missing, then `compose up -d` (re-creates containers whose
+            .env values changed), wait until every started service is healthy, print URLs and logins
   stop      `compose down` (containers removed, named volumes kept), reverse order
   restart   `compose restart`
   status    network state and `compose ps` of each service group
@@ -48,6 +51,8 @@ Environment:
   AI_INFRA_COMPOSE         compose command, e.g. "docker-compose" (default: "docker compose" if available)
   AI_INFRA_BACKUP_IMAGE    image used to archive volumes (default alpine:3.20.3)
   AI_INFRA_HEALTH_TIMEOUT  seconds per health request (default 5)
+  AI_INFRA_START_TIMEOUT   seconds `start` waits for the services to become healthy (default 900)
+  AI_INFRA_START_POLL      seconds between two health rounds of `start` (default 5)
   MPC_IMAGE_FLAVOR         native (default) or jvm: JVM images for the gateway group
 
 Exit codes: 0 ok, 1 failure, 2 usage error (unknown action/service, bad option), 3 Docker unavailable.
@@ -151,9 +156,9 @@ env_get() {
 group_endpoints() {
   case "$1" in
     gateway)
-      echo "model-gateway http://localhost:4000/health/readiness"
-      echo "mpc-api http://localhost:3000/q/health/ready"
-      echo "cost-tracker http://localhost:4100/q/health/ready"
+      echo "model-gateway http://localhost:$(env_get GATEWAY_PORT 4000)/health/readiness"
+      echo "mpc-api http://localhost:$(env_get MPC_API_PORT 3000)/q/health/ready"
+      echo "cost-tracker http://localhost:$(env_get COST_TRACKER_PORT 4100)/q/health/ready"
       ;;
     dify)
       echo "dify-api http://localhost:$(env_get DIFY_API_PORT 5001)/health"
@@ -236,6 +241,62 @@ backup_dir() {
 
 group_running() { [[ -n "$(compose "$1" ps -q 2>/dev/null || true)" ]]; }
 
+# HTTP status of URL, 000 when it does not answer.
+http_code() {
+  local code
+  code="$(curl -s -o /dev/null -w '%{http_code}' --max-time "$CURL_TIMEOUT" "$1" 2>/dev/null || true)"
+  [[ "$code" =~ ^[0-9]{3}$ ]] || code=000
+  echo "$code"
+}
+
+# Waits until every endpoint of the selected groups answers 2xx/3xx; fails naming the ones that do not.
+wait_healthy() {
+  if ! command -v curl >/dev/null 2>&1; then
+    echo "warning: curl is not installed: not waiting for the services (check them later with: $0 health)" >&2
+    return 0
+  fi
+  info "waiting until the started services are healthy (up to $START_TIMEOUT s; the first native build takes longer)"
+  local deadline=$(($(date +%s) + START_TIMEOUT)) group name url code pending
+  while true; do
+    pending=()
+    for group in $(selected_groups); do
+      while read -r name url; do
+        code="$(http_code "$url")"
+        ((code >= 200 && code < 400)) || pending+=("$name")
+      done < <(group_endpoints "$group")
+    done
+    ((${#pending[@]} == 0)) && return 0
+    if (($(date +%s) >= deadline)); then
+      die 1 "not healthy after $START_TIMEOUT s: ${pending[*]} (see: $0 health; $0 logs -Service <group>)"
+    fi
+    sleep "$START_POLL"
+  done
+}
+
+# What is where, and the logins generated into the env file, for the started groups.
+print_access() {
+  local group
+  echo
+  echo "AI infra is up. URLs and logins (from $ENV_FILE):"
+  for group in $(selected_groups); do
+    case "$group" in
+      gateway)
+        echo "  Admin UI        http://localhost:$(env_get GATEWAY_PORT 4000)/ui    login: the master key below"
+        echo "  model-gateway   http://localhost:$(env_get GATEWAY_PORT 4000)/v1    master key: $(env_get LITELLM_MASTER_KEY '?')"
+        echo "  mpc-api         http://localhost:$(env_get MPC_API_PORT 3000)/api   app tokens: dify $(env_get DIFY_MPC_TOKEN '?'), langflow $(env_get LANGFLOW_MPC_TOKEN '?'), activepieces $(env_get ACTIVEPIECES_MPC_TOKEN '?')"
+        echo "  cost-tracker    http://localhost:$(env_get COST_TRACKER_PORT 4100)       admin: the master key"
+        ;;
+      dify) echo "  Dify            http://localhost:$(env_get DIFY_WEB_PORT 80)/    (the first visit creates the admin account)" ;;
+      langflow) echo "  Langflow        http://localhost:$(env_get LANGFLOW_PORT 7860)/    login: $(env_get LANGFLOW_SUPERUSER admin) / $(env_get LANGFLOW_SUPERUSER_PASSWORD '?')" ;;
+      activepieces) echo "  Activepieces    http://localhost:$(env_get ACTIVEPIECES_PORT 8080)/    (the first visit creates the admin account)" ;;
+      monitoring)
+        echo "  Grafana         http://localhost:$(env_get GRAFANA_PORT 3001)/    login: $(env_get GRAFANA_ADMIN_USER admin) / $(env_get GRAFANA_ADMIN_PASSWORD '?')"
+        echo "  Prometheus      http://localhost:$(env_get PROMETHEUS_PORT 9090)/"
+        ;;
+    esac
+  done
+}
+
 # ---------------------------------------------------------------------------- actions
 action_start() {
   require_docker
@@ -247,6 +308,8 @@ action_start() {
     info "starting $group"
     compose "$group" up -d
   done
+  wait_healthy
+  print_access
 }
 
 action_stop() {
@@ -308,8 +371,7 @@ action_health() {
   printf '%-16s %-48s %-6s %s\n' SERVICE ENDPOINT HTTP STATE
   for group in $(selected_groups); do
     while read -r name url; do
-      code="$(curl -s -o /dev/null -w '%{http_code}' --max-time "$CURL_TIMEOUT" "$url" 2>/dev/null || true)"
-      [[ "$code" =~ ^[0-9]{3}$ ]] || code=000
+      code="$(http_code "$url")"
       if [[ "$code" == 000 ]]; then
         state="DOWN"
         failures=$((failures + 1))

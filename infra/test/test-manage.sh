@@ -113,6 +113,30 @@ if expect_rc 0 && expect_call "docker network create --driver bridge ai-infra-ne
   fi
 fi
 
+t "start waits until every started service is healthy, then prints the URLs and the generated logins"
+ENV_CONTENT="$(sed 's/__GENERATE__/s3cret/' "$INFRA_DIR/.env.template")
+GATEWAY_PORT=14000
+MPC_API_PORT=13000
+GRAFANA_PORT=13001" FAKE_CURL_SEQUENCE=1 AI_INFRA_START_POLL=0 run start
+# the fake curl answers 000 to each URL's first request, 200 afterwards: start must poll again
+if expect_rc 0 && expect_call "http://localhost:14000/health/readiness" &&
+  expect_call "http://localhost:13000/q/health/ready" && expect_call "http://localhost:13001/api/health" &&
+  expect_out "Admin UI        http://localhost:14000/ui" && expect_out "master key: sk-s3cret" &&
+  expect_out "mpc-api         http://localhost:13000/api" && expect_out "dify mpc-s3cret" &&
+  expect_out "Grafana         http://localhost:13001/    login: admin / s3cret"; then
+  if [[ "$(grep -c "curl .*http://localhost:14000/health/readiness" "$LOG")" -lt 2 ]]; then
+    fail "start did not ask again after a first failed health check"
+  elif [[ "$(grep -n "curl " "$LOG" | head -n1 | cut -d: -f1)" -lt "$(grep -n "$(compose_of monitoring) up -d" "$LOG" | cut -d: -f1)" ]]; then
+    fail "health was checked before every group was up"
+  else
+    pass
+  fi
+fi
+
+t "start fails naming the services that are not healthy in time"
+FAKE_CURL_CODES="http://localhost:3001/api/health=503" WITH_ENV=1 AI_INFRA_START_TIMEOUT=0 run start monitoring
+expect_rc 1 && expect_err "not healthy after 0 s: grafana" && expect_call "$(compose_of monitoring) up -d" && pass
+
 t "start keeps an existing .env and does not recreate an existing network"
 WITH_ENV=1 run start dify
 expect_rc 0 && expect_call "$(compose_of dify) up -d" && expect_no_call "network create" &&
@@ -191,6 +215,13 @@ fi
 t "health uses the ports of the env file"
 ENV_CONTENT="LANGFLOW_PORT=17860" run health langflow
 expect_rc 0 && expect_out "http://localhost:17860/health" && pass
+
+t "health uses the gateway group's ports of the env file"
+ENV_CONTENT="GATEWAY_PORT=14000
+MPC_API_PORT=13000
+COST_TRACKER_PORT=14100" run health gateway
+expect_rc 0 && expect_out "http://localhost:14000/health/readiness" && expect_out "http://localhost:13000/q/health/ready" &&
+  expect_out "http://localhost:14100/q/health/ready" && expect_no_call "localhost:4000" && pass
 
 # ----------------------------------------------------------------------------- network
 t "network creates ai-infra-net when missing and shows it"

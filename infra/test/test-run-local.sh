@@ -182,8 +182,9 @@ expect_rc 1 && expect_out "cost-tracker exited during startup" && expect_out "fa
 t "readiness timeout: clear error naming the endpoint, everything stopped"
 new_repo
 built_jars
-run FAKE_MODE_model_gateway=never-ready --check --timeout 3
-expect_rc 1 && expect_out "model-gateway not ready after 3 s (/health/readiness on port $GW_PORT)" &&
+# long enough for the other two to come up on a busy machine: only the never-ready one may time out
+run FAKE_MODE_model_gateway=never-ready --check --timeout 20
+expect_rc 1 && expect_out "model-gateway not ready after 20 s (/health/readiness on port $GW_PORT)" &&
   expect_count 3 "stop " && no_leftovers && pass
 
 t "--check fails when the chat completion does not come back"

@@ -184,6 +184,20 @@ else
   SKIPPED=$((SKIPPED + 1))
 fi
 
+# Compose and Kubernetes run the same version: the compose image tag default, the template's MPC_VERSION, the
+# kustomization's images: tags and the generated manifests' tags agree.
+check "compose and k8s use the same image version tag" bash -c '
+  cd "$1" || exit 1
+  tags="$(
+    sed -n "s/^MPC_VERSION=//p" infra/.env.template | sed "s/^/env-template /"
+    grep -ho "image: mpc/[a-z-]*:\\\${MPC_VERSION:-[^}]*}" infra/gateway/docker-compose*.yml | sed "s/.*:-\(.*\)}/compose \1/"
+    awk "/^images:/ {on=1} /^resources:/ {on=0} on && /newTag:/ {print \"kustomization \" \$2}" k8s/kustomization.yaml
+    grep -ho "image: mpc/[a-z-]*:[^ ]*" k8s/mpc-api.yml k8s/model-gateway.yml k8s/cost-tracker.yml | sed "s/.*:/generated /"
+  )"
+  echo "$tags" | sort | uniq -c
+  [[ "$(awk "{print \$2}" <<<"$tags" | sort -u | wc -l)" == 1 && "$(wc -l <<<"$tags")" -ge 10 ]] ||
+    { echo "the image version tags differ (or some were not found)"; exit 1; }' _ "$REPO_DIR"
+
 # ------------------------------------------------------------------------------ secrets
 check "no secret in committed infra/k8s/docs files" bash -c '
   cd "$1" || exit 1

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Measures what model-gateway adds on top of an upstream: a fast local OpenAI-compatible upstream (nginx serving
 # fixed JSON and SSE bodies), then wrk straight to it and through the gateway in the same run, at 1, 8 and 64
-# connections, JSON and streaming. Prints RPS, p50 and p99 for both, the added latency, and the gateway's RSS
-# idle and under load. Gateway pinned to CPU 0, nginx and wrk to CPU 1.
+# connections, JSON and streaming; then Anthropic's /v1/messages passed through to an Anthropic-wire upstream and
+# translated to the OpenAI one, at 1 and 64 connections. Prints RPS, p50 and p99 for both, the added latency, and
+# the gateway's RSS idle and under load. Gateway pinned to CPU 0, nginx and wrk to CPU 1.
 #
 # Usage: infra/bench/gateway-bench.sh [--duration SECONDS] [--out FILE.md]
 # Needs: nginx, wrk, taskset (Debian: apt-get install nginx-light wrk util-linux), JDK 25, a built gateway
@@ -62,6 +63,16 @@ done
 SSE_BODY+="data: {\"id\":\"chatcmpl-bench\",\"object\":\"chat.completion.chunk\",\"created\":1741570283,\"model\":\"gpt-4o-mini\",\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}\n\n"
 SSE_BODY+="data: {\"id\":\"chatcmpl-bench\",\"object\":\"chat.completion.chunk\",\"created\":1741570283,\"model\":\"gpt-4o-mini\",\"choices\":[],\"usage\":{\"prompt_tokens\":14,\"completion_tokens\":8,\"total_tokens\":22}}\n\n"
 SSE_BODY+="data: [DONE]\n\n"
+# Anthropic's Messages API (same answer), for the /v1/messages rows: pass-through to an Anthropic deployment
+ANTH_JSON_BODY='{"id":"msg_bench","type":"message","role":"assistant","model":"claude-sonnet-4-5","content":[{"type":"text","text":"The capital of France is Paris."}],"stop_reason":"end_turn","stop_sequence":null,"usage":{"input_tokens":14,"output_tokens":8}}'
+ANTH_SSE_BODY="event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"id\":\"msg_bench\",\"type\":\"message\",\"role\":\"assistant\",\"model\":\"claude-sonnet-4-5\",\"content\":[],\"stop_reason\":null,\"stop_sequence\":null,\"usage\":{\"input_tokens\":14,\"output_tokens\":1}}}\n\n"
+ANTH_SSE_BODY+="event: content_block_start\ndata: {\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"text\",\"text\":\"\"}}\n\n"
+for piece in 'The' ' capital' ' of France' ' is Paris.'; do
+  ANTH_SSE_BODY+="event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\"${piece}\"}}\n\n"
+done
+ANTH_SSE_BODY+="event: content_block_stop\ndata: {\"type\":\"content_block_stop\",\"index\":0}\n\n"
+ANTH_SSE_BODY+="event: message_delta\ndata: {\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"end_turn\",\"stop_sequence\":null},\"usage\":{\"output_tokens\":8}}\n\n"
+ANTH_SSE_BODY+="event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n"
 
 cat >"$WORK/nginx.conf" <<NGINX
 worker_processes 1;
@@ -78,6 +89,8 @@ http {
     # 'return' answers any method from memory: the fastest upstream nginx can be
     location = /json/v1/chat/completions { default_type application/json; return 200 '$JSON_BODY'; }
     location = /sse/v1/chat/completions { default_type text/event-stream; return 200 '$SSE_BODY'; }
+    location = /anth-json/v1/messages { default_type application/json; return 200 '$ANTH_JSON_BODY'; }
+    location = /anth-sse/v1/messages { default_type text/event-stream; return 200 '$ANTH_SSE_BODY'; }
   }
 }
 NGINX
@@ -115,6 +128,12 @@ model_list:
   - model_name: bench-sse
     litellm_params: {model: openai/gpt-4o-mini, api_base: "http://127.0.0.1:$UP_PORT/sse/v1", api_key: sk-bench-upstream}
     model_info: {id: bench-sse, input_cost_per_token: 1.5e-07, output_cost_per_token: 6.0e-07}
+  - model_name: bench-anth-json
+    litellm_params: {model: anthropic/claude-sonnet-4-5, api_base: "http://127.0.0.1:$UP_PORT/anth-json", api_key: sk-bench-upstream}
+    model_info: {id: bench-anth-json, input_cost_per_token: 3.0e-06, output_cost_per_token: 1.5e-05}
+  - model_name: bench-anth-sse
+    litellm_params: {model: anthropic/claude-sonnet-4-5, api_base: "http://127.0.0.1:$UP_PORT/anth-sse", api_key: sk-bench-upstream}
+    model_info: {id: bench-anth-sse, input_cost_per_token: 3.0e-06, output_cost_per_token: 1.5e-05}
 general_settings: {master_key: sk-bench-master}
 YAML
 
@@ -141,6 +160,22 @@ $([[ "$3" == true ]] && echo 'wrk.headers["Authorization"] = "Bearer sk-bench-ma
 wrk.body = '{"model":"$1","stream":$2,"messages":[{"role":"user","content":"What is the capital of France?"}]}'
 LUA
 }
+# Anthropic's Messages body: $1 model $2 stream $3 auth
+msg_lua() {
+  cat <<LUA
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+wrk.headers["anthropic-version"] = "2023-06-01"
+$([[ "$3" == true ]] && echo 'wrk.headers["x-api-key"] = "sk-bench-master"')
+wrk.body = '{"model":"$1","max_tokens":256,"stream":$2,"messages":[{"role":"user","content":"What is the capital of France?"}]}'
+LUA
+}
+msg_lua claude-sonnet-4-5 false false >"$WORK/direct-anth-json.lua"
+msg_lua claude-sonnet-4-5 true false >"$WORK/direct-anth-sse.lua"
+msg_lua bench-anth-json false true >"$WORK/gw-msg-pass-json.lua"
+msg_lua bench-anth-sse true true >"$WORK/gw-msg-pass-sse.lua"
+msg_lua bench-json false true >"$WORK/gw-msg-trans-json.lua"
+msg_lua bench-sse true true >"$WORK/gw-msg-trans-sse.lua"
 lua gpt-4o-mini false false >"$WORK/direct-json.lua"
 lua gpt-4o-mini true false >"$WORK/direct-sse.lua"
 lua bench-json false true >"$WORK/gw-json.lua"
@@ -152,6 +187,9 @@ rss_mb() { awk '/VmRSS/ {printf "%.0f", $2/1024}' "/proc/$GW_PID/status"; }
 for s in gw-json gw-sse; do
   url="http://127.0.0.1:$GW_PORT/v1/chat/completions"
   taskset -c 1 wrk -t1 -c16 -d10s -s "$WORK/$s.lua" "$url" >/dev/null
+done
+for s in gw-msg-pass-json gw-msg-pass-sse gw-msg-trans-json gw-msg-trans-sse; do
+  taskset -c 1 wrk -t1 -c16 -d5s -s "$WORK/$s.lua" "http://127.0.0.1:$GW_PORT/v1/messages" >/dev/null
 done
 IDLE_RSS_BEFORE=$(rss_mb)
 
@@ -187,6 +225,27 @@ for mode in json sse; do
       'BEGIN { printf "| %s | %s | %.0f | %.3f | %.3f | %.0f | %.3f | %.3f | %.3f | %.3f | %.3f | %.3f |\n", m, c, dr, d5, d9, gr, g5, g9, g5-d5, g9-d9, r5-d5, r9-d9 }' >>"$RESULTS"
   done
 done
+# Anthropic's /v1/messages: passed through to an Anthropic deployment (direct = the same nginx answer without the
+# gateway), and translated to the OpenAI upstream (direct = that upstream's chat answer).
+MSG_RESULTS="$WORK/messages.txt"
+printf "| /v1/messages | conns | direct RPS | direct p50 ms | direct p99 ms | gateway RPS | gateway p50 ms | gateway p99 ms | added p50 ms | added p99 ms |\n" >"$MSG_RESULTS"
+printf "|---|---|---|---|---|---|---|---|---|---|\n" >>"$MSG_RESULTS"
+for kind in pass trans; do
+  for mode in json sse; do
+    if [[ "$kind" == pass ]]; then
+      direct_url="http://127.0.0.1:$UP_PORT/anth-$mode/v1/messages" direct_lua="$WORK/direct-anth-$mode.lua"
+    else
+      direct_url="http://127.0.0.1:$UP_PORT/$mode/v1/chat/completions" direct_lua="$WORK/direct-$mode.lua"
+    fi
+    for c in 1 64; do
+      read -r drps dp50 dp99 < <(run "direct-msg-$kind-$mode-$c" "$direct_url" "$direct_lua" "$c")
+      read -r grps gp50 gp99 < <(run "gw-msg-$kind-$mode-$c" "http://127.0.0.1:$GW_PORT/v1/messages" "$WORK/gw-msg-$kind-$mode.lua" "$c")
+      label=$([[ "$kind" == pass ]] && echo "pass-through $mode" || echo "translated $mode")
+      awk -v m="$label" -v c="$c" -v dr="$drps" -v d5="$dp50" -v d9="$dp99" -v gr="$grps" -v g5="$gp50" -v g9="$gp99" \
+        'BEGIN { printf "| %s | %s | %.0f | %.3f | %.3f | %.0f | %.3f | %.3f | %.3f | %.3f |\n", m, c, dr, d5, d9, gr, g5, g9, g5-d5, g9-d9 }' >>"$MSG_RESULTS"
+    done
+  done
+done
 # The gateway's own time per request (x-litellm-overhead-duration-ms: everything but the wait for the upstream),
 # as it reports it, at 1 connection.
 cp "$WORK/gw-json.lua" "$WORK/gw-overhead.lua"
@@ -206,6 +265,8 @@ IDLE_RSS_AFTER=$(rss_mb)
   echo "Run: $(date -u +%Y-%m-%dT%H:%MZ), ${DURATION}s per point, gateway on CPU 0 (JVM options: ${GATEWAY_JVM_OPTS:-defaults}), nginx + wrk on CPU 1, $(nproc) cores, $(uname -m)."
   echo
   cat "$RESULTS"
+  echo
+  cat "$MSG_RESULTS"
   echo
   echo "Gateway RSS: idle after warm-up ${IDLE_RSS_BEFORE} MB, max under load ${MAX_RSS} MB, idle after the runs ${IDLE_RSS_AFTER} MB."
   echo "Gateway's own processing time per request (x-litellm-overhead-duration-ms, JSON, 1 connection): ${OVERHEAD}."

@@ -7,11 +7,15 @@ import com.acme.mpc.gateway.core.GatewayException;
 import com.acme.mpc.gateway.health.HealthHandler;
 import com.acme.mpc.gateway.logging.RequestIdHandler;
 import com.acme.mpc.gateway.service.CallPipeline;
+import com.acme.mpc.gateway.surface.anthropic.AnthropicErrorShape;
+import com.acme.mpc.gateway.surface.anthropic.CountTokensHandler;
+import com.acme.mpc.gateway.surface.anthropic.MessagesSurface;
 import com.acme.mpc.gateway.surface.openai.OpenAiSurface;
 import com.acme.mpc.gateway.tracing.GatewayTracing;
 import io.micrometer.prometheus.PrometheusMeterRegistry;
 import io.quarkus.arc.All;
 import io.vertx.core.Handler;
+import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -19,6 +23,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.util.List;
+import java.util.function.BiConsumer;
 import org.jboss.logging.Logger;
 
 /**
@@ -34,6 +39,8 @@ public class GatewayRoutes {
     private final OpenAiSurface chat;
     private final OpenAiSurface completions;
     private final OpenAiSurface embeddings;
+    private final MessagesSurface messages;
+    private final CountTokensHandler countTokens;
     private final ModelsHandler models;
     private final ModelStateHandler modelState;
     private final HealthHandler health;
@@ -48,6 +55,7 @@ public class GatewayRoutes {
     public GatewayRoutes(
             CallPipeline pipeline,
             ConfigHolder holder,
+            CountTokensHandler countTokens,
             ModelsHandler models,
             ModelStateHandler modelState,
             HealthHandler health,
@@ -58,6 +66,8 @@ public class GatewayRoutes {
         this.chat = new OpenAiSurface(CallType.CHAT_COMPLETION, holder.config());
         this.completions = new OpenAiSurface(CallType.TEXT_COMPLETION, holder.config());
         this.embeddings = new OpenAiSurface(CallType.EMBEDDING, holder.config());
+        this.messages = new MessagesSurface(holder.config());
+        this.countTokens = countTokens;
         this.models = models;
         this.modelState = modelState;
         this.health = health;
@@ -78,6 +88,11 @@ public class GatewayRoutes {
             get(router, prefix + "/model/info", authenticated(models::modelInfo));
         }
         get(router, "/model/state", modelState::state);
+        // Anthropic's Messages API; /anthropic/v1 is the base URL LiteLLM documents for Anthropic clients
+        for (String prefix : List.of("/v1", "/anthropic/v1")) {
+            post(router, prefix + "/messages", body, ctx -> pipeline.handle(ctx, messages), AnthropicErrorShape::write);
+            post(router, prefix + "/messages/count_tokens", body, countTokens::handle, AnthropicErrorShape::write);
+        }
         get(router, "/health/liveliness", health::liveliness);
         get(router, "/health/liveness", health::liveliness);
         get(router, "/health/readiness", health::readiness);
@@ -95,8 +110,18 @@ public class GatewayRoutes {
     }
 
     private void post(Router router, String path, BodyHandler body, Handler<RoutingContext> handler) {
-        router.post(path).handler(body).handler(handler).failureHandler(this::failure);
-        router.route(path).handler(ctx -> methodNotAllowed(ctx, "POST"));
+        post(router, path, body, handler, ApiErrors::write);
+    }
+
+    /** A POST route whose HTTP-level errors (405, 413, malformed) are written by {@code errors} (the surface's shape). */
+    private void post(
+            Router router,
+            String path,
+            BodyHandler body,
+            Handler<RoutingContext> handler,
+            BiConsumer<HttpServerResponse, GatewayException> errors) {
+        router.post(path).handler(body).handler(handler).failureHandler(ctx -> failure(ctx, errors));
+        router.route(path).handler(ctx -> methodNotAllowed(ctx, "POST", errors));
     }
 
     private void get(Router router, String path, Handler<RoutingContext> handler) {
@@ -132,9 +157,10 @@ public class GatewayRoutes {
                 .end(text);
     }
 
-    private static void methodNotAllowed(RoutingContext ctx, String allowed) {
+    private static void methodNotAllowed(
+            RoutingContext ctx, String allowed, BiConsumer<HttpServerResponse, GatewayException> errors) {
         ctx.response().putHeader("allow", allowed);
-        ApiErrors.write(
+        errors.accept(
                 ctx.response(),
                 new GatewayException(
                         405,
@@ -147,9 +173,13 @@ public class GatewayRoutes {
     }
 
     private void failure(RoutingContext ctx) {
+        failure(ctx, ApiErrors::write);
+    }
+
+    private void failure(RoutingContext ctx, BiConsumer<HttpServerResponse, GatewayException> errors) {
         int status = ctx.statusCode();
         if (status == 413) {
-            ApiErrors.write(
+            errors.accept(
                     ctx.response(),
                     new GatewayException(
                             413,
@@ -161,11 +191,11 @@ public class GatewayRoutes {
             return;
         }
         if (status == 400) {
-            ApiErrors.write(ctx.response(), GatewayException.badRequest("malformed request", null));
+            errors.accept(ctx.response(), GatewayException.badRequest("malformed request", null));
             return;
         }
         LOG.error("unhandled failure on " + ctx.request().path(), ctx.failure());
-        ApiErrors.write(
+        errors.accept(
                 ctx.response(), new GatewayException(500, "api_error", "internal gateway error", null, null, false));
     }
 }

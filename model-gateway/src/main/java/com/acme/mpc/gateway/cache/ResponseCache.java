@@ -98,6 +98,7 @@ public class ResponseCache {
             case CHAT_COMPLETION -> "completion";
             case TEXT_COMPLETION -> "text_completion";
             case EMBEDDING -> "embedding";
+            case ANTHROPIC_MESSAGES -> "anthropic_messages";
         };
     }
 

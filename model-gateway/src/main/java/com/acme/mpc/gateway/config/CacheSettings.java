@@ -26,7 +26,7 @@ public record CacheSettings(
                 null,
                 Duration.ofMinutes(10),
                 null,
-                Set.of("completion", "text_completion", "embedding"),
+                Set.of("completion", "text_completion", "embedding", "anthropic_messages"),
                 10_000);
     }
 }

@@ -419,7 +419,7 @@ public final class ConfigLoader {
                     tree.problem(
                             p + ".supported_call_types[" + i + "]",
                             "unknown call type '" + sct.get(i).asText()
-                                    + "' (known: completion, text_completion, embedding, and their a-prefixed forms)");
+                                    + "' (known: completion, text_completion, embedding, anthropic_messages, and their a-prefixed forms)");
                 } else {
                     callTypes.add(t);
                 }
@@ -460,6 +460,7 @@ public final class ConfigLoader {
             case "completion", "acompletion" -> "completion";
             case "text_completion", "atext_completion" -> "text_completion";
             case "embedding", "aembedding" -> "embedding";
+            case "anthropic_messages", "aanthropic_messages" -> "anthropic_messages";
             default -> null;
         };
     }

@@ -1,10 +1,12 @@
 package com.acme.mpc.gateway.core;
 
-/** The OpenAI endpoint a call came in through; names match the usage-event contract. */
+/** The endpoint a call came in through; names match the usage-event contract. */
 public enum CallType {
     CHAT_COMPLETION("chat_completion"),
     TEXT_COMPLETION("text_completion"),
-    EMBEDDING("embedding");
+    EMBEDDING("embedding"),
+    /** Anthropic's {@code /v1/messages}. */
+    ANTHROPIC_MESSAGES("anthropic_messages");
 
     private final String wireName;
 

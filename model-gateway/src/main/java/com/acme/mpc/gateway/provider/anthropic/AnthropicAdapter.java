@@ -4,8 +4,10 @@ import com.acme.mpc.gateway.config.Deployment;
 import com.acme.mpc.gateway.config.ProviderKind;
 import com.acme.mpc.gateway.core.GatewayException;
 import com.acme.mpc.gateway.core.Json;
+import com.acme.mpc.gateway.provider.NativeAnthropicMessages;
 import com.acme.mpc.gateway.provider.ProviderAdapter;
 import com.acme.mpc.gateway.provider.UpstreamCall;
+import com.acme.mpc.gateway.provider.http.SseFrame;
 import com.acme.mpc.gateway.provider.http.UpstreamHttp;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -15,13 +17,15 @@ import io.vertx.core.MultiMap;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.net.URI;
 import java.time.Instant;
+import java.util.Map;
 
 /**
- * Anthropic's Messages API behind the OpenAI chat interface. Text completions and embeddings are not offered by
- * Anthropic and keep the SPI's "not supported" defaults.
+ * Anthropic's Messages API behind the OpenAI chat interface, and spoken natively for the gateway's own
+ * {@code /v1/messages} ({@link NativeAnthropicMessages}). Text completions and embeddings are not offered by Anthropic
+ * and keep the SPI's "not supported" defaults.
  */
 @ApplicationScoped
-public class AnthropicAdapter implements ProviderAdapter {
+public class AnthropicAdapter implements ProviderAdapter, NativeAnthropicMessages {
     static final String API_VERSION = "2023-06-01";
 
     private final UpstreamHttp http;
@@ -77,6 +81,74 @@ public class AnthropicAdapter implements ProviderAdapter {
                 })
                 .onFailure()
                 .transform(t -> AnthropicErrors.translate(t, d.apiKey()));
+    }
+
+    @Override
+    public Uni<ObjectNode> messages(UpstreamCall call, Map<String, String> headers) {
+        Deployment d = call.deployment();
+        return Uni.createFrom()
+                .deferred(() -> http.post(
+                                messagesUrl(d), nativeHeaders(d, headers), Json.toBuffer(call.body()), call.timeout())
+                        .map(response -> answerObject(response.body().getBytes())))
+                .onFailure()
+                .transform(t -> AnthropicErrors.translate(t, d.apiKey()));
+    }
+
+    @Override
+    public Multi<SseFrame> streamMessages(UpstreamCall call, Map<String, String> headers) {
+        Deployment d = call.deployment();
+        return Multi.createFrom()
+                .deferred(() -> http.stream(
+                        messagesUrl(d),
+                        nativeHeaders(d, headers),
+                        Json.toBuffer(call.body()),
+                        call.streamTimeout(),
+                        new AnthropicPassThroughDriver(d.apiKey())))
+                .onFailure()
+                .transform(t -> AnthropicErrors.translate(t, d.apiKey()));
+    }
+
+    @Override
+    public Uni<ObjectNode> countTokens(UpstreamCall call, Map<String, String> headers) {
+        Deployment d = call.deployment();
+        URI url = URI.create(messagesUrl(d) + "/count_tokens");
+        return Uni.createFrom()
+                .deferred(() -> http.post(url, nativeHeaders(d, headers), Json.toBuffer(call.body()), call.timeout())
+                        .map(response -> answerObject(response.body().getBytes())))
+                .onFailure()
+                .transform(t -> AnthropicErrors.translate(t, d.apiKey()));
+    }
+
+    private static ObjectNode answerObject(byte[] body) {
+        ObjectNode message = Json.objectOrNull(body);
+        if (message == null) {
+            throw new GatewayException(
+                    502,
+                    "api_error",
+                    "anthropic answered with a body that is not a JSON object",
+                    null,
+                    "bad_upstream",
+                    true);
+        }
+        return message;
+    }
+
+    /**
+     * The deployment's credentials with the client's {@code anthropic-version} and {@code anthropic-beta} (the only
+     * client headers that reach the provider: they select the API behaviour the client was written for).
+     */
+    static MultiMap nativeHeaders(Deployment d, Map<String, String> client) {
+        MultiMap h = MultiMap.caseInsensitiveMultiMap()
+                .add("content-type", "application/json")
+                .add("anthropic-version", client.getOrDefault("anthropic-version", API_VERSION));
+        String beta = client.get("anthropic-beta");
+        if (beta != null && !beta.isBlank()) {
+            h.add("anthropic-beta", beta);
+        }
+        if (d.apiKey() != null) {
+            h.add("x-api-key", d.apiKey());
+        }
+        return h;
     }
 
     /** LiteLLM configs write api_base both with and without the /v1 suffix. */

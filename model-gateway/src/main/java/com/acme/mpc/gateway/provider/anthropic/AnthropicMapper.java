@@ -134,7 +134,7 @@ public final class AnthropicMapper {
      * Anthropic bills cache reads and writes outside {@code input_tokens}; OpenAI's {@code prompt_tokens} counts every
      * prompt token, so the buckets are summed and also kept apart for pricing.
      */
-    static Usage usage(JsonNode u) {
+    public static Usage usage(JsonNode u) {
         long cacheRead = u.path("cache_read_input_tokens").asLong(0);
         long cacheWrite = u.path("cache_creation_input_tokens").asLong(0);
         return new Usage(

@@ -1,6 +1,8 @@
 package com.acme.mpc.cost.api;
 
+import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -19,11 +21,21 @@ public class ErrorMappers {
 
     @ServerExceptionMapper
     public Response json(JsonProcessingException e) {
-        String detail = e.getOriginalMessage();
         return json(
                 400,
                 ApiException.errorBody(
-                        "Invalid JSON body: " + detail, "invalid_request_error", null, "invalid_json", Map.of()));
+                        JsonErrors.message(e), "invalid_request_error", JsonErrors.param(e), "invalid_json", Map.of()));
+    }
+
+    /** More specific than Quarkus' own mapper of this type, which answers 400 with an empty body. */
+    @ServerExceptionMapper
+    public Response mismatched(MismatchedInputException e) {
+        return json(e);
+    }
+
+    @ServerExceptionMapper
+    public Response parse(JsonParseException e) {
+        return json(e);
     }
 
     @ServerExceptionMapper

@@ -1,6 +1,7 @@
 package com.acme.mpc.cost.pricing;
 
 import com.acme.mpc.cost.CostTrackerConfig;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -49,7 +50,10 @@ public class PriceTable {
         }
         if (override.isPresent()) {
             try {
-                JsonNode root = mapper.readTree(Files.readString(override.get()));
+                // an operator's copy of LiteLLM's price file may repeat a model: last one wins there, as in LiteLLM
+                JsonNode root = mapper.reader()
+                        .without(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+                        .readTree(Files.readString(override.get()));
                 int n = load(root);
                 LOG.infof("price overrides: %d models from %s", n, override.get());
             } catch (IOException e) {

@@ -1,0 +1,193 @@
+package com.acme.mpc.cost.api;
+
+import static com.acme.mpc.cost.TestSupport.admin;
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.not;
+
+import com.acme.mpc.cost.TestDatabase;
+import com.acme.mpc.cost.TestSupport;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.response.Response;
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Client mistakes at the HTTP, JSON and database layer: each is a 4xx in OpenAI's error shape, never a 5xx from
+ * PostgreSQL, an HTML page, a Quarkus error id or an empty body.
+ */
+@QuarkusTest
+@QuarkusTestResource(TestDatabase.class)
+class HttpHardeningTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TestHTTPResource("/")
+    URL root;
+
+    static void assertOpenAiError(Response r, int status) {
+        r.then().statusCode(status).contentType(ContentType.JSON);
+        assertOpenAiShape(r.asString());
+    }
+
+    static JsonNode assertOpenAiShape(String body) {
+        JsonNode error;
+        try {
+            error = JSON.readTree(body).get("error");
+        } catch (Exception e) {
+            throw new AssertionError("not JSON: " + body, e);
+        }
+        assertThat(error).as(body).isNotNull();
+        assertThat(error.path("message").isTextual()).as(body).isTrue();
+        assertThat(error.path("type").isTextual()).as(body).isTrue();
+        assertThat(error.has("param")).as(body).isTrue();
+        assertThat(error.has("code")).as(body).isTrue();
+        return error;
+    }
+
+    @Test
+    void aNulInAnyKeyFieldIsA400NamingTheField() {
+        String[][] cases = {
+            {"{\"key_alias\":\"a\\u0000b\"}", "key_alias"},
+            {"{\"user_id\":\"\\u0000\"}", "user_id"},
+            {"{\"team_id\":\"t\\u0000\"}", "team_id"},
+            {"{\"models\":[\"gpt\\u0000\"]}", "models[0]"},
+            {"{\"metadata\":{\"note\":\"x\\u0000\"}}", "metadata.note"},
+            {"{\"budget_duration\":\"1d\\u0000\"}", "budget_duration"},
+            {"{\"key\":\"sk-abcdefghijklmnopqrstuvwxyz\\u0000\"}", "key"},
+        };
+        for (String[] c : cases) {
+            Response r = admin().body(c[0]).post("/key/generate");
+            assertOpenAiError(r, 400);
+            r.then().body("error.param", equalTo(c[1]));
+        }
+        Response update =
+                admin().body("{\"key\":\"sk-none\",\"key_alias\":\"\\u0000\"}").post("/key/update");
+        assertOpenAiError(update, 400);
+        Response delete = admin().body("{\"keys\":[\"\\u0000\"]}").post("/key/delete");
+        assertOpenAiError(delete, 400);
+        for (String path : List.of(
+                "/key/info?key=%00",
+                "/key/list?page=1&team_id=x%00",
+                "/key/list?key_alias=%00",
+                "/key/list?user_id=a%00b",
+                "/spend/logs?user_id=%00",
+                "/spend/tags?tags=%00",
+                "/global/spend/report?group_by=%00")) {
+            Response r = admin().urlEncodingEnabled(false).get(path);
+            assertOpenAiError(r, 400);
+            r.then().body("error.message", containsString("NUL"));
+        }
+    }
+
+    @Test
+    void anUnsupportedExpectationIsA417() {
+        Response r = admin().header("Expect", "999-bogus").body("{}").post("/key/generate");
+        assertOpenAiError(r, 417);
+    }
+
+    @Test
+    void unknownPathsAndWrongMethodsAreOpenAiShaped() {
+        assertOpenAiError(admin().get("/foo"), 404);
+        assertOpenAiError(admin().get("/"), 404);
+        Response r = admin().delete("/key/generate");
+        assertThat(r.statusCode()).isIn(404, 405);
+        assertOpenAiShape(r.asString());
+    }
+
+    @Test
+    void aRequestWithoutHostIsA400InOpenAiShape() throws Exception {
+        for (String path : List.of("/q/health/live", "/foo", "/key/list")) {
+            String answer = raw("GET " + path + " HTTP/1.1\r\nAuthorization: Bearer " + TestSupport.MASTER
+                    + "\r\nConnection: close\r\n\r\n");
+            assertThat(answer).startsWith("HTTP/1.1 400");
+            assertThat(assertOpenAiShape(body(answer)).path("message").asText()).contains("Host");
+        }
+    }
+
+    @Test
+    void oversizedUrisHeadersAndBodiesAreRefusedWithABody() throws Exception {
+        assertOpenAiError(admin().get("/key/list?x=" + "a".repeat(HttpLayerErrors.MAX_URI_LENGTH + 10)), 414);
+        assertOpenAiError(
+                admin().header("X-Big", "a".repeat(HttpLayerErrors.MAX_HEADER_BYTES + 10))
+                        .get("/key/list"),
+                431);
+        String answer = raw("POST /key/generate HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer "
+                + TestSupport.MASTER + "\r\nContent-Type: application/json\r\nContent-Length: 99999999999\r\n\r\n{}");
+        assertThat(answer).startsWith("HTTP/1.1 413");
+        assertOpenAiShape(body(answer));
+    }
+
+    @Test
+    void lenientJsonIsRefused() {
+        Response dup = admin().body("{\"key_alias\":\"a\",\"key_alias\":\"b\"}").post("/key/generate");
+        assertOpenAiError(dup, 400);
+        dup.then().body("error.param", equalTo("key_alias"));
+        assertOpenAiError(admin().body("{\"key_alias\":\"a\"} {}").post("/key/generate"), 400);
+        Response wide = given().header("Authorization", "Bearer " + TestSupport.MASTER)
+                .contentType("application/json")
+                .body("{\"key_alias\":\"wide\"}".getBytes(StandardCharsets.UTF_16))
+                .post("/key/generate");
+        assertOpenAiError(wide, 400);
+        wide.then().body("error.message", containsString("UTF-8"));
+        Response deep = admin().body("{\"metadata\":" + "[".repeat(1500) + "]".repeat(1500) + "}")
+                .post("/key/generate");
+        assertOpenAiError(deep, 400);
+        deep.then()
+                .body("error.message", containsString("JSON nested too deeply"))
+                .body("error.message", not(containsString("StreamReadConstraints")));
+        Response nan = admin().body("{\"max_budget\":NaN}").post("/key/generate");
+        assertOpenAiError(nan, 400);
+        nan.then().body("error.message", not(containsString("`")));
+    }
+
+    private String raw(String request) throws Exception {
+        try (Socket s = new Socket(root.getHost(), root.getPort())) {
+            s.setSoTimeout(10_000);
+            OutputStream out = s.getOutputStream();
+            out.write(request.getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+            InputStream in = s.getInputStream();
+            ByteArrayOutputStream answer = new ByteArrayOutputStream();
+            byte[] buf = new byte[8192];
+            int n;
+            while ((n = in.read(buf)) > 0) {
+                answer.write(buf, 0, n);
+                String text = answer.toString(StandardCharsets.ISO_8859_1);
+                int headerEnd = text.indexOf("\r\n\r\n");
+                if (headerEnd > 0) {
+                    int length = contentLength(text.substring(0, headerEnd));
+                    if (length >= 0 && text.length() >= headerEnd + 4 + length) {
+                        break;
+                    }
+                }
+            }
+            return answer.toString(StandardCharsets.UTF_8);
+        }
+    }
+
+    private static int contentLength(String head) {
+        for (String line : head.split("\r\n")) {
+            if (line.toLowerCase().startsWith("content-length:")) {
+                return Integer.parseInt(line.substring(15).strip());
+            }
+        }
+        return -1;
+    }
+
+    private static String body(String answer) {
+        return answer.substring(answer.indexOf("\r\n\r\n") + 4);
+    }
+}

@@ -229,6 +229,21 @@ public class UpstreamHttp {
             return new GatewayException(
                     408, "timeout", "upstream " + host + " timed out", null, "upstream_timeout", true);
         }
+        var dns = UpstreamHostNames.dnsFailure(t);
+        if (dns.isPresent()) {
+            String provider = UpstreamHostNames.providerOf(url.getHost())
+                    .map(p -> " (provider " + p + ")")
+                    .orElse(" (the api_base of a deployment)");
+            return new GatewayException(
+                    502,
+                    "api_connection_error",
+                    "DNS lookup of upstream host " + url.getHost() + provider
+                            + " failed: the name does not resolve from the gateway (check the machine's DNS and"
+                            + " network access, or the deployment's api_base)",
+                    null,
+                    "upstream_dns_failure",
+                    true);
+        }
         String reason = t instanceof ConnectException ? "connection refused" : String.valueOf(t.getMessage());
         return new GatewayException(
                 502,

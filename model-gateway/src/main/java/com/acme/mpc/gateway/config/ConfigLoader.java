@@ -565,9 +565,9 @@ public final class ConfigLoader {
             if (apiBaseText != null) {
                 apiBase = parseBase(apiBaseText, pp + ".api_base");
             } else if (provider != null && mockResponse == null) {
-                if (provider.defaultApiBase() == null) {
+                if (provider.requiresApiBase()) {
                     tree.problem(pp + ".api_base", "required for provider '" + provider.prefix() + "'");
-                } else {
+                } else if (provider.defaultApiBase() != null) {
                     apiBase = URI.create(provider.defaultApiBase());
                 }
             }

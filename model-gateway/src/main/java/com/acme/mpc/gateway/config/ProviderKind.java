@@ -14,6 +14,9 @@ public enum ProviderKind {
     OPENAI("openai", Protocol.OPENAI, "https://api.openai.com/v1"),
     AZURE("azure", Protocol.AZURE, null),
     ANTHROPIC("anthropic", Protocol.ANTHROPIC, "https://api.anthropic.com"),
+    GEMINI("gemini", Protocol.GEMINI, "https://generativelanguage.googleapis.com"),
+    /** No fixed base: the endpoint follows the deployment's AWS region (see the bedrock adapter). */
+    BEDROCK("bedrock", Protocol.BEDROCK, null),
     OLLAMA("ollama", Protocol.OLLAMA, "http://localhost:11434"),
     OLLAMA_CHAT("ollama_chat", Protocol.OLLAMA, "http://localhost:11434"),
     HOSTED_VLLM("hosted_vllm", Protocol.OPENAI, null),
@@ -34,7 +37,9 @@ public enum ProviderKind {
         OPENAI,
         AZURE,
         ANTHROPIC,
-        OLLAMA
+        OLLAMA,
+        GEMINI,
+        BEDROCK
     }
 
     private static final Map<String, ProviderKind> BY_PREFIX =
@@ -82,7 +87,12 @@ public enum ProviderKind {
         return protocol;
     }
 
-    /** Base URL used when {@code api_base} is absent; null when the provider requires one. */
+    /** Whether a deployment must name its {@code api_base}: Bedrock derives its endpoint from the AWS region. */
+    public boolean requiresApiBase() {
+        return defaultApiBase == null && this != BEDROCK;
+    }
+
+    /** Base URL used when {@code api_base} is absent; null when the provider requires one or derives it. */
     public String defaultApiBase() {
         return defaultApiBase;
     }
@@ -94,6 +104,8 @@ public enum ProviderKind {
             case AZURE -> "azure";
             case ANTHROPIC -> "anthropic";
             case OLLAMA -> "ollama";
+            case GEMINI -> "gemini";
+            case BEDROCK -> "bedrock";
         };
     }
 }

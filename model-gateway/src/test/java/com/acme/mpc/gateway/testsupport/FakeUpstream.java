@@ -105,7 +105,8 @@ public final class FakeUpstream implements AutoCloseable {
             } catch (RuntimeException ignored) {
                 // not JSON: use the fallback behaviour
             }
-            byModel.getOrDefault(model, fallback).accept(req, rec);
+            // providers that name the model in the URL (Gemini, Bedrock) send none in the body
+            (model == null ? fallback : byModel.getOrDefault(model, fallback)).accept(req, rec);
         });
     }
 

@@ -92,7 +92,9 @@ public class Authenticator {
                 "missing API key: send it as 'Authorization: Bearer <key>' or 'x-api-key: <key>'");
     }
 
-    static String presentedKey(HttpServerRequest request) {
+    private static final String[] KEY_HEADERS = {"x-api-key", "api-key", "x-litellm-api-key"};
+
+    public static String presentedKey(HttpServerRequest request) {
         String auth = request.getHeader("authorization");
         if (auth != null) {
             String trimmed = auth.trim();
@@ -102,8 +104,14 @@ public class Authenticator {
             }
             return trimmed.isEmpty() ? null : trimmed;
         }
-        String apiKey = request.getHeader("x-api-key");
-        return apiKey == null || apiKey.isBlank() ? null : apiKey.trim();
+        // LiteLLM also accepts api-key (Azure OpenAI clients) and x-litellm-api-key
+        for (String header : KEY_HEADERS) {
+            String apiKey = request.getHeader(header);
+            if (apiKey != null && !apiKey.isBlank()) {
+                return apiKey.trim();
+            }
+        }
+        return null;
     }
 
     public static String sha256Hex(String key) {

@@ -56,6 +56,13 @@ public interface CostTrackerSettings {
     @WithDefault("10s")
     Duration requestTimeout();
 
+    /**
+     * Timeout of an admin route relayed to cost-tracker ({@code /key/*}, {@code /spend/*}, ... on the gateway's port):
+     * reports over long periods take longer than the hot path's calls.
+     */
+    @WithDefault("60s")
+    Duration adminRequestTimeout();
+
     /** How long a key lookup is reused before cost-tracker is asked again (changes to a key apply after it). */
     @WithDefault("5s")
     Duration keyCacheTtl();

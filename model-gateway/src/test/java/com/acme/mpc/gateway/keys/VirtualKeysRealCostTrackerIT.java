@@ -114,8 +114,16 @@ class VirtualKeysRealCostTrackerIT {
             await(() -> status(costTracker + "/q/health/ready") == 200, Duration.ofSeconds(90), "cost-tracker");
             await(() -> status(gateway + "/health/liveliness") == 200, Duration.ofSeconds(60), "gateway");
 
+            // the admin routes answer on the gateway's port, relayed to cost-tracker; the master key is required
+            HttpResponse<String> anonymous = post(gateway + "/key/generate", "sk-not-the-master", "{}");
+            assertThat(anonymous.statusCode()).isEqualTo(401);
+            assertThat(JSON.readTree(anonymous.body())
+                            .path("error")
+                            .path("type")
+                            .asText())
+                    .isEqualTo("authentication_error");
             JsonNode generated = JSON.readTree(post(
-                            costTracker + "/key/generate",
+                            gateway + "/key/generate",
                             MASTER,
                             "{\"key_alias\":\"it-app\",\"team_id\":\"team-it\",\"models\":[\"proof-chat\"],"
                                     + "\"max_budget\":\"" + BUDGET + "\"}")
@@ -123,6 +131,14 @@ class VirtualKeysRealCostTrackerIT {
             String key = generated.path("key").asText();
             String hash = Authenticator.sha256Hex(key);
             assertThat(key).startsWith("sk-");
+            HttpResponse<String> own = http.send(
+                    HttpRequest.newBuilder(URI.create(gateway + "/key/info"))
+                            .header("x-litellm-api-key", key)
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(own.statusCode()).as(own.body()).isEqualTo(200);
+            assertThat(JSON.readTree(own.body()).path("info").path("key_alias").asText())
+                    .isEqualTo("it-app");
 
             HttpResponse<String> ok = chat(gateway, key, "proof-chat", "it-first");
             assertThat(ok.statusCode()).as(ok.body()).isEqualTo(200);

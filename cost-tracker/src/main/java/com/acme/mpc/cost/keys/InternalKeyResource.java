@@ -12,6 +12,7 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
 import java.math.BigDecimal;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -23,17 +24,26 @@ import java.util.Map;
 public class InternalKeyResource {
     private final KeyService keys;
     private final Counter granted;
-    private final Counter refused;
+    private final Counter usedUp;
+    private final Counter heldInFlight;
+
+    /**
+     * What a call held back by calls in flight is told to wait: calls usually settle within seconds (the usage event
+     * follows the answer by about the gateway's flush interval).
+     */
+    static final int RETRY_AFTER_SECONDS = 1;
 
     public InternalKeyResource(KeyService keys, MeterRegistry registry) {
         this.keys = keys;
-        this.granted = Counter.builder("cost_tracker_reservations")
+        this.granted = outcome(registry, "granted");
+        this.usedUp = outcome(registry, "budget_exceeded");
+        this.heldInFlight = outcome(registry, "held_by_calls_in_flight");
+    }
+
+    private static Counter outcome(MeterRegistry registry, String outcome) {
+        return Counter.builder("cost_tracker_reservations")
                 .description("Budget reservations asked for by the gateway before a call, by outcome")
-                .tag("outcome", "granted")
-                .register(registry);
-        this.refused = Counter.builder("cost_tracker_reservations")
-                .description("Budget reservations asked for by the gateway before a call, by outcome")
-                .tag("outcome", "budget_exceeded")
+                .tag("outcome", outcome)
                 .register(registry);
     }
 
@@ -56,7 +66,7 @@ public class InternalKeyResource {
 
     @POST
     @Path("/reservations")
-    public Map<String, Object> reserve(@PathParam("hash") String h, JsonNode body) {
+    public Response reserve(@PathParam("hash") String h, JsonNode body) {
         String hash = hash(h);
         if (body == null || !body.isObject()) {
             throw ApiException.badRequest("Body must be {\"request_id\":\"...\",\"amount_usd\":\"0.002\"}", null);
@@ -82,25 +92,43 @@ public class InternalKeyResource {
         }
         KeyService.Reservation r = keys.reserve(hash, rid.textValue(), amount);
         if (!r.reserved()) {
-            refused.increment();
             Map<String, Object> extra = new LinkedHashMap<>();
             extra.put("spend", Money.str(r.spend()));
             extra.put("reserved", Money.str(r.open()));
             extra.put("max_budget", Money.str(r.max()));
-            throw new ApiException(
+            if (r.spend().add(amount).compareTo(r.max()) > 0) {
+                // used up: the call does not fit even if no other call were in flight
+                usedUp.increment();
+                throw new ApiException(
+                        400,
+                        "budget_exceeded",
+                        "Budget has been exceeded! Current cost: " + Money.str(r.spend()) + ", Max budget: "
+                                + Money.str(r.max()) + ", this call needs up to " + Money.str(amount),
+                        null,
+                        "budget_exceeded",
+                        extra);
+            }
+            heldInFlight.increment();
+            ApiException held = new ApiException(
                     429,
-                    "budget_exceeded",
-                    "Budget has been exceeded! Current cost: " + Money.str(r.spend()) + " (+ "
-                            + Money.str(r.open()) + " reserved by calls in flight), Max budget: "
-                            + Money.str(r.max()) + ", this call needs up to " + Money.str(amount),
+                    "rate_limit_error",
+                    "Budget held by calls in flight: spend " + Money.str(r.spend()) + " + "
+                            + Money.str(r.open()) + " reserved by " + r.openCalls()
+                            + " calls in flight + up to " + Money.str(amount) + " for this call exceed the max budget "
+                            + Money.str(r.max()) + "; retry when they finish",
                     null,
-                    "budget_exceeded",
+                    "budget_held_by_calls_in_flight",
                     extra);
+            return Response.status(429)
+                    .header("Retry-After", RETRY_AFTER_SECONDS)
+                    .type(MediaType.APPLICATION_JSON)
+                    .entity(held.body())
+                    .build();
         }
         granted.increment();
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("reserved", true);
         out.put("remaining_usd", Money.str(r.remaining()));
-        return out;
+        return Response.ok(out).build();
     }
 }

@@ -3,6 +3,7 @@ package com.acme.mpc.cost.keys;
 import com.acme.mpc.cost.api.ApiException;
 import com.acme.mpc.cost.api.Auth;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
@@ -37,7 +38,46 @@ public class KeyResource {
     @POST
     @Path("/update")
     public Map<String, Object> update(JsonNode body) {
-        return keys.update(body);
+        Map<String, Object> out = new LinkedHashMap<>();
+        // LiteLLM answers the key the caller named (the key or its hash) beside the record
+        out.put("key", body.get("key").textValue());
+        out.putAll(keys.update(body));
+        return out;
+    }
+
+    @POST
+    @Path("/block")
+    public Map<String, Object> block(JsonNode body) {
+        return setBlocked(body, true);
+    }
+
+    @POST
+    @Path("/unblock")
+    public Map<String, Object> unblock(JsonNode body) {
+        return setBlocked(body, false);
+    }
+
+    private Map<String, Object> setBlocked(JsonNode body, boolean blocked) {
+        if (body == null || !body.path("key").isTextual()) {
+            throw ApiException.badRequest("key is required (the key or its hash)", "key");
+        }
+        ObjectNode update = keys.emptyObject();
+        update.put("key", body.get("key").textValue());
+        update.put("blocked", blocked);
+        return keys.update(update);
+    }
+
+    /**
+     * LiteLLM's key health: whether the key's logging callbacks work. This service has none per key, so a key that
+     * exists is healthy.
+     */
+    @POST
+    @Path("/health")
+    public Map<String, Object> health(@Context ContainerRequestContext ctx) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("key", "healthy");
+        out.put("logging_callbacks", null);
+        return out;
     }
 
     @POST

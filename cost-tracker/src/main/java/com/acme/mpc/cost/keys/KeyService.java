@@ -33,7 +33,7 @@ public class KeyService {
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final String COLUMNS = "key_hash, key_name, key_alias, user_id, team_id, models, max_budget, spend, "
             + "budget_duration, budget_reset_at, expires, rpm_limit, tpm_limit, max_parallel_requests, "
-            + "metadata::text AS metadata, blocked, created_at, updated_at";
+            + "metadata::text AS metadata, blocked, created_at, updated_at, attrs::text AS attrs";
     private static final String RESET_DUE = "UPDATE virtual_keys SET spend = 0, "
             + "budget_reset_at = now() + budget_duration_s * interval '1 second', updated_at = now() "
             + "WHERE key_hash = ? AND budget_reset_at <= now()";
@@ -82,6 +82,10 @@ public class KeyService {
             "metadata",
             "blocked",
             "spend");
+
+    /** Request fields that are not key settings: the key itself, and ids the answer computes. */
+    private static final java.util.Set<String> NOT_STORED =
+            java.util.Set.of("key", "token", "key_hash", "key_name", "new_key", "created_at", "updated_at");
 
     Fields parse(JsonNode body, boolean allowSpend) {
         Fields f = new Fields();
@@ -138,6 +142,21 @@ public class KeyService {
                 default -> throw new IllegalStateException(name);
             };
             f.values.put(name, parsed);
+        }
+        // every other GenerateKeyRequest field (aliases, tags, soft_budget, key_type, permissions, ...) is kept
+        ObjectNode attrs = mapper.createObjectNode();
+        for (var it = body.fields(); it.hasNext(); ) {
+            var e = it.next();
+            if (!SETTABLE.contains(e.getKey()) && !NOT_STORED.contains(e.getKey())) {
+                com.acme.mpc.cost.admin.EntityStore.checkNoNul(e.getKey(), e.getValue());
+                attrs.set(e.getKey(), e.getValue());
+            }
+        }
+        if (attrs.toString().length() > 65_536) {
+            throw ApiException.badRequest("the fields of one key may hold at most 65536 characters of JSON", null);
+        }
+        if (!attrs.isEmpty()) {
+            f.values.put("attrs", attrs);
         }
         if (f.has("duration") && f.has("expires")) {
             throw ApiException.badRequest("give either duration or expires, not both", "duration");
@@ -369,6 +388,10 @@ public class KeyService {
                     sql.append(", blocked = ?");
                     params.add(new Object[] {Types.BOOLEAN, v});
                 }
+                case "attrs" -> {
+                    sql.append(", attrs = attrs || ?::jsonb");
+                    params.add(new Object[] {Types.VARCHAR, v.toString()});
+                }
                 default -> throw new IllegalStateException(e.getKey());
             }
         }
@@ -438,6 +461,12 @@ public class KeyService {
     private Map<String, Object> row(ResultSet rs, boolean withReserved) throws SQLException {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("token", rs.getString("key_hash"));
+        try {
+            // the other GenerateKeyRequest fields first: the typed ones below take precedence
+            mapper.readTree(rs.getString("attrs")).fields().forEachRemaining(e -> m.put(e.getKey(), e.getValue()));
+        } catch (Exception e) {
+            // attrs is always valid JSON (jsonb); nothing to add otherwise
+        }
         m.put("key_hash", rs.getString("key_hash"));
         m.put("key_name", rs.getString("key_name"));
         m.put("key_alias", rs.getString("key_alias"));
@@ -528,8 +557,14 @@ public class KeyService {
 
     // ---- budget reservations ----
 
+    /** A reservation's outcome; {@code open} and {@code openCalls} are the other calls' open reservations. */
     public record Reservation(
-            boolean reserved, BigDecimal remaining, BigDecimal spend, BigDecimal open, BigDecimal max) {}
+            boolean reserved,
+            BigDecimal remaining,
+            BigDecimal spend,
+            BigDecimal open,
+            BigDecimal max,
+            long openCalls) {}
 
     /**
      * Reserves {@code amount} of the key's budget for a call: the key row is locked (SELECT ... FOR UPDATE)
@@ -553,13 +588,16 @@ public class KeyService {
                 }
             }
             BigDecimal open;
-            try (PreparedStatement ps = c.prepareStatement("SELECT coalesce(sum(amount_usd), 0) FROM key_reservations "
-                    + "WHERE key_hash = ? AND expires_at > now() AND request_id <> ?")) {
+            long openCalls;
+            try (PreparedStatement ps =
+                    c.prepareStatement("SELECT coalesce(sum(amount_usd), 0), count(*) FROM key_reservations "
+                            + "WHERE key_hash = ? AND expires_at > now() AND request_id <> ?")) {
                 ps.setString(1, hash);
                 ps.setString(2, requestId);
                 try (ResultSet rs = ps.executeQuery()) {
                     rs.next();
                     open = rs.getBigDecimal(1);
+                    openCalls = rs.getLong(2);
                 }
             }
             if (amount.signum() == 0) {
@@ -570,11 +608,11 @@ public class KeyService {
                     ps.executeUpdate();
                 }
                 return new Reservation(
-                        true, max == null ? null : max.subtract(spend).subtract(open), spend, open, max);
+                        true, max == null ? null : max.subtract(spend).subtract(open), spend, open, max, openCalls);
             }
             BigDecimal after = spend.add(open).add(amount);
             if (max != null && after.compareTo(max) > 0) {
-                return new Reservation(false, max.subtract(spend).subtract(open), spend, open, max);
+                return new Reservation(false, max.subtract(spend).subtract(open), spend, open, max, openCalls);
             }
             try (PreparedStatement ps =
                     c.prepareStatement("INSERT INTO key_reservations (request_id, key_hash, amount_usd, expires_at) "
@@ -587,7 +625,8 @@ public class KeyService {
                 ps.setLong(4, reservationTtl.toMillis());
                 ps.executeUpdate();
             }
-            return new Reservation(true, max == null ? null : max.subtract(after), spend, open.add(amount), max);
+            return new Reservation(
+                    true, max == null ? null : max.subtract(after), spend, open.add(amount), max, openCalls + 1);
         });
     }
 

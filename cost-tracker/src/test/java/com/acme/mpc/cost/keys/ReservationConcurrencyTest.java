@@ -89,6 +89,7 @@ class ReservationConcurrencyTest {
             results.add(pool.submit(() -> {
                 go.await();
                 int status = reserve(hash, id, amount);
+                // the budget is never used up here: a refusal is only ever "held by calls in flight"
                 assertTrue(status == 200 || status == 429, "status " + status);
                 return status == 200 ? id : null;
             }));
@@ -132,13 +133,17 @@ class ReservationConcurrencyTest {
         BigDecimal bound = new BigDecimal("0.01").add(new BigDecimal("0.0005").multiply(BigDecimal.valueOf(5)));
         assertEquals(0, new BigDecimal("0.0125").compareTo(spend));
         assertTrue(spend.compareTo(bound) <= 0);
-        // exhausted: every further call is refused with a clear message
+        // used up: every further call is refused with 400 (not retried by SDKs) and the real spend
         admin().body(Map.of("request_id", "after", "amount_usd", "0.000001"))
                 .post("/internal/keys/" + hash + "/reservations")
                 .then()
-                .statusCode(429)
+                .statusCode(400)
+                .header("Retry-After", org.hamcrest.Matchers.nullValue())
+                .body("error.type", equalTo("budget_exceeded"))
                 .body("error.code", equalTo("budget_exceeded"))
-                .body("error.message", org.hamcrest.Matchers.startsWith("Budget has been exceeded!"));
+                .body(
+                        "error.message",
+                        org.hamcrest.Matchers.startsWith("Budget has been exceeded! Current cost: 0.0125"));
     }
 
     @Test
@@ -147,7 +152,17 @@ class ReservationConcurrencyTest {
         assertEquals(200, reserve(hash, "same", "0.004"));
         assertEquals(200, reserve(hash, "same", "0.004"));
         admin().get("/internal/keys/" + hash).then().body("reserved", equalTo(0.004f));
-        assertEquals(429, reserve(hash, "other", "0.002"));
+        // 0.002 would fit the unspent budget: refused only because of the call in flight, so 429 + Retry-After
+        admin().body(Map.of("request_id", "other", "amount_usd", "0.002"))
+                .post("/internal/keys/" + hash + "/reservations")
+                .then()
+                .statusCode(429)
+                .header("Retry-After", "1")
+                .body("error.code", equalTo("budget_held_by_calls_in_flight"))
+                .body("error.message", org.hamcrest.Matchers.containsString("reserved by 1 calls in flight"))
+                .body("error.message", org.hamcrest.Matchers.not(org.hamcrest.Matchers.containsString("exceeded")));
+        // more than the whole budget: used up for this call whatever is in flight
+        assertEquals(400, reserve(hash, "huge", "0.0051"));
         admin().body(Map.of("request_id", "x", "amount_usd", "0.001"))
                 .post("/internal/keys/" + hash + "/reservations")
                 .then()
@@ -171,7 +186,7 @@ class ReservationConcurrencyTest {
         // another call's real cost took the key past its budget (the documented overspend bound)
         settle(hash, List.of("expensive-call"), 6000);
         admin().get("/internal/keys/" + hash).then().body("reserved", equalTo(0.002f));
-        assertEquals(429, reserve(hash, "new-call", "0.000001"));
+        assertEquals(400, reserve(hash, "new-call", "0.000001"));
 
         // the gateway releases the failed call's reservation with amount 0
         assertEquals(200, reserve(hash, "failed-call", "0"));

@@ -32,8 +32,7 @@ import org.jboss.logging.Logger;
  * {@code /customer/*}, {@code /end_user/*}, {@code /budget/*}, {@code /spend/*}, {@code /global/*}, {@code
  * /model/new|update|delete}), relayed over HTTP to cost-tracker, which owns the data. The model-call hot path is
  * untouched: these routes have their own HTTP client and pool. The master key is required, checked here; the one
- * exception is a virtual key reading its own record ({@code /key/info}, {@code /v2/key/info}), which cost-tracker
- * decides. Only the route's method, normalized path, query string, body and content type are forwarded; the caller's
+ * exception is a virtual key reading its own record ({@code GET /key/info}), which cost-tracker decides. Only the route's method, normalized path, query string, body and content type are forwarded; the caller's
  * credential headers are replaced by one {@code Authorization: Bearer}.
  */
 @ApplicationScoped
@@ -48,7 +47,7 @@ public class AdminRelay {
     static final List<String> ROUTES = List.of("/model/new", "/model/update", "/model/delete");
 
     /** Routes a virtual key may call for itself; cost-tracker checks that it reads only its own record. */
-    private static final Set<String> SELF_SERVICE = Set.of("/key/info", "/v2/key/info");
+    private static final Set<String> SELF_SERVICE = Set.of("/key/info");
 
     private static final Set<String> RESPONSE_HEADERS = Set.of("content-type", "retry-after", "allow");
 

@@ -26,8 +26,13 @@ import java.util.Optional;
  */
 @ApplicationScoped
 public class CostTrackerKeysClient {
-    /** What cost-tracker answered to a reservation. */
-    public record Reservation(boolean granted, String message) {}
+    /**
+     * What cost-tracker answered to a reservation: granted; or refused because the budget is used up; or refused
+     * because calls in flight hold the rest ({@code inFlight}, retry after {@code retryAfterSeconds}).
+     */
+    public record Reservation(boolean granted, boolean inFlight, String message, int retryAfterSeconds) {
+        static final Reservation GRANTED = new Reservation(true, false, null, 0);
+    }
 
     private final Vertx vertx;
     private final String base;
@@ -88,13 +93,19 @@ public class CostTrackerKeysClient {
         return send(HttpMethod.POST, "/internal/keys/" + keyHash + "/reservations", Json.toBuffer(body))
                 .map(r -> {
                     if (r.status == 200) {
-                        return new Reservation(true, null);
+                        return Reservation.GRANTED;
                     }
-                    if (r.status == 429) {
-                        String msg = r.json == null
-                                ? "Budget has been exceeded"
-                                : r.json.path("error").path("message").asText("Budget has been exceeded");
-                        return new Reservation(false, msg);
+                    if (r.status == 400 || r.status == 429) {
+                        JsonNode error = r.json == null ? null : r.json.path("error");
+                        if (error != null
+                                && "budget_exceeded".equals(error.path("code").asText())) {
+                            return new Reservation(false, false, message(error), 0);
+                        }
+                        if (error != null
+                                && "budget_held_by_calls_in_flight"
+                                        .equals(error.path("code").asText())) {
+                            return new Reservation(false, true, message(error), retryAfter(r.retryAfter));
+                        }
                     }
                     if (r.status == 404) {
                         throw GatewayException.unauthorized("invalid API key");
@@ -103,7 +114,19 @@ public class CostTrackerKeysClient {
                 });
     }
 
-    private record Answer(int status, JsonNode json) {}
+    private static String message(JsonNode error) {
+        return error.path("message").asText("Budget has been exceeded");
+    }
+
+    private static int retryAfter(String header) {
+        try {
+            return header == null ? 1 : Math.max(1, Math.min(60, Integer.parseInt(header.trim())));
+        } catch (NumberFormatException e) {
+            return 1;
+        }
+    }
+
+    private record Answer(int status, JsonNode json, String retryAfter) {}
 
     private Uni<Answer> send(HttpMethod method, String path, Buffer body) {
         if (base == null) {
@@ -128,7 +151,8 @@ public class CostTrackerKeysClient {
         return Uni.createFrom()
                 .completionStage(() -> client().request(o)
                         .compose(req -> body == null ? req.send() : req.send(body))
-                        .compose(resp -> resp.body().map(b -> new Answer(resp.statusCode(), parse(b))))
+                        .compose(resp -> resp.body()
+                                .map(b -> new Answer(resp.statusCode(), parse(b), resp.getHeader("retry-after"))))
                         .toCompletionStage())
                 .onFailure(t -> !(t instanceof GatewayException))
                 .transform(t ->

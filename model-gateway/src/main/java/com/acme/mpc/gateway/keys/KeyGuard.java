@@ -8,9 +8,12 @@ import com.acme.mpc.gateway.config.GatewayConfig;
 import com.acme.mpc.gateway.core.CallType;
 import com.acme.mpc.gateway.core.GatewayException;
 import com.acme.mpc.gateway.core.Json;
+import com.acme.mpc.gateway.tokens.PromptTokenCounter;
+import com.acme.mpc.gateway.tokens.TokenizerFamily;
 import com.acme.mpc.gateway.usage.CostTrackerSettings;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.JsonNode;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
@@ -20,6 +23,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.concurrent.Executor;
 import org.jboss.logging.Logger;
@@ -42,13 +46,16 @@ public class KeyGuard {
     private final GatewayConfig config;
     private final long defaultCompletionTokens;
     private final BigDecimal minReservation;
+    private final PromptTokenCounter tokens;
 
     public KeyGuard(
             Authenticator authenticator,
             KeyLimits limits,
             CostTrackerKeysClient costTracker,
             ConfigHolder holder,
-            CostTrackerSettings settings) {
+            CostTrackerSettings settings,
+            PromptTokenCounter tokens) {
+        this.tokens = tokens;
         this.authenticator = authenticator;
         this.limits = limits;
         this.costTracker = costTracker;
@@ -96,20 +103,13 @@ public class KeyGuard {
             // no budget, or an unknown model group (answered 404 without a provider call): nothing to reserve
             return Uni.createFrom().item(caller);
         }
-        BigDecimal amount = estimate(type, scan, deployments);
+        BigDecimal amount = estimate(type, scan, raw, deployments);
         return costTracker.reserve(key.keyHash(), requestId, amount).map(r -> {
             if (r.granted()) {
                 ctx.addEndHandler(ar -> releaseIfFailed(ctx, key, requestId));
-            } else {
-                throw new GatewayException(
-                        429,
-                        "budget_exceeded",
-                        r.message() + " (key " + key.label() + ")",
-                        null,
-                        "budget_exceeded",
-                        false);
+                return caller;
             }
-            return caller;
+            throw BudgetRefusal.of(r, key.label());
         });
     }
 
@@ -133,22 +133,31 @@ public class KeyGuard {
     }
 
     /**
-     * The most the call may cost: prompt tokens estimated from the body size (about 4 bytes a token, an
-     * over-estimate because of the JSON around the text) times the input price, plus max_tokens (else the configured
-     * default) times n times the output price, with the dearest deployment of the group; at least the configured
-     * minimum (also what a group without prices reserves).
+     * The most the call may cost: its prompt tokens counted with the tokenizer of each deployment's model family
+     * ({@link PromptTokenCounter}) times the input price, plus max_tokens (else the configured default) times n times
+     * the output price, with the dearest deployment of the group; at least the configured minimum (also what a group
+     * without prices reserves).
      */
-    BigDecimal estimate(CallType type, Scan scan, List<Deployment> deployments) {
-        long promptTokens = Math.max(1, scan.bodyBytes / 4);
+    BigDecimal estimate(CallType type, Scan scan, Buffer raw, List<Deployment> deployments) {
         long completionTokens = type == CallType.EMBEDDING
                 ? 0
                 : (scan.maxTokens != null ? scan.maxTokens : defaultCompletionTokens) * Math.max(1, scan.n);
         BigDecimal best = BigDecimal.ZERO;
         if (deployments != null) {
+            JsonNode body = tokens.ready() ? tree(raw) : null;
+            EnumMap<TokenizerFamily, Long> promptTokens = new EnumMap<>(TokenizerFamily.class);
             for (Deployment d : deployments) {
                 BigDecimal in = d.modelInfo().inputCostPerToken();
                 BigDecimal out = d.modelInfo().outputCostPerToken();
-                BigDecimal cost = (in == null ? BigDecimal.ZERO : in.multiply(BigDecimal.valueOf(promptTokens)))
+                if (in == null && out == null) {
+                    continue;
+                }
+                long prompt = in == null
+                        ? 0
+                        : promptTokens.computeIfAbsent(
+                                TokenizerFamily.of(d.provider(), d.upstreamModel()),
+                                f -> tokens.count(body, scan.bodyBytes, f));
+                BigDecimal cost = (in == null ? BigDecimal.ZERO : in.multiply(BigDecimal.valueOf(prompt)))
                         .add(out == null ? BigDecimal.ZERO : out.multiply(BigDecimal.valueOf(completionTokens)));
                 if (cost.compareTo(best) > 0) {
                     best = cost;
@@ -156,6 +165,14 @@ public class KeyGuard {
             }
         }
         return best.max(minReservation).setScale(10, RoundingMode.UP).stripTrailingZeros();
+    }
+
+    private static JsonNode tree(Buffer raw) {
+        try {
+            return raw == null || raw.length() == 0 ? null : Json.MAPPER.readTree(raw.getBytes());
+        } catch (IOException | RuntimeException e) {
+            return null; // not JSON: answered 400 by the completion handler, the estimate does not matter
+        }
     }
 
     private static Executor on(Context context) {

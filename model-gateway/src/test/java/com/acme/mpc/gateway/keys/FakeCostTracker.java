@@ -104,10 +104,11 @@ public class FakeCostTracker implements QuarkusTestResourceLifecycleManager {
                 BigDecimal open = reserved.getOrDefault(hash, BigDecimal.ZERO);
                 BigDecimal spend = new BigDecimal(key.getString("spend", "0"));
                 String max = key.getString("max_budget");
-                if (max != null && spend.add(open).add(amount).compareTo(new BigDecimal(max)) > 0) {
+                if (max != null && spend.add(amount).compareTo(new BigDecimal(max)) > 0) {
+                    // used up: does not fit even with no call in flight
                     json(
                             req,
-                            429,
+                            400,
                             new JsonObject()
                                     .put(
                                             "error",
@@ -118,6 +119,20 @@ public class FakeCostTracker implements QuarkusTestResourceLifecycleManager {
                                                                     + ", Max budget: " + max)
                                                     .put("type", "budget_exceeded")
                                                     .put("code", "budget_exceeded")));
+                    return;
+                }
+                if (max != null && spend.add(open).add(amount).compareTo(new BigDecimal(max)) > 0) {
+                    req.response().putHeader("retry-after", "2");
+                    json(
+                            req,
+                            429,
+                            new JsonObject()
+                                    .put(
+                                            "error",
+                                            new JsonObject()
+                                                    .put("message", "Budget held by calls in flight: " + open)
+                                                    .put("type", "rate_limit_error")
+                                                    .put("code", "budget_held_by_calls_in_flight")));
                     return;
                 }
                 reserved.put(hash, open.add(amount));

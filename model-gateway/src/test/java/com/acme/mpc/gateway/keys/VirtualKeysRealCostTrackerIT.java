@@ -169,12 +169,16 @@ class VirtualKeysRealCostTrackerIT {
                     if (r.statusCode() == 200) {
                         okCount++;
                     } else {
-                        assertThat(r.statusCode()).as(r.body()).isEqualTo(429);
-                        assertThat(JSON.readTree(r.body())
-                                        .path("error")
-                                        .path("type")
-                                        .asText())
-                                .isEqualTo("budget_exceeded");
+                        // used up (400, not retried by SDKs) or held by calls in flight (429 + Retry-After)
+                        assertThat(r.statusCode()).as(r.body()).isIn(400, 429);
+                        JsonNode error = JSON.readTree(r.body()).path("error");
+                        if (r.statusCode() == 400) {
+                            assertThat(error.path("type").asText()).isEqualTo("budget_exceeded");
+                            assertThat(error.path("message").asText()).contains("Budget has been exceeded");
+                        } else {
+                            assertThat(error.path("code").asText()).isEqualTo("budget_held_by_calls_in_flight");
+                            assertThat(r.headers().firstValue("retry-after")).isPresent();
+                        }
                         budgetRefused++;
                     }
                 }

@@ -280,14 +280,62 @@ class VirtualKeysTest {
         assertThat(reservation.getString("key_hash")).isEqualTo(Authenticator.sha256Hex(key));
         BigDecimal amount = new BigDecimal(reservation.getString("amount_usd"));
         assertThat(amount).isGreaterThan(new BigDecimal("0.0006")).isLessThan(new BigDecimal("0.0007"));
-        // the stand-in never settles: the third reservation does not fit any more
+        // the stand-in never settles: the third call does not fit only because the first two are still reserved
         chat(key, "demo-chat", ",\"max_tokens\":1000").then().statusCode(200);
         chat(key, "demo-chat", ",\"max_tokens\":1000")
                 .then()
                 .statusCode(429)
+                .header("retry-after", "2")
+                .body("error.type", equalTo("rate_limit_error"))
+                .body("error.code", equalTo("budget_held_by_calls_in_flight"))
+                .body("error.message", containsString("in flight"));
+    }
+
+    @Inject
+    com.acme.mpc.gateway.tokens.PromptTokenCounter tokens;
+
+    @Test
+    void theReservationCountsPromptTokensWithTheModelsTokenizerNotTheBodySize() {
+        tokens.load();
+        // CJK text: 3 bytes a character, about a token each; the body size / 4 would under-reserve it
+        String text = "预算必须在调用之前保留一个估计值，否则并发的调用会超支。".repeat(30);
+        String key = key(new JsonObject().put("max_budget", "10"));
+        String requestId = "tok-" + UUID.randomUUID();
+        given().header("Authorization", "Bearer " + key)
+                .header("x-request-id", requestId)
+                .contentType(ContentType.JSON)
+                .body("{\"model\":\"demo-chat\",\"max_tokens\":10,\"messages\":[{\"role\":\"user\",\"content\":\""
+                        + text + "\"}]}")
+                .post("/v1/chat/completions")
+                .then()
+                .statusCode(200);
+        long prompt = 3
+                + 1
+                + com.knuddels.jtokkit.Encodings.newLazyEncodingRegistry()
+                        .getEncoding(com.knuddels.jtokkit.api.EncodingType.O200K_BASE)
+                        .countTokens(text)
+                + 3;
+        BigDecimal expected = new BigDecimal("0.00000015")
+                .multiply(BigDecimal.valueOf(prompt))
+                .add(new BigDecimal("0.0000006").multiply(BigDecimal.TEN));
+        BigDecimal reserved = FakeCostTracker.reservations.stream()
+                .filter(x -> requestId.equals(x.getString("request_id")))
+                .map(x -> new BigDecimal(x.getString("amount_usd")))
+                .findFirst()
+                .orElseThrow();
+        assertThat(reserved).isEqualByComparingTo(expected.max(new BigDecimal("0.0001")));
+    }
+
+    @Test
+    void aUsedUpBudgetAnswers400BudgetExceededWhichSdksDoNotRetry() {
+        String key = key(new JsonObject().put("max_budget", "0.0015").put("spend", "0.0014"));
+        chat(key, "demo-chat", ",\"max_tokens\":1000")
+                .then()
+                .statusCode(400)
+                .header("retry-after", org.hamcrest.Matchers.nullValue())
                 .body("error.type", equalTo("budget_exceeded"))
                 .body("error.code", equalTo("budget_exceeded"))
-                .body("error.message", containsString("Budget has been exceeded"));
+                .body("error.message", containsString("Current cost: 0.0014"));
     }
 
     @Test

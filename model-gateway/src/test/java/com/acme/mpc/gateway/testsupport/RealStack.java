@@ -1,0 +1,238 @@
+package com.acme.mpc.gateway.testsupport;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * The packaged model-gateway and cost-tracker as separate processes on 127.0.0.1, cost-tracker on a throw-away
+ * PostgreSQL database, for packaged-app ITs. {@link #available()} says whether the jars and PostgreSQL are there
+ * (tests skip otherwise, as VirtualKeysRealCostTrackerIT documents).
+ */
+public final class RealStack implements AutoCloseable {
+    public static final ObjectMapper JSON = new ObjectMapper();
+    private static final Path MODULE = Path.of(System.getProperty("user.dir"));
+    private static final Path GATEWAY_JAR = MODULE.resolve("target/quarkus-app/quarkus-run.jar");
+    private static final Path COST_TRACKER_JAR = Path.of(System.getProperty(
+            "cost-tracker.jar",
+            MODULE.resolve("../cost-tracker/target/quarkus-app/quarkus-run.jar").toString()));
+    public static final String PG = "jdbc:postgresql://127.0.0.1:5432/";
+
+    public final String master;
+    public final String gateway;
+    public final String costTracker;
+    public final String database;
+    public final Path work;
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private Process gw;
+    private Process ct;
+
+    /** Why the stack cannot run here, or null when it can. */
+    public static String unavailable() {
+        if (!Files.isRegularFile(GATEWAY_JAR)) {
+            return "model-gateway is not packaged";
+        }
+        if (!Files.isRegularFile(COST_TRACKER_JAR)) {
+            return "cost-tracker is not packaged (" + COST_TRACKER_JAR.normalize() + ")";
+        }
+        try (Connection c = DriverManager.getConnection(PG + "postgres", "postgres", "")) {
+            return c.isValid(5) ? null : "no PostgreSQL on 127.0.0.1:5432";
+        } catch (SQLException e) {
+            return "no PostgreSQL on 127.0.0.1:5432";
+        }
+    }
+
+    /**
+     * Starts both apps; {@code gatewayYaml} is the LiteLLM config (its master key must be {@code master}); {@code
+     * gatewayEnv} adds environment variables to the gateway.
+     */
+    public RealStack(String master, String gatewayYaml, Map<String, String> gatewayEnv) throws Exception {
+        this.master = master;
+        this.work = Files.createTempDirectory(MODULE.resolve("target"), "stack-");
+        Path config = work.resolve("gateway.yaml");
+        Files.writeString(config, gatewayYaml);
+        this.database =
+                "gw_stack_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        int gatewayPort = freePort();
+        int costTrackerPort = freePort();
+        this.gateway = "http://127.0.0.1:" + gatewayPort;
+        this.costTracker = "http://127.0.0.1:" + costTrackerPort;
+        try (Connection c = DriverManager.getConnection(PG + "postgres", "postgres", "");
+                Statement s = c.createStatement()) {
+            s.execute("CREATE DATABASE " + database);
+        }
+        try {
+            ct = start(
+                    COST_TRACKER_JAR,
+                    Map.of(
+                            "QUARKUS_HTTP_PORT",
+                            Integer.toString(costTrackerPort),
+                            "QUARKUS_DATASOURCE_JDBC_URL",
+                            PG + database,
+                            "QUARKUS_DATASOURCE_USERNAME",
+                            "postgres",
+                            "QUARKUS_DATASOURCE_PASSWORD",
+                            "",
+                            "LITELLM_MASTER_KEY",
+                            master),
+                    work.resolve("cost-tracker.log"));
+            Map<String, String> env = new HashMap<>(Map.of(
+                    "CONFIG_FILE_PATH",
+                    config.toString(),
+                    "QUARKUS_HTTP_PORT",
+                    Integer.toString(gatewayPort),
+                    "COST_TRACKER_URL",
+                    costTracker,
+                    "GATEWAY_SPOOL_DIR",
+                    work.resolve("spool").toString(),
+                    "GATEWAY_COST_TRACKER_FLUSH_INTERVAL",
+                    "100ms",
+                    "GATEWAY_COST_TRACKER_KEY_CACHE_TTL",
+                    "1s"));
+            env.putAll(gatewayEnv);
+            gw = start(GATEWAY_JAR, env, work.resolve("gateway.log"));
+            await(() -> status(costTracker + "/q/health/ready") == 200, Duration.ofSeconds(120), "cost-tracker");
+            await(() -> status(gateway + "/health/liveliness") == 200, Duration.ofSeconds(90), "gateway");
+        } catch (Exception | AssertionError e) {
+            close();
+            throw e;
+        }
+    }
+
+    /** A JSON call with the master key; {@code body} null for GET. */
+    public HttpResponse<String> admin(String base, String path, String body) {
+        return call(base, path, master, body);
+    }
+
+    public HttpResponse<String> call(String base, String path, String bearer, String body) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(60));
+        if (bearer != null) {
+            b.header("authorization", "Bearer " + bearer);
+        }
+        if (body == null) {
+            b.GET();
+        } else {
+            b.header("content-type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
+        }
+        try {
+            return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public static JsonNode json(HttpResponse<String> r) {
+        try {
+            return JSON.readTree(r.body());
+        } catch (IOException e) {
+            throw new AssertionError("not JSON (" + r.statusCode() + "): " + r.body());
+        }
+    }
+
+    /** Records still waiting in the gateway's usage spool, -1 when unknown. */
+    public long backlog() {
+        try {
+            return json(call(gateway, "/health/readiness", null, null))
+                    .path("usage_spool")
+                    .path("backlog_records")
+                    .asLong(-1);
+        } catch (RuntimeException | AssertionError e) {
+            return -1;
+        }
+    }
+
+    /** Waits until every usage record the gateway wrote has reached cost-tracker. */
+    public void awaitDelivered() throws InterruptedException {
+        await(() -> backlog() == 0, Duration.ofSeconds(60), "usage delivery");
+    }
+
+    public Connection db() throws SQLException {
+        return DriverManager.getConnection(PG + database, "postgres", "");
+    }
+
+    private int status(String url) {
+        try {
+            return http.send(
+                            HttpRequest.newBuilder(URI.create(url))
+                                    .timeout(Duration.ofSeconds(5))
+                                    .build(),
+                            HttpResponse.BodyHandlers.discarding())
+                    .statusCode();
+        } catch (IOException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
+    }
+
+    public static void await(Supplier<Boolean> condition, Duration timeout, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.get()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out after " + timeout + " waiting for " + what);
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    private static Process start(Path jar, Map<String, String> env, Path log) throws IOException {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        ProcessBuilder pb = new ProcessBuilder(java, "-jar", jar.toString())
+                .directory(log.getParent().toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile());
+        pb.environment().putAll(env);
+        return pb.start();
+    }
+
+    private static void stop(Process p) throws InterruptedException {
+        if (p == null || !p.isAlive()) {
+            return;
+        }
+        p.destroy();
+        if (!p.waitFor(20, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            p.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    public static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 0, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        stop(gw);
+        stop(ct);
+        try (Connection c = DriverManager.getConnection(PG + "postgres", "postgres", "");
+                Statement s = c.createStatement()) {
+            s.execute("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
+        } catch (SQLException e) {
+            System.err.println("could not drop " + database + ": " + e.getMessage());
+        }
+    }
+}

@@ -63,6 +63,27 @@ class CostCalculatorTest {
     }
 
     @Test
+    void bedrockInferenceProfilesArePricedByRegionScope() {
+        // the us. cross-region profile of Claude Sonnet 4.5 costs 10% more than in-region or global:
+        // $3.30 in, $16.50 out per 1M -> 1M + 1M = 19.80; the in-region model id is $3 / $15 -> 18.00
+        assertCost(
+                "19.80",
+                "table",
+                calc.cost(usage("bedrock", "us.anthropic.claude-sonnet-4-5-20250929-v1:0", 1_000_000, 1_000_000, 0, 0, 0)));
+        assertCost(
+                "18.00",
+                "table",
+                calc.cost(usage("bedrock", "anthropic.claude-sonnet-4-5-20250929-v1:0", 1_000_000, 1_000_000, 0, 0, 0)));
+    }
+
+    @Test
+    void geminiCachedTokensAreReadPriceAndThoughtsAreOutput() {
+        // gemini-2.5-flash: $0.30 in, $0.03 cached, $2.50 out (thinking included) per 1M.
+        // 8000 uncached * 3e-7 = 0.0024; 2000 cached * 3e-8 = 0.00006; 1000 out * 2.5e-6 = 0.0025 -> 0.00496
+        assertCost("0.00496", "table", calc.cost(usage("gemini", "gemini-2.5-flash", 10_000, 1000, 2000, 0, 600)));
+    }
+
+    @Test
     void reasoningTokensAreBilledAsOutput() {
         // o3: $2 in, $8 out. 2000 * 2e-6 = 0.004; (500 visible + 2500 reasoning) * 8e-6 = 0.024
         assertCost("0.028", "table", calc.cost(usage("openai", "o3", 2000, 3000, 0, 0, 2500)));

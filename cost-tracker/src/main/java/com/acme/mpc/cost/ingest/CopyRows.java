@@ -109,6 +109,10 @@ final class CopyRows {
         bool(e.cacheHit());
         tab();
         bool(e.stream());
+        tab();
+        text(e.clientRequestId());
+        tab();
+        bool(e.incomplete());
         put((byte) '\n');
         ends[rows++] = len;
     }

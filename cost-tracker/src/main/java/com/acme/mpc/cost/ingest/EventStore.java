@@ -33,7 +33,7 @@ final class EventStore {
             + "key_alias, user_id, team_id, end_user, tags, model_group, model, deployment_id, provider, "
             + "api_base_host, prompt_tokens, completion_tokens, cached_read_tokens, cache_creation_tokens, "
             + "reasoning_tokens, cost_usd, cost_source, gateway_cost_usd, latency_ms, ttft_ms, status, "
-            + "http_status, error_type, cache_hit, stream";
+            + "http_status, error_type, cache_hit, stream, client_request_id, incomplete";
 
     /**
      * Per session, emptied by every commit, no indexes (only ever scanned whole): the events to store,

@@ -3,12 +3,19 @@ package com.acme.mpc.cost.ingest;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.math.BigDecimal;
 import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
-/** Checks every field of a usage event against docs/contracts.md; collects all problems of an event. */
+/**
+ * Checks every field of a usage event against docs/contracts.md; collects all problems of an event. Fields that
+ * identify, time or measure the call are refused when invalid (the event is rejected); descriptive fields (user,
+ * tags, key_alias, team_id, end_user, model, model_group, deployment_id, error_type, client_request_id) are
+ * normalised instead (NUL removed, cut to their bound, surplus tags dropped, wrong types dropped), because a
+ * cosmetic field must never cost the record of a billed call. Normalisations are reported, not rejected.
+ */
 public final class EventValidator {
     public record Problem(int index, String field, String message) {}
 
@@ -17,29 +24,49 @@ public final class EventValidator {
     private static final Set<String> STATUSES = Set.of("success", "failure");
     private static final int MAX_TEXT = 512;
     private static final int MAX_TAGS = 64;
+    private static final int MAX_TAG = 256;
+    private static final int MAX_ID = 128;
+    /** Timestamps are stored from 1970 to 9999 (UTC); outside that, an event cannot describe a real call. */
+    private static final OffsetDateTime EARLIEST = OffsetDateTime.of(1970, 1, 1, 0, 0, 0, 0, ZoneOffset.UTC);
+
+    private static final OffsetDateTime LATEST =
+            OffsetDateTime.of(9999, 12, 31, 23, 59, 59, 999_999_999, ZoneOffset.UTC);
+    /** PostgreSQL's largest UTC offset of a timestamptz literal; larger ones are stored as UTC. */
+    private static final int MAX_PG_OFFSET_SECONDS = 15 * 3600 + 59 * 60 + 59;
 
     private final int index;
     private final JsonNode node;
     private final List<Problem> problems;
+    private final List<Problem> normalised;
 
-    private EventValidator(int index, JsonNode node, List<Problem> problems) {
+    private EventValidator(int index, JsonNode node, List<Problem> problems, List<Problem> normalised) {
         this.index = index;
         this.node = node;
         this.problems = problems;
+        this.normalised = normalised;
     }
 
     /** The event, or null after adding at least one problem to {@code problems}. */
     public static UsageEvent validate(int index, JsonNode node, List<Problem> problems) {
+        return validate(index, node, problems, new ArrayList<>());
+    }
+
+    /**
+     * The event, or null after adding at least one problem to {@code problems}; every descriptive field that was
+     * normalised to be stored is added to {@code normalised}.
+     */
+    public static UsageEvent validate(int index, JsonNode node, List<Problem> problems, List<Problem> normalised) {
         if (node == null || !node.isObject()) {
             problems.add(new Problem(index, "", "must be a JSON object"));
             return null;
         }
-        return new EventValidator(index, node, problems).run();
+        return new EventValidator(index, node, problems, normalised).run();
     }
 
     private UsageEvent run() {
         int before = problems.size();
-        String requestId = text("request_id", true, 128);
+        String requestId = text("request_id", true, MAX_ID);
+        String clientRequestId = descriptive("client_request_id", false, MAX_ID);
         String callType = text("call_type", true, 32);
         if (callType != null && !CALL_TYPES.contains(callType)) {
             add("call_type", "must be one of " + CALL_TYPES);
@@ -58,14 +85,14 @@ public final class EventValidator {
         if (keyHash != null && !FieldSyntax.isHex64(keyHash)) {
             add("key_hash", "must be 64 hex characters (SHA-256 of the key)");
         }
-        String keyAlias = text("key_alias", false, MAX_TEXT);
-        String user = text("user", false, MAX_TEXT);
-        String teamId = text("team_id", false, MAX_TEXT);
-        String endUser = text("end_user", false, MAX_TEXT);
+        String keyAlias = descriptive("key_alias", false, MAX_TEXT);
+        String user = descriptive("user", false, MAX_TEXT);
+        String teamId = descriptive("team_id", false, MAX_TEXT);
+        String endUser = descriptive("end_user", false, MAX_TEXT);
         List<String> tags = tags();
-        String modelGroup = text("model_group", true, MAX_TEXT);
-        String model = text("model", false, MAX_TEXT);
-        String deploymentId = text("deployment_id", true, MAX_TEXT);
+        String modelGroup = descriptive("model_group", true, MAX_TEXT);
+        String model = descriptive("model", false, MAX_TEXT);
+        String deploymentId = descriptive("deployment_id", true, MAX_TEXT);
         String provider = text("provider", true, 64);
         if (provider != null && !FieldSyntax.isProviderName(provider)) {
             add("provider", "must be a lowercase provider name like openai, anthropic, azure");
@@ -101,14 +128,16 @@ public final class EventValidator {
         if (httpStatus != null && (httpStatus < 100 || httpStatus > 599)) {
             add("http_status", "must be an HTTP status code (100..599)");
         }
-        String errorType = text("error_type", false, 128);
+        String errorType = descriptive("error_type", false, 128);
         boolean cacheHit = bool("cache_hit");
         boolean stream = bool("stream");
+        boolean incomplete = bool("incomplete");
         if (problems.size() > before) {
             return null;
         }
         return new UsageEvent(
                 requestId,
+                clientRequestId,
                 callType,
                 start,
                 firstToken,
@@ -139,6 +168,7 @@ public final class EventValidator {
                 errorType,
                 cacheHit,
                 stream,
+                incomplete,
                 null,
                 null);
     }
@@ -187,12 +217,71 @@ public final class EventValidator {
         if (s == null) {
             return null;
         }
+        OffsetDateTime t;
         try {
-            return FieldSyntax.parseTime(s);
+            t = FieldSyntax.parseTime(s);
         } catch (DateTimeParseException e) {
             add(field, "must be an RFC 3339 timestamp with offset, e.g. 2026-11-28T10:15:30.123Z");
             return null;
         }
+        if (t.isBefore(EARLIEST) || t.isAfter(LATEST)) {
+            add(field, "must be between 1970-01-01T00:00:00Z and 9999-12-31T23:59:59Z");
+            return null;
+        }
+        // same instant; an offset PostgreSQL cannot parse (beyond +-15:59:59) is written as UTC
+        return Math.abs(t.getOffset().getTotalSeconds()) > MAX_PG_OFFSET_SECONDS
+                ? t.withOffsetSameInstant(ZoneOffset.UTC)
+                : t;
+    }
+
+    /**
+     * A descriptive string field: NUL characters (PostgreSQL cannot store them) removed, cut to {@code max}
+     * characters; a value of another type is dropped. Only a required field that is missing or empty is a problem.
+     */
+    private String descriptive(String field, boolean required, int max) {
+        JsonNode v = present(field);
+        if (v == null || (v.isTextual() && v.textValue().isEmpty())) {
+            if (required) {
+                add(field, v == null ? "is required" : "must not be empty");
+            }
+            return null;
+        }
+        if (!v.isTextual()) {
+            if (required) {
+                add(field, "must be a string");
+            } else {
+                normalise(field, "dropped: not a string");
+            }
+            return null;
+        }
+        String s = v.textValue();
+        String n = bounded(s, max);
+        if (n.isEmpty()) {
+            if (required) {
+                add(field, "must not be empty");
+            } else {
+                normalise(field, "dropped: only NUL characters");
+            }
+            return null;
+        }
+        if (!n.equals(s)) {
+            normalise(field, "NUL characters removed and cut to " + max + " characters");
+        }
+        return n;
+    }
+
+    /** {@code s} without NUL characters, at most {@code max} chars, never ending between a surrogate pair. */
+    private static String bounded(String s, int max) {
+        String n = s.indexOf('\0') >= 0 ? s.replace("\0", "") : s;
+        if (n.length() <= max) {
+            return n;
+        }
+        int end = Character.isHighSurrogate(n.charAt(max - 1)) ? max - 1 : max;
+        return n.substring(0, end);
+    }
+
+    private void normalise(String field, String message) {
+        normalised.add(new Problem(index, field, message));
     }
 
     private Integer integer(String field, boolean required) {
@@ -257,34 +346,38 @@ public final class EventValidator {
         return v.booleanValue();
     }
 
+    /**
+     * Up to {@value #MAX_TAGS} distinct tags, each without NUL characters and cut to {@value #MAX_TAG} characters;
+     * empty and non-string tags are dropped, a non-array value is dropped whole.
+     */
     private List<String> tags() {
         JsonNode v = present("tags");
         if (v == null) {
             return null;
         }
         if (!v.isArray()) {
-            add("tags", "must be an array of strings");
+            normalise("tags", "dropped: not an array of strings");
             return null;
         }
-        if (v.size() > MAX_TAGS) {
-            add("tags", "at most " + MAX_TAGS + " tags");
-            return null;
-        }
-        List<String> out = new ArrayList<>(v.size());
+        List<String> out = new ArrayList<>(Math.min(v.size(), MAX_TAGS));
         for (int i = 0; i < v.size(); i++) {
             JsonNode t = v.get(i);
-            if (!t.isTextual() || t.textValue().isEmpty() || t.textValue().length() > 256) {
-                problems.add(
-                        new Problem(index, "tags[" + i + "]", "must be a non-empty string of at most 256 characters"));
-                return null;
+            String n = t.isTextual() ? bounded(t.textValue(), MAX_TAG) : "";
+            if (n.isEmpty()) {
+                normalise("tags[" + i + "]", "dropped: not a non-empty string");
+                continue;
             }
-            if (t.textValue().indexOf('\0') >= 0) {
-                problems.add(new Problem(index, "tags[" + i + "]", "must not contain NUL characters"));
-                return null;
+            if (!n.equals(t.textValue())) {
+                normalise("tags[" + i + "]", "NUL characters removed and cut to " + MAX_TAG + " characters");
             }
-            if (!out.contains(t.textValue())) {
-                out.add(t.textValue());
+            if (out.contains(n)) {
+                continue;
             }
+            if (out.size() == MAX_TAGS) {
+                normalise("tags", "only the first " + MAX_TAGS + " distinct tags are stored");
+                break;
+            }
+            out.add(n);
         }
         return out;
     }

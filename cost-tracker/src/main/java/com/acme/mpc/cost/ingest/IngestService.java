@@ -30,6 +30,7 @@ public class IngestService {
     private final CostCalculator calculator;
     private final IngestWriter writer;
     private final Counter rejected;
+    private final Counter normalised;
     private final Set<String> warnedUnpriced = ConcurrentHashMap.newKeySet();
 
     public IngestService(AgroalDataSource ds, PriceTable prices, MeterRegistry registry, CostTrackerConfig config) {
@@ -38,6 +39,9 @@ public class IngestService {
                 ds, registry, config.ingest().maxMerge(), config.ingest().writeTimeout());
         this.rejected = Counter.builder("cost_tracker_events_rejected")
                 .description("usage events rejected by validation")
+                .register(registry);
+        this.normalised = Counter.builder("cost_tracker_event_fields_normalised")
+                .description("descriptive fields of stored usage events cut or cleaned to fit (docs/contracts.md)")
                 .register(registry);
     }
 
@@ -53,6 +57,10 @@ public class IngestService {
 
     public void countRejected(int n) {
         rejected.increment(n);
+    }
+
+    public void countNormalised(int n) {
+        normalised.increment(n);
     }
 
     public UsageEvent price(UsageEvent e) {

@@ -7,6 +7,7 @@ import java.util.List;
 /** One validated usage event (docs/contracts.md), with its cost once priced. */
 public record UsageEvent(
         String requestId,
+        String clientRequestId,
         String callType,
         OffsetDateTime startTime,
         OffsetDateTime firstTokenTime,
@@ -37,12 +38,14 @@ public record UsageEvent(
         String errorType,
         boolean cacheHit,
         boolean stream,
+        boolean incomplete,
         BigDecimal costUsd,
         String costSource) {
 
     public UsageEvent withCost(BigDecimal cost, String source) {
         return new UsageEvent(
                 requestId,
+                clientRequestId,
                 callType,
                 startTime,
                 firstTokenTime,
@@ -73,6 +76,7 @@ public record UsageEvent(
                 errorType,
                 cacheHit,
                 stream,
+                incomplete,
                 cost,
                 source);
     }

@@ -50,28 +50,28 @@ public class UsageResource {
                     "invalid_usage_batch");
         }
         List<EventValidator.Problem> problems = new ArrayList<>();
+        List<EventValidator.Problem> normalised = new ArrayList<>();
         List<UsageEvent> valid = new ArrayList<>(body.size());
         for (int i = 0; i < body.size(); i++) {
-            UsageEvent e = EventValidator.validate(i, body.get(i), problems);
+            UsageEvent e = EventValidator.validate(i, body.get(i), problems, normalised);
             if (e != null) {
                 valid.add(e);
             }
         }
         IngestService.Result r = ingest.ingest(valid);
-        List<Map<String, Object>> rejected = new ArrayList<>(problems.size());
         TreeSet<Integer> badIndexes = new TreeSet<>();
         for (EventValidator.Problem p : problems) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("index", p.index());
-            m.put("field", p.field());
-            m.put("message", p.message());
-            rejected.add(m);
             badIndexes.add(p.index());
         }
         Map<String, Object> counts = new LinkedHashMap<>();
         counts.put("accepted", r.accepted());
         counts.put("duplicates", r.duplicates());
-        counts.put("rejected", rejected);
+        counts.put("rejected", listed(problems));
+        if (!normalised.isEmpty()) {
+            // stored, with these descriptive fields normalised (docs/contracts.md)
+            counts.put("normalised", listed(normalised));
+            ingest.countNormalised(normalised.size());
+        }
         if (problems.isEmpty()) {
             return Response.ok(counts).build();
         }
@@ -84,5 +84,17 @@ public class UsageResource {
                 .type(MediaType.APPLICATION_JSON)
                 .entity(ApiException.errorBody(message, "invalid_request_error", param, "invalid_usage_event", counts))
                 .build();
+    }
+
+    private static List<Map<String, Object>> listed(List<EventValidator.Problem> problems) {
+        List<Map<String, Object>> out = new ArrayList<>(problems.size());
+        for (EventValidator.Problem p : problems) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("index", p.index());
+            m.put("field", p.field());
+            m.put("message", p.message());
+            out.add(m);
+        }
+        return out;
     }
 }

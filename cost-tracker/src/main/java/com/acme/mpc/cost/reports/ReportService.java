@@ -303,6 +303,7 @@ public class ReportService {
             String endUser,
             String model,
             String requestId,
+            String clientRequestId,
             String status,
             String start,
             String end,
@@ -342,7 +343,9 @@ public class ReportService {
             "error_type",
             "latency_ms",
             "ttft_ms",
-            "cost_source");
+            "cost_source",
+            "client_request_id",
+            "incomplete");
 
     public Page logs(LogQuery q) {
         if (q.page() < 1 || q.pageSize() < 1 || q.pageSize() > 1000) {
@@ -374,6 +377,10 @@ public class ReportService {
         if (q.requestId() != null) {
             where.append(" AND request_id = ?");
             args.add(q.requestId());
+        }
+        if (q.clientRequestId() != null) {
+            where.append(" AND client_request_id = ?");
+            args.add(q.clientRequestId());
         }
         if (q.status() != null) {
             where.append(" AND status = ?");
@@ -432,6 +439,8 @@ public class ReportService {
         Map<String, Object> m = new LinkedHashMap<>();
         int pt = rs.getInt("prompt_tokens");
         int ct = rs.getInt("completion_tokens");
+        // request_id: the gateway's id of the call (LiteLLM's meaning); client_request_id (last, so that CSV columns
+        // keep their places): the caller's x-request-id
         m.put("request_id", rs.getString("request_id"));
         m.put("call_type", rs.getString("call_type"));
         m.put("api_key", rs.getString("key_hash"));
@@ -464,6 +473,8 @@ public class ReportService {
         m.put("latency_ms", rs.getInt("latency_ms"));
         m.put("ttft_ms", (Integer) rs.getObject("ttft_ms"));
         m.put("cost_source", rs.getString("cost_source"));
+        m.put("client_request_id", rs.getString("client_request_id"));
+        m.put("incomplete", rs.getBoolean("incomplete"));
         return m;
     }
 }

@@ -90,7 +90,7 @@ public abstract class AccessLoggingUsageSink implements UsageSink {
         // the request's MDC normally holds the id already; a record finished outside the request's context gets it here
         boolean addedId = RequestIds.current() == null;
         if (addedId) {
-            MDC.put(RequestIds.MDC_KEY, r.requestId());
+            MDC.put(RequestIds.MDC_KEY, r.clientRequestId());
         }
         if (fields) {
             put("callType", r.callType());

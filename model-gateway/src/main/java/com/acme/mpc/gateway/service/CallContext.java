@@ -9,6 +9,9 @@ import java.util.List;
 
 /** What the gateway knows about one client request while it is being served. */
 public final class CallContext {
+    /** The gateway's id of this call: the usage event's id and the budget reservation's ({@code UsageEventIds}). */
+    final String eventId;
+    /** The client's {@code x-request-id} (or the one generated for it): for logs and correlation only. */
     final String requestId;
     final CallType callType;
     final Instant startTime;
@@ -37,6 +40,7 @@ public final class CallContext {
     long firstTokenNanos;
 
     CallContext(
+            String eventId,
             String requestId,
             CallType callType,
             Instant startTime,
@@ -44,6 +48,7 @@ public final class CallContext {
             Caller caller,
             SurfaceRequest request,
             String endUser) {
+        this.eventId = eventId;
         this.requestId = requestId;
         this.callType = callType;
         this.startTime = startTime;
@@ -60,6 +65,10 @@ public final class CallContext {
 
     public String requestId() {
         return requestId;
+    }
+
+    public String eventId() {
+        return eventId;
     }
 
     public Deployment deployment() {

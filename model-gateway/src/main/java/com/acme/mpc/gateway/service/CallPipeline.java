@@ -14,6 +14,7 @@ import com.acme.mpc.gateway.logging.BodyLog;
 import com.acme.mpc.gateway.logging.RequestIds;
 import com.acme.mpc.gateway.surface.Surface;
 import com.acme.mpc.gateway.surface.SurfaceRequest;
+import com.acme.mpc.gateway.usage.UsageEventIds;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -70,14 +71,16 @@ public class CallPipeline {
         Instant startTime = Instant.now();
         HttpServerResponse response = ctx.response();
         String requestId = RequestIds.of(ctx);
-        ResponseHeaders.requestId(response, requestId);
+        // the call's own id, never the client's: reused x-request-ids must not merge calls into one billed event
+        String eventId = UsageEventIds.create();
+        ResponseHeaders.requestId(response, requestId, eventId);
         // keys: authenticate (master key, or virtual key looked up in cost-tracker through a cache) and admit the call
         // (allowed models, rpm/tpm/parallel limits, budget reservation) without blocking; KeyGuard releases the
         // admission when the response ends. Refusals are 401/429/503 in the surface's error shape.
-        keyGuard.admit(ctx, surface.callType(), requestId)
+        keyGuard.admit(ctx, surface.callType(), eventId)
                 .subscribe()
                 .with(
-                        caller -> handleAdmitted(ctx, surface, caller, startNanos, startTime, requestId),
+                        caller -> handleAdmitted(ctx, surface, caller, startNanos, startTime, eventId, requestId),
                         e -> surface.writeError(response, asGatewayException(e)));
     }
 
@@ -87,6 +90,7 @@ public class CallPipeline {
             Caller caller,
             long startNanos,
             Instant startTime,
+            String eventId,
             String requestId) {
         HttpServerResponse response = ctx.response();
         CallContext call = null;
@@ -104,6 +108,7 @@ public class CallPipeline {
                         "model_not_found");
             }
             call = new CallContext(
+                    eventId,
                     requestId,
                     surface.callType(),
                     startTime,

@@ -10,9 +10,13 @@ import java.math.BigDecimal;
 final class ResponseHeaders {
     private ResponseHeaders() {}
 
-    static void requestId(HttpServerResponse r, String requestId) {
+    /**
+     * The client's correlation id, and (as LiteLLM's per-call id) the gateway's own id of the call, which is the id of
+     * its usage event in cost-tracker.
+     */
+    static void requestId(HttpServerResponse r, String requestId, String eventId) {
         r.putHeader("x-request-id", requestId);
-        r.putHeader("x-litellm-call-id", requestId);
+        r.putHeader("x-litellm-call-id", eventId);
     }
 
     /** Where the request went and how many tries it took; rewritten after each attempt until the head is sent. */

@@ -3,6 +3,7 @@ package com.acme.mpc.gateway.service;
 import com.acme.mpc.gateway.config.Deployment;
 import com.acme.mpc.gateway.core.Usage;
 import com.acme.mpc.gateway.usage.CostCalculator;
+import com.acme.mpc.gateway.usage.UsageFields;
 import com.acme.mpc.gateway.usage.UsageRecord;
 import com.acme.mpc.gateway.usage.UsageSink;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -35,21 +36,26 @@ public class UsageRecorder {
                 ? call.upstreamNanos
                 : call.upstreamStartNanos == 0 ? -1 : end - call.upstreamStartNanos;
         long overheadNanos = end - call.startNanos - Math.max(0, upstreamNanos);
+        // free-text fields come from the client (user, tags, x-mpc-end-user) or the provider (model): normalised to
+        // what cost-tracker stores, so that no value of theirs can make the call unbillable (docs/contracts.md)
         sink.record(new UsageRecord(
+                call.eventId,
                 call.requestId,
                 call.callType.wireName(),
                 call.startTime,
                 firstToken,
                 call.startTime.plusMillis(latencyMs),
                 call.caller.keyHash(),
-                call.caller.keyAlias(),
-                call.user,
-                call.caller.teamId(), // keys: the virtual key's team (usage/keys engineer)
-                call.endUser,
-                call.tags,
-                call.modelGroup,
-                model != null ? model : d == null ? null : d.upstreamModel(),
-                d != null ? d.id() : cacheHit ? UsageRecord.FROM_CACHE : UsageRecord.NOT_ROUTED,
+                UsageFields.text(call.caller.keyAlias(), UsageFields.MAX_TEXT),
+                UsageFields.text(call.user, UsageFields.MAX_TEXT),
+                UsageFields.text(call.caller.teamId(), UsageFields.MAX_TEXT),
+                UsageFields.text(call.endUser, UsageFields.MAX_TEXT),
+                UsageFields.tags(call.tags),
+                UsageFields.text(call.modelGroup, UsageFields.MAX_TEXT),
+                UsageFields.text(model != null ? model : d == null ? null : d.upstreamModel(), UsageFields.MAX_TEXT),
+                d != null
+                        ? UsageFields.text(d.id(), UsageFields.MAX_TEXT)
+                        : cacheHit ? UsageRecord.FROM_CACHE : UsageRecord.NOT_ROUTED,
                 d != null ? d.providerName() : cacheHit ? UsageRecord.FROM_CACHE : UsageRecord.NOT_ROUTED,
                 d == null || d.apiBase() == null ? null : d.apiBase().getHost(),
                 u.promptTokens(),
@@ -64,7 +70,7 @@ public class UsageRecorder {
                 ttftMs,
                 errorType == null ? "success" : "failure",
                 httpStatus,
-                errorType,
+                UsageFields.text(errorType, UsageFields.MAX_ERROR_TYPE),
                 cacheHit,
                 call.stream,
                 upstreamNanos,

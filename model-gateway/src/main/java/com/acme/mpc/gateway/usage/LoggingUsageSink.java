@@ -14,9 +14,10 @@ public class LoggingUsageSink implements UsageSink {
     public void record(UsageRecord r) {
         if (LOG.isDebugEnabled()) {
             LOG.debugf(
-                    "usage request_id=%s model_group=%s deployment=%s provider=%s status=%s http=%d prompt=%d"
+                    "usage request_id=%s client_request_id=%s model_group=%s deployment=%s provider=%s status=%s http=%d prompt=%d"
                             + " completion=%d cached=%d cost_usd=%s latency_ms=%d ttft_ms=%s stream=%s",
-                    r.requestId(),
+                    r.eventId(),
+                    r.clientRequestId(),
                     r.modelGroup(),
                     r.deploymentId(),
                     r.provider(),

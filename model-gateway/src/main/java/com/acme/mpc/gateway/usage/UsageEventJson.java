@@ -13,7 +13,8 @@ public final class UsageEventJson {
 
     public static ObjectNode of(UsageRecord r) {
         ObjectNode o = JsonNodeFactory.instance.objectNode();
-        o.put("request_id", r.requestId());
+        o.put("request_id", r.eventId());
+        o.put("client_request_id", r.clientRequestId());
         o.put("call_type", r.callType());
         o.put("start_time", ts(r.startTime()));
         o.put("first_token_time", ts(r.firstTokenTime()));

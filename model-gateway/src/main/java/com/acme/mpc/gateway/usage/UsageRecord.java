@@ -8,12 +8,17 @@ import java.util.List;
  * What one completed call cost: one per client request, whatever its outcome. Field names follow the usage-event
  * contract in docs/contracts.md; never carries prompts, completions or raw keys.
  *
+ * @param eventId the gateway's own id of the call ({@link UsageEventIds}): the event's {@code request_id}, unique per
+ *     answered call whatever the client sends
+ * @param clientRequestId the request's {@code x-request-id} as echoed to the client (the client's own, or generated
+ *     when it sent none or an invalid one): a correlation id, never a billing identity
  * @param upstreamNanos time spent waiting on the provider (first upstream call started to its answer complete,
  *     across all attempts); -1 when no provider was called (cache hit). For metrics only, not part of the event
  * @param overheadNanos the gateway's own time: request duration minus {@code upstreamNanos}. For metrics only
  */
 public record UsageRecord(
-        String requestId,
+        String eventId,
+        String clientRequestId,
         String callType,
         Instant startTime,
         Instant firstTokenTime,

@@ -66,7 +66,7 @@ class GatewayHttpApiTest {
     @Test
     void responsesTellWhatHappenedUnderOurAndLiteLlmHeaderNames() {
         String id = UUID.randomUUID().toString();
-        given().header("Authorization", KEY)
+        String callId = given().header("Authorization", KEY)
                 .header("x-request-id", id)
                 .contentType(ContentType.JSON)
                 .body(chat("upstream-chat", false))
@@ -74,14 +74,19 @@ class GatewayHttpApiTest {
                 .then()
                 .statusCode(200)
                 .header("x-request-id", id)
-                .header("x-litellm-call-id", id)
+                .header("x-litellm-call-id", not(equalTo(id)))
                 .header("x-litellm-model-id", "up-1")
                 .header("x-mpc-deployment-id", "up-1")
                 .header("x-mpc-attempts", "1")
                 .header("x-litellm-response-cost", "0.00019515")
-                .header("x-litellm-overhead-duration-ms", not(nullValue()));
+                .header("x-litellm-overhead-duration-ms", not(nullValue()))
+                .extract()
+                .header("x-litellm-call-id");
         // 1117 prompt tokens * 0.00000015 (cache reads priced as input: no cache price configured) + 46 * 0.0000006
         UsageRecord r = usage.await(id, Duration.ofSeconds(5));
+        // the usage event's id is the gateway's own per-call id (LiteLLM's call id), the client's id sits beside it
+        assertThat(r.eventId()).isEqualTo(callId);
+        assertThat(r.clientRequestId()).isEqualTo(id);
         assertThat(r.costUsd()).isEqualByComparingTo(new BigDecimal("0.00019515"));
         assertThat(r.promptTokens()).isEqualTo(1117);
         assertThat(r.cachedReadTokens()).isEqualTo(1024);

@@ -50,6 +50,7 @@ class UsageSpoolReadinessTest {
         Instant t = Instant.now();
         return new UsageRecord(
                 requestId,
+                "client-" + requestId,
                 "chat_completion",
                 t,
                 null,

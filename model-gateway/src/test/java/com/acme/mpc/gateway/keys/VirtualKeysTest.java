@@ -95,7 +95,7 @@ class VirtualKeysTest {
         assertThat(r.keyAlias()).isEqualTo("app-one");
         assertThat(r.teamId()).isEqualTo("team-a");
         // no budget: nothing reserved
-        assertThat(FakeCostTracker.reservations).noneMatch(x -> requestId.equals(x.getString("request_id")));
+        assertThat(FakeCostTracker.reservations).noneMatch(x -> r.eventId().equals(x.getString("request_id")));
     }
 
     @Test
@@ -266,15 +266,19 @@ class VirtualKeysTest {
         // demo-chat prices: 0.00000015 in, 0.0000006 out; max_tokens 1000 -> 0.0006 + a small prompt estimate
         String key = key(new JsonObject().put("max_budget", "0.0015"));
         String requestId = "budget-" + UUID.randomUUID();
-        given().header("Authorization", "Bearer " + key)
+        // the reservation is made under the call's own id (the x-litellm-call-id), not the client's x-request-id
+        String callId = given().header("Authorization", "Bearer " + key)
                 .header("x-request-id", requestId)
                 .contentType(ContentType.JSON)
                 .body(CHAT.formatted("demo-chat", ",\"max_tokens\":1000"))
                 .post("/v1/chat/completions")
                 .then()
-                .statusCode(200);
+                .statusCode(200)
+                .extract()
+                .header("x-litellm-call-id");
+        assertThat(callId).isNotEqualTo(requestId);
         JsonObject reservation = FakeCostTracker.reservations.stream()
-                .filter(x -> requestId.equals(x.getString("request_id")))
+                .filter(x -> callId.equals(x.getString("request_id")))
                 .findFirst()
                 .orElseThrow();
         assertThat(reservation.getString("key_hash")).isEqualTo(Authenticator.sha256Hex(key));
@@ -343,18 +347,20 @@ class VirtualKeysTest {
         String key = key(new JsonObject().put("max_budget", "1"));
         String requestId = "fail-" + UUID.randomUUID();
         // messages missing: admitted (budget reserved), then answered 400 by the request validation
-        given().header("Authorization", "Bearer " + key)
+        String callId = given().header("Authorization", "Bearer " + key)
                 .header("x-request-id", requestId)
                 .contentType(ContentType.JSON)
                 .body("{\"model\":\"demo-chat\",\"max_tokens\":10}")
                 .post("/v1/chat/completions")
                 .then()
-                .statusCode(400);
+                .statusCode(400)
+                .extract()
+                .header("x-litellm-call-id");
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         List<String> amounts = List.of();
         while (System.nanoTime() < deadline) {
             amounts = FakeCostTracker.reservations.stream()
-                    .filter(x -> requestId.equals(x.getString("request_id")))
+                    .filter(x -> callId.equals(x.getString("request_id")))
                     .map(x -> x.getString("amount_usd"))
                     .toList();
             if (amounts.size() == 2) {

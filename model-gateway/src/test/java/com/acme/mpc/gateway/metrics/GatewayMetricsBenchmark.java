@@ -69,6 +69,7 @@ public final class GatewayMetricsBenchmark {
             String hash = String.format("%064x", i % 16);
             out[i] = new UsageRecord(
                     "req-" + i,
+                    "client-" + "req-" + i,
                     "chat_completion",
                     t,
                     stream ? t : null,

@@ -19,6 +19,7 @@ class GatewayMetricsLabelsTest {
         Instant t = Instant.parse("2026-11-28T10:00:00Z");
         return new UsageRecord(
                 "req-" + hash,
+                "client-" + "req-" + hash,
                 "chat_completion",
                 t,
                 null,

@@ -22,8 +22,11 @@ public class CapturingUsageSink implements UsageSink {
         records.add(record);
     }
 
+    /** The first record of the request with this {@code x-request-id} (the client's id, not the event id). */
     public Optional<UsageRecord> find(String requestId) {
-        return records.stream().filter(r -> requestId.equals(r.requestId())).findFirst();
+        return records.stream()
+                .filter(r -> requestId.equals(r.clientRequestId()))
+                .findFirst();
     }
 
     public UsageRecord await(String requestId, Duration timeout) {
@@ -43,7 +46,16 @@ public class CapturingUsageSink implements UsageSink {
         throw new AssertionError("no usage record for " + requestId + " within " + timeout);
     }
 
+    /** Every record of requests that carried this {@code x-request-id}. */
+    public List<UsageRecord> all(String requestId) {
+        return records.stream()
+                .filter(r -> requestId.equals(r.clientRequestId()))
+                .toList();
+    }
+
     public long count(String requestId) {
-        return records.stream().filter(r -> requestId.equals(r.requestId())).count();
+        return records.stream()
+                .filter(r -> requestId.equals(r.clientRequestId()))
+                .count();
     }
 }

@@ -131,6 +131,7 @@ class CostTrackerUsageSinkTest {
         Instant t = Instant.parse("2026-11-28T09:00:00Z");
         return new UsageRecord(
                 id,
+                "client-" + id,
                 "chat_completion",
                 t,
                 null,

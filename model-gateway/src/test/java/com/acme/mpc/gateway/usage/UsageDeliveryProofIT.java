@@ -35,7 +35,7 @@ import org.junit.jupiter.api.Test;
  * The proof that usage delivery loses nothing, with the real packaged services and the real PostgreSQL: with
  * cost-tracker stopped, N requests go through the gateway; the gateway is killed (SIGKILL) and started again;
  * cost-tracker is started; once the
- * spool has drained, cost-tracker holds exactly N usage rows, each request_id once, and their cost sums to the
+ * spool has drained, cost-tracker holds exactly N usage rows, each event id once, and their cost sums to the
  * x-litellm-response-cost headers the client saw.
  *
  * <p>Needs both packaged apps ({@code ./mvnw -pl model-gateway,cost-tracker package -DskipTests}) and PostgreSQL on
@@ -105,6 +105,7 @@ class UsageDeliveryProofIT {
             await(() -> status(gateway + "/health/liveliness") == 200, Duration.ofSeconds(60), "gateway start");
 
             Set<String> ids = new HashSet<>();
+            Set<String> callIds = new HashSet<>();
             BigDecimal headerCost = BigDecimal.ZERO;
             for (int i = 0; i < N; i++) {
                 String id = "proof-" + i + "-" + UUID.randomUUID();
@@ -122,6 +123,7 @@ class UsageDeliveryProofIT {
                 String cost = r.headers().firstValue("x-litellm-response-cost").orElseThrow();
                 headerCost = headerCost.add(new BigDecimal(cost));
                 ids.add(id);
+                callIds.add(r.headers().firstValue("x-litellm-call-id").orElseThrow());
             }
             assertThat(headerCost.signum()).isPositive();
             // every record is in the durable spool (cost-tracker is down)
@@ -160,13 +162,17 @@ class UsageDeliveryProofIT {
                             TestPostgres.url(db), TestPostgres.USER, TestPostgres.PASSWORD);
                     Statement s = c.createStatement()) {
                 List<String> stored = new ArrayList<>();
-                try (ResultSet rs = s.executeQuery("SELECT request_id FROM usage_events")) {
+                List<String> storedClientIds = new ArrayList<>();
+                try (ResultSet rs = s.executeQuery("SELECT request_id, client_request_id FROM usage_events")) {
                     while (rs.next()) {
                         stored.add(rs.getString(1));
+                        storedClientIds.add(rs.getString(2));
                     }
                 }
                 assertThat(stored).hasSize(N);
-                assertThat(new HashSet<>(stored)).isEqualTo(ids);
+                // the event id is the gateway's per-call id (x-litellm-call-id); the client's id is stored beside it
+                assertThat(new HashSet<>(stored)).isEqualTo(callIds);
+                assertThat(new HashSet<>(storedClientIds)).isEqualTo(ids);
                 try (ResultSet rs =
                         s.executeQuery("SELECT sum(cost_usd), sum(gateway_cost_usd), count(*) FROM usage_events")) {
                     rs.next();

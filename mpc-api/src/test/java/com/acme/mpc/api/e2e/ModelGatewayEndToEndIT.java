@@ -1,6 +1,7 @@
 package com.acme.mpc.api.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -137,6 +138,40 @@ class ModelGatewayEndToEndIT {
     }
 
     @Test
+    void twentyCallsThatReuseOneRequestIdAreTwentyUsageEvents() throws Exception {
+        String reused = "reused-" + System.nanoTime();
+        for (int i = 0; i < 20; i++) {
+            client.chat()
+                    .completions()
+                    .create(ChatCompletionCreateParams.builder()
+                            .model("demo-chat")
+                            .addUserMessage("call " + i)
+                            .putAdditionalHeader("x-request-id", reused)
+                            .build());
+        }
+        // the gateway delivers usage in batches (about once a second)
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        List<JsonNode> events = List.of();
+        while (events.size() < 20 && System.nanoTime() < deadline) {
+            events = costTracker.events().stream()
+                    .filter(e -> reused.equals(e.path("client_request_id").asText()))
+                    .toList();
+            Thread.sleep(100);
+        }
+        assumeTrue(
+                !costTracker.events().isEmpty(),
+                "this model-gateway build delivers no usage events to cost-tracker: not checked");
+        assertEquals(20, events.size(), "usage events of the 20 calls: " + events);
+        assertEquals(
+                20,
+                events.stream()
+                        .map(e -> e.path("request_id").asText())
+                        .distinct()
+                        .count(),
+                "each call has its own event id");
+    }
+
+    @Test
     void shouldLetCostTrackerAttributeTheCallToTheApp() throws Exception {
         String requestId = "e2e-" + System.nanoTime();
         client.chat()
@@ -151,7 +186,7 @@ class ModelGatewayEndToEndIT {
         JsonNode event = null;
         while (event == null && System.nanoTime() < deadline) {
             event = costTracker.events().stream()
-                    .filter(e -> requestId.equals(e.path("request_id").asText()))
+                    .filter(e -> requestId.equals(e.path("client_request_id").asText()))
                     .findFirst()
                     .orElse(null);
             Thread.sleep(100);
@@ -162,6 +197,8 @@ class ModelGatewayEndToEndIT {
                         + "attribution through cost-tracker not checked");
         assertTrue(event != null, "no usage event for " + requestId + " reached cost-tracker: " + costTracker.events());
         assertEquals("e2e-app", event.path("end_user").asText());
+        // the event's own id is the gateway's, never the client's x-request-id (docs/contracts.md)
+        assertNotEquals(requestId, event.path("request_id").asText());
         assertEquals("e2e-app", event.path("user").asText());
         assertTrue(event.path("tags").toString().contains("\"app:e2e-app\""), event.toString());
         assertEquals("demo-chat", event.path("model_group").asText());

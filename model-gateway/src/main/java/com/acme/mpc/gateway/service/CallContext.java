@@ -13,6 +13,7 @@ public final class CallContext {
     final String eventId;
     /** The client's {@code x-request-id} (or the one generated for it): for logs and correlation only. */
     final String requestId;
+
     final CallType callType;
     final Instant startTime;
     final long startNanos;

@@ -69,11 +69,13 @@ class CostCalculatorTest {
         assertCost(
                 "19.80",
                 "table",
-                calc.cost(usage("bedrock", "us.anthropic.claude-sonnet-4-5-20250929-v1:0", 1_000_000, 1_000_000, 0, 0, 0)));
+                calc.cost(usage(
+                        "bedrock", "us.anthropic.claude-sonnet-4-5-20250929-v1:0", 1_000_000, 1_000_000, 0, 0, 0)));
         assertCost(
                 "18.00",
                 "table",
-                calc.cost(usage("bedrock", "anthropic.claude-sonnet-4-5-20250929-v1:0", 1_000_000, 1_000_000, 0, 0, 0)));
+                calc.cost(
+                        usage("bedrock", "anthropic.claude-sonnet-4-5-20250929-v1:0", 1_000_000, 1_000_000, 0, 0, 0)));
     }
 
     @Test

@@ -2,7 +2,7 @@ package com.acme.mpc.cost.admin;
 
 /**
  * LiteLLM's admin entities beside the keys, each a table with typed budget columns and the other fields in
- * {@code attrs} (V4 migration).
+ * {@code attrs} (V5 migration).
  */
 public enum EntityKind {
     TEAM("teams", "team_id", "team_alias", "team"),

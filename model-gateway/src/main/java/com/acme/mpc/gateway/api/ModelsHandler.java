@@ -70,7 +70,7 @@ public class ModelsHandler {
         ObjectNode o = JsonNodeFactory.instance.objectNode();
         o.put("model_name", d.modelName());
         ObjectNode params = o.putObject("litellm_params");
-        params.put("model", d.provider().prefix() + "/" + d.upstreamModel());
+        params.put("model", d.litellmModel());
         if (d.apiBase() != null) {
             params.put("api_base", d.apiBase().toString());
         }
@@ -90,6 +90,11 @@ public class ModelsHandler {
         info.put("id", d.id());
         info.put("mode", d.mode());
         info.put("litellm_provider", d.providerName());
+        // this gateway's own fields: an entry it cannot serve is listed with the reason instead of being dropped
+        info.put("available", d.available());
+        if (!d.available()) {
+            info.put("unavailable_reason", d.unavailable().reason());
+        }
         o.set("model_info", info);
         return o;
     }

@@ -10,7 +10,9 @@ import org.jboss.logging.Logger;
 
 /**
  * Loads the LiteLLM config once at startup. A broken config stops the process with a message naming the file, each
- * key path and the problem: serving with a half-read config would route traffic wrongly.
+ * key path and the problem: serving with a half-read config would route traffic wrongly. An entry that is valid but
+ * cannot be served (unsupported provider, no credentials) is logged and listed as unavailable unless
+ * {@code gateway.config.strict}.
  */
 @Startup
 @ApplicationScoped
@@ -24,17 +26,19 @@ public class ConfigHolder {
 
     public ConfigHolder(GatewaySettings settings, @ConfigProperty(name = "CONFIG_FILE_PATH") Optional<String> envPath) {
         Path path = resolve(settings, envPath.orElse(null));
-        ConfigLoader loader = ConfigLoader.withSystemEnvironment();
+        ConfigLoader loader =
+                ConfigLoader.withSystemEnvironment(settings.config().strict());
         if (path == null) {
             LOG.warn("no config file given (--config, CONFIG_FILE_PATH or gateway.config-file) and no ./config.yaml:"
                     + " serving no models");
-            this.config = loader.parse("model_list: []", "(none)");
+            this.config = loader.parse("{}", "(none)");
         } else {
             this.config = loader.load(path);
             LOG.infof(
-                    "loaded %s: %d deployments in %d model groups, auth %s",
+                    "loaded %s: %d deployments (%d unavailable) in %d model groups, auth %s",
                     path,
                     config.deployments().size(),
+                    config.deployments().stream().filter(d -> !d.available()).count(),
                     config.groups().size(),
                     config.masterKey() == null ? "DISABLED (no general_settings.master_key)" : "master key");
         }

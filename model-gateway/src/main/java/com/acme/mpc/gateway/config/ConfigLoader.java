@@ -1,5 +1,8 @@
 package com.acme.mpc.gateway.config;
 
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -18,6 +21,7 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -34,7 +38,12 @@ import java.util.function.Function;
  */
 public final class ConfigLoader {
     private static final String ENV_PREFIX = "os.environ/";
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+    /** Duplicate keys are an error (LiteLLM's last-wins would silently drop the first value). */
+    private static final ObjectMapper YAML =
+            new ObjectMapper(new YAMLFactory()).enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+
+    /** litellm_params keys whose value must be known to serve a deployment; an unset variable there is an error. */
+    private static final Set<String> REQUIRED_WHEN_WRITTEN = Set.of("model", "api_base", "base_url", "api_version");
 
     /** litellm_params keys with a meaning of their own; any other key is passed to the provider with each request. */
     private static final Set<String> INTERPRETED_PARAMS = Set.of(
@@ -59,7 +68,9 @@ public final class ConfigLoader {
             "custom_llm_provider",
             "use_in_pass_through",
             "merge_reasoning_content_in_choices",
-            "drop_params");
+            "drop_params",
+            "extra_headers",
+            "litellm_credential_name");
 
     private static final Set<String> GENERAL_SUPPORTED = Set.of("master_key");
     private static final Set<String> ROUTER_KEYS = Set.of(
@@ -96,15 +107,33 @@ public final class ConfigLoader {
             "set_verbose",
             "json_logs");
 
+    /** An {@code os.environ/NAME} reference whose variable is unset or empty, at its key path. */
+    private record UnsetRef(String path, String name) {}
+
     private final Function<String, String> environment;
+    private final boolean strict;
     private final List<String> notices = new ArrayList<>();
+    private final List<UnsetRef> unsetRefs = new ArrayList<>();
+    /** Key paths this gateway ignores; an unset variable below one of them is only a notice. */
+    private final Set<String> ignoredPaths = new HashSet<>();
+
+    private Map<String, String> configEnv = Map.of();
 
     public ConfigLoader(Function<String, String> environment) {
-        this.environment = environment;
+        this(environment, false);
     }
 
-    public static ConfigLoader withSystemEnvironment() {
-        return new ConfigLoader(System::getenv);
+    /**
+     * @param strict when true, an entry that cannot be served (unsupported provider, missing credentials) is a
+     *     startup error instead of an unavailable deployment ({@code gateway.config.strict})
+     */
+    public ConfigLoader(Function<String, String> environment, boolean strict) {
+        this.environment = environment;
+        this.strict = strict;
+    }
+
+    public static ConfigLoader withSystemEnvironment(boolean strict) {
+        return new ConfigLoader(System::getenv, strict);
     }
 
     /** Features that are configured but not (yet) implemented by this gateway; logged at startup. */
@@ -115,19 +144,36 @@ public final class ConfigLoader {
     public GatewayConfig load(Path file) {
         String source = file.toString();
         JsonNode root;
+        String text;
         try {
-            root = YAML.readTree(Files.readString(file, StandardCharsets.UTF_8));
+            text = Files.readString(file, StandardCharsets.UTF_8);
         } catch (java.nio.file.NoSuchFileException e) {
             throw new ConfigException(source, List.of("file not found"));
         } catch (IOException e) {
-            throw new ConfigException(source, List.of("not valid YAML: " + firstLine(e.getMessage())));
+            throw new ConfigException(source, List.of("cannot read: " + firstLine(e.getMessage())));
         }
-        return parse(root, file, source);
+        return parse(readYaml(text, source), file, source);
     }
 
     public GatewayConfig parse(String yaml, String source) {
+        return parse(readYaml(yaml, source), null, source);
+    }
+
+    /** The YAML tree; a syntax error or a duplicate key names its line and column. */
+    private static JsonNode readYaml(String text, String source) {
         try {
-            return parse(YAML.readTree(yaml), null, source);
+            return YAML.readTree(text);
+        } catch (JsonProcessingException e) {
+            JsonLocation at = e.getLocation();
+            String where = at == null || at.getLineNr() < 1
+                    ? ""
+                    : "line " + at.getLineNr() + ", column " + at.getColumnNr() + ": ";
+            String message = firstLine(e.getOriginalMessage());
+            if (message.startsWith("Duplicate field ")) {
+                message = "duplicate key " + message.substring("Duplicate field ".length())
+                        + " (each key may appear once per mapping)";
+            }
+            throw new ConfigException(source, List.of(where + "not valid YAML: " + message));
         } catch (IOException e) {
             throw new ConfigException(source, List.of("not valid YAML: " + firstLine(e.getMessage())));
         }
@@ -141,8 +187,8 @@ public final class ConfigLoader {
         if (!root.isObject()) {
             throw new ConfigException(source, List.of("expected a mapping at the top level"));
         }
-        Map<String, String> configEnv = readEnvironmentVariables(root.get("environment_variables"), tree);
-        JsonNode resolved = resolveEnvRefs(root, "", configEnv, tree);
+        configEnv = readEnvironmentVariables(root.get("environment_variables"), tree);
+        JsonNode resolved = resolveEnvRefs(root, "", tree);
 
         for (Iterator<String> it = resolved.fieldNames(); it.hasNext(); ) {
             String key = it.next();
@@ -153,7 +199,7 @@ public final class ConfigLoader {
                             "litellm_settings",
                             "environment_variables")
                     .contains(key)) {
-                notices.add(key + ": section not supported by this gateway; ignored");
+                ignored(key, key + ": section not supported by this gateway; ignored");
             }
         }
 
@@ -169,7 +215,9 @@ public final class ConfigLoader {
         for (Iterator<String> it = litellm.fieldNames(); it.hasNext(); ) {
             String key = it.next();
             if (!LITELLM_KEYS.contains(key)) {
-                notices.add("litellm_settings." + key + ": not supported by this gateway; ignored");
+                ignored(
+                        "litellm_settings." + key,
+                        "litellm_settings." + key + ": not supported by this gateway; ignored");
             } else if (Set.of("callbacks", "success_callback", "failure_callback")
                     .contains(key)) {
                 notices.add("litellm_settings." + key
@@ -177,6 +225,7 @@ public final class ConfigLoader {
             }
         }
 
+        checkUnsetVariables(tree);
         if (!tree.problems().isEmpty()) {
             throw new ConfigException(source, tree.problems());
         }
@@ -203,17 +252,20 @@ public final class ConfigLoader {
         return env;
     }
 
-    /** Replaces every {@code os.environ/NAME} string by the variable's value (null when unset). */
-    private JsonNode resolveEnvRefs(JsonNode node, String path, Map<String, String> configEnv, ConfigTree tree) {
+    /**
+     * Replaces every {@code os.environ/NAME} string by the variable's value. An unset (or empty) variable becomes null
+     * and is remembered: {@link #checkUnsetVariables} and the deployment reader decide whether that is an error.
+     */
+    private JsonNode resolveEnvRefs(JsonNode node, String path, ConfigTree tree) {
         if (node.isTextual() && node.asText().startsWith(ENV_PREFIX)) {
             String name = node.asText().substring(ENV_PREFIX.length()).trim();
             if (name.isEmpty()) {
                 tree.problem(path, "'os.environ/' names no variable");
                 return JsonNodeFactory.instance.nullNode();
             }
-            String value = configEnv.containsKey(name) ? configEnv.get(name) : environment.apply(name);
-            if (value == null || value.isEmpty()) {
-                notices.add(path + ": environment variable " + name + " is not set");
+            String value = env(name);
+            if (value == null) {
+                unsetRefs.add(new UnsetRef(path, name));
                 return JsonNodeFactory.instance.nullNode();
             }
             return TextNode.valueOf(value);
@@ -221,24 +273,78 @@ public final class ConfigLoader {
         if (node.isObject()) {
             ObjectNode copy = JsonNodeFactory.instance.objectNode();
             node.fields()
-                    .forEachRemaining(e -> copy.set(
-                            e.getKey(), resolveEnvRefs(e.getValue(), join(path, e.getKey()), configEnv, tree)));
+                    .forEachRemaining(e ->
+                            copy.set(e.getKey(), resolveEnvRefs(e.getValue(), join(path, e.getKey()), tree)));
             return copy;
         }
         if (node.isArray()) {
             ArrayNode copy = JsonNodeFactory.instance.arrayNode();
             for (int i = 0; i < node.size(); i++) {
-                copy.add(resolveEnvRefs(node.get(i), path + "[" + i + "]", configEnv, tree));
+                copy.add(resolveEnvRefs(node.get(i), path + "[" + i + "]", tree));
             }
             return copy;
         }
         return node;
     }
 
+    /** A variable of the config's environment_variables section or the process environment; null when unset/empty. */
+    private String env(String name) {
+        String value = configEnv.containsKey(name) ? configEnv.get(name) : environment.apply(name);
+        return value == null || value.isEmpty() ? null : value;
+    }
+
+    private void ignored(String path, String notice) {
+        ignoredPaths.add(path);
+        notices.add(notice);
+    }
+
+    /**
+     * An unset variable outside {@code model_list} is a startup error where the gateway uses the value: a master key
+     * that resolves to nothing would otherwise run the gateway without authentication. LiteLLM's optional values (a
+     * Redis password or port) and keys this gateway ignores only give a notice. Deployment entries are judged by
+     * {@link DeploymentReader} (a missing provider key makes the deployment unavailable, not the gateway).
+     */
+    private void checkUnsetVariables(ConfigTree tree) {
+        for (UnsetRef ref : unsetRefs) {
+            if (ref.path().startsWith("model_list[")) {
+                continue;
+            }
+            if (isIgnored(ref.path())) {
+                notices.add(ref.path() + ": environment variable " + ref.name() + " is not set (key ignored)");
+            } else if (isOptional(ref.path())) {
+                notices.add(ref.path() + ": environment variable " + ref.name() + " is not set; left out");
+            } else if (ref.path().equals("general_settings.master_key")) {
+                tree.problem(
+                        ref.path(),
+                        "environment variable " + ref.name() + " is not set; the gateway would run without"
+                                + " authentication. Set " + ref.name() + ", or remove master_key to run without"
+                                + " authentication deliberately");
+            } else {
+                tree.problem(ref.path(), "environment variable " + ref.name() + " is not set");
+            }
+        }
+    }
+
+    private boolean isIgnored(String path) {
+        for (String p : ignoredPaths) {
+            if (path.equals(p) || path.startsWith(p + ".") || path.startsWith(p + "[")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Values LiteLLM treats as optional: Redis without a password, or on its default port. */
+    private static boolean isOptional(String path) {
+        String key = path.substring(path.lastIndexOf('.') + 1);
+        return key.equals("password") || key.equals("redis_password") || key.equals("port") || key.equals("redis_port");
+    }
+
     private List<Deployment> readModelList(JsonNode list, ConfigTree tree) {
         List<Deployment> result = new ArrayList<>();
         if (list == null || list.isNull()) {
-            tree.problem("model_list", "missing; declare at least one model");
+            // LiteLLM allows a config of settings only (models added later through its database)
+            notices.add("model_list: absent; serving no models");
             return result;
         }
         if (!list.isArray()) {
@@ -269,7 +375,9 @@ public final class ConfigLoader {
         for (Iterator<String> it = general.fieldNames(); it.hasNext(); ) {
             String key = it.next();
             if (!GENERAL_SUPPORTED.contains(key)) {
-                notices.add("general_settings." + key + ": not supported by this gateway; ignored");
+                ignored(
+                        "general_settings." + key,
+                        "general_settings." + key + ": not supported by this gateway; ignored");
             }
         }
         return tree.string(general.get("master_key"), "general_settings.master_key");
@@ -280,7 +388,9 @@ public final class ConfigLoader {
         for (Iterator<String> it = router.fieldNames(); it.hasNext(); ) {
             String key = it.next();
             if (!ROUTER_KEYS.contains(key)) {
-                notices.add("router_settings." + key + ": not supported by this gateway; ignored");
+                ignored(
+                        "router_settings." + key,
+                        "router_settings." + key + ": not supported by this gateway; ignored");
             }
         }
         String strategy = tree.string(router.get("routing_strategy"), "router_settings.routing_strategy");
@@ -529,9 +639,14 @@ public final class ConfigLoader {
                 return null;
             }
             String pp = path + ".litellm_params";
+            List<String> missingCredentials = unsetVariablesOfEntry(pp);
             String model = tree.string(params.get("model"), pp + ".model");
+            String mockResponse = tree.string(params.get("mock_response"), pp + ".mock_response");
+            String apiBaseText =
+                    tree.string(firstPresent(params.get("api_base"), params.get("base_url")), pp + ".api_base");
             ProviderKind provider = null;
             String upstreamModel = null;
+            Unavailability unavailable = null;
             if (model == null || model.isBlank()) {
                 tree.problem(pp + ".model", "missing; expected <provider>/<model>, e.g. openai/gpt-4o");
             } else {
@@ -540,7 +655,17 @@ public final class ConfigLoader {
                     String prefix = model.substring(0, slash);
                     provider = ProviderKind.byPrefix(prefix).orElse(null);
                     upstreamModel = model.substring(slash + 1);
-                    if (provider == null) {
+                    if (provider == null && apiBaseText != null && !LiteLlmProviders.isKnown(prefix)) {
+                        // LiteLLM sends an unknown prefix with an api_base to that server as OpenAI-compatible
+                        provider = ProviderKind.OPENAI_LIKE;
+                        notices.add(pp + ".model: provider '" + prefix + "' is unknown; served as OpenAI-compatible"
+                                + " at its api_base");
+                    } else if (provider == null && LiteLlmProviders.isKnown(prefix)) {
+                        unavailable = new Unavailability(
+                                Unavailability.Kind.UNSUPPORTED,
+                                model,
+                                "provider '" + prefix + "' is not supported by this gateway");
+                    } else if (provider == null) {
                         tree.problem(
                                 pp + ".model",
                                 "unknown provider '" + prefix + "' (known: " + ProviderKind.knownPrefixes() + ")");
@@ -558,13 +683,15 @@ public final class ConfigLoader {
                     }
                 }
             }
-            String mockResponse = tree.string(params.get("mock_response"), pp + ".mock_response");
-            String apiBaseText =
-                    tree.string(firstPresent(params.get("api_base"), params.get("base_url")), pp + ".api_base");
+            String writtenBase = apiBaseText;
+            if (apiBaseText == null && provider != null && provider.baseEnv() != null) {
+                // as LiteLLM: without api_base the provider's own variable (e.g. OLLAMA_API_BASE) may give it
+                apiBaseText = env(provider.baseEnv());
+            }
             URI apiBase = null;
             if (apiBaseText != null) {
                 apiBase = parseBase(apiBaseText, pp + ".api_base");
-            } else if (provider != null && mockResponse == null) {
+            } else if (provider != null && mockResponse == null && unavailable == null) {
                 if (provider.requiresApiBase()) {
                     tree.problem(pp + ".api_base", "required for provider '" + provider.prefix() + "'");
                 } else if (provider.defaultApiBase() != null) {
@@ -576,6 +703,31 @@ public final class ConfigLoader {
                 apiVersion = "2024-10-21";
             }
             ModelInfo info = readModelInfo(entry.get("model_info"), params);
+            if (unavailable == null && upstreamModel != null) {
+                String modality = LiteLlmProviders.unsupportedModality(upstreamModel, info.mode());
+                if (modality != null) {
+                    unavailable = new Unavailability(
+                            Unavailability.Kind.UNSUPPORTED, model, modality + " is not served by this gateway");
+                }
+            }
+            String apiKey = tree.string(params.get("api_key"), pp + ".api_key");
+            if (apiKey == null && provider != null) {
+                // as LiteLLM: without api_key (or when its variable is unset) the provider's own variables are used
+                for (String name : provider.keyEnvs()) {
+                    apiKey = apiKey == null ? env(name) : apiKey;
+                }
+            }
+            if (unavailable == null && mockResponse == null) {
+                unavailable = credentialsProblem(provider, model, apiKey, apiBase, missingCredentials);
+            }
+            if (unavailable != null) {
+                if (strict) {
+                    tree.problem(path, unavailable.reason() + " (gateway.config.strict is on)");
+                } else {
+                    notices.add(path + " (" + modelName + "): " + unavailable.reason()
+                            + "; listed as unavailable, calls to it fail");
+                }
+            }
             ObjectNode extra = JsonNodeFactory.instance.objectNode();
             params.fields().forEachRemaining(e -> {
                 if (!INTERPRETED_PARAMS.contains(e.getKey())) {
@@ -584,12 +736,12 @@ public final class ConfigLoader {
             });
             Deployment d = new Deployment(
                     index,
-                    info.id() != null ? info.id() : generatedId(modelName, model, apiBaseText, index),
+                    info.id() != null ? info.id() : generatedId(modelName, model, writtenBase, index),
                     modelName,
                     provider,
                     upstreamModel,
                     apiBase,
-                    tree.string(params.get("api_key"), pp + ".api_key"),
+                    apiKey,
                     apiVersion,
                     tree.integer(params.get("rpm"), pp + ".rpm", 1),
                     tree.integer(params.get("tpm"), pp + ".tpm", 1),
@@ -599,8 +751,89 @@ public final class ConfigLoader {
                     tree.integer(params.get("max_tokens"), pp + ".max_tokens", 1),
                     mockResponse,
                     extra,
-                    info);
+                    info,
+                    unavailable,
+                    tree.string(params.get("organization"), pp + ".organization"),
+                    headers(params.get("extra_headers"), pp + ".extra_headers"),
+                    List.of());
             return tree.problems().size() == before ? d : null;
+        }
+
+        /**
+         * Judges the entry's unset {@code os.environ/} variables: one in a value the deployment cannot do without
+         * (model, api_base, api_version) or in model_name/model_info is an error; one in a credential leaves the
+         * deployment without that credential (returned, for {@link #credentialsProblem}); any other is left out.
+         */
+        private List<String> unsetVariablesOfEntry(String pp) {
+            List<String> credentials = new ArrayList<>();
+            for (UnsetRef ref : unsetRefs) {
+                if (!ref.path().startsWith(path + ".")) {
+                    continue;
+                }
+                if (!ref.path().startsWith(pp + ".")) {
+                    tree.problem(ref.path(), "environment variable " + ref.name() + " is not set");
+                    continue;
+                }
+                String key = ref.path().substring(pp.length() + 1).split("[.\\[]", 2)[0];
+                if (REQUIRED_WHEN_WRITTEN.contains(key)) {
+                    tree.problem(ref.path(), "environment variable " + ref.name() + " is not set");
+                } else if (LiteLlmProviders.isCredential(key)) {
+                    credentials.add(ref.name() + " (" + key + ")");
+                } else {
+                    notices.add(ref.path() + ": environment variable " + ref.name() + " is not set; left out");
+                }
+            }
+            return credentials;
+        }
+
+        /**
+         * A deployment whose credential variable is unset, or a hosted provider's deployment with no key at all, is
+         * unavailable: its calls answer that the gateway has no key (instead of the provider's "incorrect API key",
+         * which would blame the client).
+         */
+        private Unavailability credentialsProblem(
+                ProviderKind provider, String model, String apiKey, URI apiBase, List<String> missing) {
+            List<String> stillMissing = apiKey == null
+                    ? missing
+                    : missing.stream().filter(m -> !m.endsWith("(api_key)")).toList();
+            if (!stillMissing.isEmpty()) {
+                return new Unavailability(
+                        Unavailability.Kind.NO_CREDENTIALS,
+                        model,
+                        "the gateway has no credentials for this deployment: environment variable "
+                                + String.join(", ", stillMissing) + " is not set");
+            }
+            boolean hosted = provider != null
+                    && provider.defaultApiBase() != null
+                    && apiBase != null
+                    && apiBase.toString().equals(provider.defaultApiBase());
+            if (apiKey == null && hosted && provider.keyEnv() != null && provider.requiresKey()) {
+                return new Unavailability(
+                        Unavailability.Kind.NO_CREDENTIALS,
+                        model,
+                        "the gateway has no API key for this deployment: set litellm_params.api_key or the"
+                                + " environment variable " + provider.keyEnv());
+            }
+            return null;
+        }
+
+        /** {@code extra_headers}: a mapping of header name to a string value. */
+        private Map<String, String> headers(JsonNode node, String p) {
+            if (node == null || node.isNull()) {
+                return Map.of();
+            }
+            if (!node.isObject()) {
+                tree.problem(p, "expected a mapping of header name to value");
+                return Map.of();
+            }
+            Map<String, String> headers = new LinkedHashMap<>();
+            node.fields().forEachRemaining(e -> {
+                String value = tree.string(e.getValue(), p + "." + e.getKey());
+                if (value != null) {
+                    headers.put(e.getKey(), value);
+                }
+            });
+            return Map.copyOf(headers);
         }
 
         private URI parseBase(String text, String p) {
@@ -629,9 +862,6 @@ public final class ConfigLoader {
                 }
             }
             String mode = tree.string(raw.get("mode"), mp + ".mode");
-            if (mode != null && !Set.of("chat", "completion", "embedding").contains(mode)) {
-                notices.add(mp + ".mode: '" + mode + "' is not served by this gateway (chat, completion, embedding)");
-            }
             BigDecimal in = firstNonNull(
                     tree.decimal(raw.get("input_cost_per_token"), mp + ".input_cost_per_token"),
                     tree.decimal(params.get("input_cost_per_token"), path + ".litellm_params.input_cost_per_token"));

@@ -3,6 +3,8 @@ package com.acme.mpc.gateway.config;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 
 /**
  * One {@code model_list} entry: a concrete upstream model behind a public model name (its group).
@@ -13,6 +15,10 @@ import java.time.Duration;
  * @param apiKey the provider credential; never logged, never returned by any endpoint
  * @param extraParams {@code litellm_params} keys the gateway does not interpret, merged into every request body
  * @param mockResponse when set, the deployment answers locally with this text ({@code litellm_params.mock_response})
+ * @param unavailable why the entry cannot serve calls (the router never picks it), or null when it can
+ * @param organization {@code litellm_params.organization}, sent as OpenAI's {@code OpenAI-Organization} header
+ * @param headers {@code litellm_params.extra_headers}: HTTP headers added to every upstream request
+ * @param accessGroups {@code model_info.access_groups}: names a virtual key's {@code models} may use for this group
  */
 public record Deployment(
         int index,
@@ -31,7 +37,67 @@ public record Deployment(
         Integer maxTokens,
         String mockResponse,
         ObjectNode extraParams,
-        ModelInfo modelInfo) {
+        ModelInfo modelInfo,
+        Unavailability unavailable,
+        String organization,
+        Map<String, String> headers,
+        List<String> accessGroups) {
+
+    /** A usable deployment without organization, extra headers or access groups. */
+    public Deployment(
+            int index,
+            String id,
+            String modelName,
+            ProviderKind provider,
+            String upstreamModel,
+            URI apiBase,
+            String apiKey,
+            String apiVersion,
+            Integer rpm,
+            Integer tpm,
+            Integer weight,
+            Duration timeout,
+            Duration streamTimeout,
+            Integer maxTokens,
+            String mockResponse,
+            ObjectNode extraParams,
+            ModelInfo modelInfo) {
+        this(
+                index,
+                id,
+                modelName,
+                provider,
+                upstreamModel,
+                apiBase,
+                apiKey,
+                apiVersion,
+                rpm,
+                tpm,
+                weight,
+                timeout,
+                streamTimeout,
+                maxTokens,
+                mockResponse,
+                extraParams,
+                modelInfo,
+                null,
+                null,
+                Map.of(),
+                List.of());
+    }
+
+    /** Whether the router may pick this deployment. */
+    public boolean available() {
+        return unavailable == null;
+    }
+
+    /** {@code litellm_params.model} as LiteLLM writes it: {@code <provider>/<upstream model>}. */
+    public String litellmModel() {
+        if (provider == null) {
+            return unavailable == null ? upstreamModel : unavailable.model();
+        }
+        return provider.prefix() + "/" + upstreamModel;
+    }
 
     public boolean isMock() {
         return mockResponse != null;
@@ -43,12 +109,15 @@ public record Deployment(
     }
 
     public String providerName() {
-        return isMock() ? "mock" : provider.usageName();
+        if (isMock()) {
+            return "mock";
+        }
+        return provider == null ? unavailable.provider() : provider.usageName();
     }
 
     @Override
     public String toString() {
         // apiKey deliberately omitted: records print all components by default.
-        return "Deployment[" + id + " " + modelName + " -> " + provider.prefix() + "/" + upstreamModel + "]";
+        return "Deployment[" + id + " " + modelName + " -> " + litellmModel() + "]";
     }
 }

@@ -30,4 +30,18 @@ public interface GatewaySettings {
     /** Timeout of each deployment check of {@code GET /health}. */
     @WithDefault("15s")
     Duration healthCheckTimeout();
+
+    /** How the LiteLLM config file is judged. */
+    ConfigFile config();
+
+    /** {@code gateway.config.*}. */
+    interface ConfigFile {
+        /**
+         * When true (env {@code GATEWAY_CONFIG_STRICT}), a config entry the gateway cannot serve (unsupported
+         * provider or mode, missing provider credentials) stops startup, as a CI check wants. When false, such an
+         * entry is logged, listed as unavailable and its calls fail, as LiteLLM does.
+         */
+        @WithDefault("false")
+        boolean strict();
+    }
 }

@@ -1,6 +1,7 @@
 package com.acme.mpc.gateway.config;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
@@ -11,30 +12,96 @@ import java.util.stream.Collectors;
  * implies. OpenAI-compatible hosts share the OpenAI adapter and only differ in their default base URL.
  */
 public enum ProviderKind {
-    OPENAI("openai", Protocol.OPENAI, "https://api.openai.com/v1"),
-    AZURE("azure", Protocol.AZURE, null),
-    ANTHROPIC("anthropic", Protocol.ANTHROPIC, "https://api.anthropic.com"),
-    GEMINI("gemini", Protocol.GEMINI, "https://generativelanguage.googleapis.com"),
-    /** No fixed base: the endpoint follows the deployment's AWS region (see the bedrock adapter). */
-    BEDROCK("bedrock", Protocol.BEDROCK, null),
-    OLLAMA("ollama", Protocol.OLLAMA, "http://localhost:11434"),
-    OLLAMA_CHAT("ollama_chat", Protocol.OLLAMA, "http://localhost:11434"),
-    HOSTED_VLLM("hosted_vllm", Protocol.OPENAI, null),
-    OPENAI_LIKE("openai_like", Protocol.OPENAI, null),
-    CUSTOM_OPENAI("custom_openai", Protocol.OPENAI, null),
-    GROQ("groq", Protocol.OPENAI, "https://api.groq.com/openai/v1"),
-    MISTRAL("mistral", Protocol.OPENAI, "https://api.mistral.ai/v1"),
-    DEEPSEEK("deepseek", Protocol.OPENAI, "https://api.deepseek.com/v1"),
-    OPENROUTER("openrouter", Protocol.OPENAI, "https://openrouter.ai/api/v1"),
-    LM_STUDIO("lm_studio", Protocol.OPENAI, "http://localhost:1234/v1"),
-    TOGETHER_AI("together_ai", Protocol.OPENAI, "https://api.together.xyz/v1"),
-    FIREWORKS_AI("fireworks_ai", Protocol.OPENAI, "https://api.fireworks.ai/inference/v1"),
-    XAI("xai", Protocol.OPENAI, "https://api.x.ai/v1"),
-    PERPLEXITY("perplexity", Protocol.OPENAI, "https://api.perplexity.ai");
+    // prefix, protocol, default base URL (null: api_base required), variable overriding the base, key variables
+    // (first set wins; none: no key needed). Bases and variables are LiteLLM's (get_llm_provider_logic.py and each
+    // provider's config, 2026-12).
+    OPENAI("openai", Protocol.OPENAI, "https://api.openai.com/v1", "OPENAI_API_BASE", "OPENAI_API_KEY"),
+    AZURE("azure", Protocol.AZURE, null, "AZURE_API_BASE", "AZURE_API_KEY"),
+    ANTHROPIC("anthropic", Protocol.ANTHROPIC, "https://api.anthropic.com", "ANTHROPIC_API_BASE", "ANTHROPIC_API_KEY"),
+    OLLAMA("ollama", Protocol.OLLAMA, "http://localhost:11434", "OLLAMA_API_BASE"),
+    OLLAMA_CHAT("ollama_chat", Protocol.OLLAMA, "http://localhost:11434", "OLLAMA_API_BASE"),
+    OPENAI_LIKE("openai_like", Protocol.OPENAI, null, null),
+    CUSTOM_OPENAI("custom_openai", Protocol.OPENAI, null, null),
+    HOSTED_VLLM("hosted_vllm", Protocol.OPENAI, null, "HOSTED_VLLM_API_BASE", "HOSTED_VLLM_API_KEY"),
+    VLLM("vllm", Protocol.OPENAI, null, "HOSTED_VLLM_API_BASE", "HOSTED_VLLM_API_KEY"),
+    LM_STUDIO("lm_studio", Protocol.OPENAI, "http://localhost:1234/v1", "LM_STUDIO_API_BASE", "LM_STUDIO_API_KEY"),
+    GROQ("groq", Protocol.OPENAI, "https://api.groq.com/openai/v1", "GROQ_API_BASE", "GROQ_API_KEY"),
+    MISTRAL("mistral", Protocol.OPENAI, "https://api.mistral.ai/v1", "MISTRAL_API_BASE", "MISTRAL_API_KEY"),
+    DEEPSEEK("deepseek", Protocol.OPENAI, "https://api.deepseek.com/beta", "DEEPSEEK_API_BASE", "DEEPSEEK_API_KEY"),
+    XAI("xai", Protocol.OPENAI, "https://api.x.ai/v1", "XAI_API_BASE", "XAI_API_KEY"),
+    OPENROUTER(
+            "openrouter",
+            Protocol.OPENAI,
+            "https://openrouter.ai/api/v1",
+            "OPENROUTER_API_BASE",
+            "OPENROUTER_API_KEY",
+            "OR_API_KEY"),
+    TOGETHER_AI(
+            "together_ai",
+            Protocol.OPENAI,
+            "https://api.together.xyz/v1",
+            "TOGETHER_AI_API_BASE",
+            "TOGETHER_API_KEY",
+            "TOGETHER_AI_API_KEY",
+            "TOGETHERAI_API_KEY"),
+    FIREWORKS_AI(
+            "fireworks_ai",
+            Protocol.OPENAI,
+            "https://api.fireworks.ai/inference/v1",
+            "FIREWORKS_API_BASE",
+            "FIREWORKS_API_KEY",
+            "FIREWORKS_AI_API_KEY",
+            "FIREWORKSAI_API_KEY"),
+    PERPLEXITY(
+            "perplexity",
+            Protocol.OPENAI,
+            "https://api.perplexity.ai",
+            "PERPLEXITY_API_BASE",
+            "PERPLEXITYAI_API_KEY",
+            "PERPLEXITY_API_KEY"),
+    CEREBRAS("cerebras", Protocol.OPENAI, "https://api.cerebras.ai/v1", "CEREBRAS_API_BASE", "CEREBRAS_API_KEY"),
+    DEEPINFRA(
+            "deepinfra",
+            Protocol.OPENAI,
+            "https://api.deepinfra.com/v1/openai",
+            "DEEPINFRA_API_BASE",
+            "DEEPINFRA_API_KEY"),
+    NVIDIA_NIM(
+            "nvidia_nim",
+            Protocol.OPENAI,
+            "https://integrate.api.nvidia.com/v1",
+            "NVIDIA_NIM_API_BASE",
+            "NVIDIA_NIM_API_KEY"),
+    /** Legacy completions models: chat requests are sent to {@code /completions} as a prompt. */
+    TEXT_COMPLETION_OPENAI(
+            "text-completion-openai",
+            Protocol.OPENAI_COMPLETIONS,
+            "https://api.openai.com/v1",
+            "OPENAI_API_BASE",
+            "OPENAI_API_KEY"),
+    /** Hugging Face's OpenAI-compatible Inference Providers router. */
+    HUGGINGFACE(
+            "huggingface",
+            Protocol.OPENAI,
+            "https://router.huggingface.co/v1",
+            "HF_API_BASE",
+            "HF_TOKEN",
+            "HUGGINGFACE_API_KEY"),
+    /** GitHub Models. */
+    GITHUB("github", Protocol.OPENAI, "https://models.inference.ai.azure.com", "GITHUB_API_BASE", "GITHUB_API_KEY"),
+    /** Native Gemini API (provider/gemini): generateContent, streamGenerateContent, embedContent. */
+    GEMINI(
+            "gemini",
+            Protocol.GEMINI,
+            "https://generativelanguage.googleapis.com",
+            "GEMINI_API_BASE",
+            "GEMINI_API_KEY");
 
     /** The wire protocol an adapter speaks. */
     public enum Protocol {
         OPENAI,
+        /** OpenAI's legacy {@code /completions}; chat requests are turned into a prompt. */
+        OPENAI_COMPLETIONS,
         AZURE,
         ANTHROPIC,
         OLLAMA,
@@ -48,11 +115,15 @@ public enum ProviderKind {
     private final String prefix;
     private final Protocol protocol;
     private final String defaultApiBase;
+    private final String baseEnv;
+    private final List<String> keyEnvs;
 
-    ProviderKind(String prefix, Protocol protocol, String defaultApiBase) {
+    ProviderKind(String prefix, Protocol protocol, String defaultApiBase, String baseEnv, String... keyEnvs) {
         this.prefix = prefix;
         this.protocol = protocol;
         this.defaultApiBase = defaultApiBase;
+        this.baseEnv = baseEnv;
+        this.keyEnvs = List.of(keyEnvs);
     }
 
     public static Optional<ProviderKind> byPrefix(String prefix) {
@@ -87,9 +158,9 @@ public enum ProviderKind {
         return protocol;
     }
 
-    /** Whether a deployment must name its {@code api_base}: Bedrock derives its endpoint from the AWS region. */
+    /** Whether a deployment must name its {@code api_base}. */
     public boolean requiresApiBase() {
-        return defaultApiBase == null && this != BEDROCK;
+        return defaultApiBase == null;
     }
 
     /** Base URL used when {@code api_base} is absent; null when the provider requires one or derives it. */
@@ -97,10 +168,31 @@ public enum ProviderKind {
         return defaultApiBase;
     }
 
+    /** The environment variable LiteLLM reads the base URL from when {@code api_base} is absent; may be null. */
+    public String baseEnv() {
+        return baseEnv;
+    }
+
+    /** The environment variables LiteLLM reads the key from when {@code api_key} is absent, in order; may be empty. */
+    public List<String> keyEnvs() {
+        return keyEnvs;
+    }
+
+    /** The first key variable, for messages; null when the provider takes no key. */
+    public String keyEnv() {
+        return keyEnvs.isEmpty() ? null : keyEnvs.get(0);
+    }
+
+    /** Whether calls to the provider's own hosted service need a key (local servers such as Ollama do not). */
+    public boolean requiresKey() {
+        return !keyEnvs.isEmpty() && defaultApiBase != null && defaultApiBase.startsWith("https://");
+    }
+
     /** The value reported as {@code provider} in usage records. */
     public String usageName() {
         return switch (protocol) {
-            case OPENAI -> this == OPENAI ? "openai" : "openai_compatible";
+            case OPENAI, OPENAI_COMPLETIONS ->
+                this == OPENAI || this == TEXT_COMPLETION_OPENAI ? "openai" : "openai_compatible";
             case AZURE -> "azure";
             case ANTHROPIC -> "anthropic";
             case OLLAMA -> "ollama";

@@ -108,6 +108,10 @@ public class HealthHandler {
     }
 
     private Uni<ObjectNode> check(Deployment d) {
+        if (!d.available()) {
+            return Uni.createFrom()
+                    .item(endpoint(d, "unavailable: " + d.unavailable().reason()));
+        }
         ProviderAdapter adapter = providers.adapterFor(d);
         CallType type = "embedding".equals(d.mode()) ? CallType.EMBEDDING : CallType.CHAT_COMPLETION;
         ObjectNode body = F.objectNode().put("model", d.upstreamModel());
@@ -128,7 +132,7 @@ public class HealthHandler {
 
     private static ObjectNode endpoint(Deployment d, String error) {
         ObjectNode o = F.objectNode();
-        o.put("model", d.provider().prefix() + "/" + d.upstreamModel());
+        o.put("model", d.litellmModel());
         o.put("model_name", d.modelName());
         o.put("model_id", d.id());
         if (d.apiBase() != null) {

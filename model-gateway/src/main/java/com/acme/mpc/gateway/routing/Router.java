@@ -29,6 +29,9 @@ public class Router {
     private final RouterSettings settings;
     private final Map<String, Group> groups = new HashMap<>();
     private final Map<String, DeploymentState> byId = new HashMap<>();
+    /** Groups whose every deployment is unavailable (unsupported provider, no credentials): the error to answer. */
+    private final Map<String, GatewayException> unusable = new HashMap<>();
+
     private final SharedRouterState shared;
     private final Clock clock;
 
@@ -46,7 +49,15 @@ public class Router {
         this.strategy = RoutingStrategy.of(settings.routingStrategy());
         this.shared = shared;
         this.clock = clock;
-        config.groups().forEach((name, deployments) -> groups.put(name, new Group(deployments, byId)));
+        config.groups().forEach((name, deployments) -> {
+            List<Deployment> usable =
+                    deployments.stream().filter(Deployment::available).toList();
+            if (usable.isEmpty()) {
+                unusable.put(name, DeploymentUnavailable.error(deployments));
+            } else {
+                groups.put(name, new Group(usable, byId));
+            }
+        });
         if (shared != null) {
             shared.track(List.copyOf(byId.values()));
         }
@@ -73,8 +84,13 @@ public class Router {
     public Uni<DeploymentState> acquire(String group, BitSet tried) {
         Group g = groups.get(group);
         if (g == null) {
+            GatewayException why = unusable.get(group);
             return Uni.createFrom()
-                    .failure(GatewayException.notFound("model '" + group + "' not found", "model", "model_not_found"));
+                    .failure(
+                            why != null
+                                    ? why
+                                    : GatewayException.notFound(
+                                            "model '" + group + "' not found", "model", "model_not_found"));
         }
         DeploymentState s;
         try {

@@ -2,6 +2,7 @@ package com.acme.mpc.gateway.service;
 
 import com.acme.mpc.gateway.config.RouterSettings;
 import com.acme.mpc.gateway.core.GatewayException;
+import com.acme.mpc.gateway.routing.DeploymentUnavailable;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
@@ -157,6 +158,9 @@ final class AttemptPlan {
      */
     static boolean fallbackWorthy(GatewayException e) {
         if (e.retriable() || isContextWindow(e) || isContentPolicy(e)) {
+            return true;
+        }
+        if (DeploymentUnavailable.NOT_SUPPORTED.equals(e.code())) {
             return true;
         }
         return switch (e.status()) {

@@ -104,16 +104,127 @@ class ConfigLoaderTest {
     }
 
     @Test
-    void anUnsetEnvironmentVariableIsANoticeNotAGuess() {
-        ConfigLoader empty = new ConfigLoader(k -> null);
-        GatewayConfig c = empty.parse(
-                "model_list:\n  - model_name: a\n    litellm_params: {model: openai/gpt-4o, api_key: os.environ/NOPE}\n"
-                        + "general_settings: {master_key: os.environ/ALSO_NOPE}\n",
-                "x");
-        assertThat(c.deployments().get(0).apiKey()).isNull();
-        assertThat(c.masterKey()).isNull();
-        assertThat(empty.notices())
-                .contains("model_list[0].litellm_params.api_key: environment variable NOPE is not set");
+    void anUnsetMasterKeyVariableStopsStartupNamingTheVariable() {
+        assertThatThrownBy(() -> new ConfigLoader(k -> null)
+                        .parse(
+                                "model_list:\n  - model_name: a\n    litellm_params: {model: openai/gpt-4o, api_base:"
+                                        + " http://127.0.0.1:9}\ngeneral_settings: {master_key: os.environ/ALSO_NOPE}\n",
+                                "x"))
+                .isInstanceOfSatisfying(
+                        ConfigException.class,
+                        e -> assertThat(e.problems())
+                                .singleElement()
+                                .asString()
+                                .startsWith("general_settings.master_key: environment variable ALSO_NOPE is not set;")
+                                .contains("without authentication"));
+        // an empty value is as unset: it would also leave the gateway open
+        assertThatThrownBy(() -> new ConfigLoader(Map.of("EMPTY", "")::get)
+                        .parse("general_settings: {master_key: os.environ/EMPTY}\n", "x"))
+                .hasMessageContaining("environment variable EMPTY is not set");
+    }
+
+    @Test
+    void anUnsetVariableTheGatewayUsesIsAnErrorButOptionalAndIgnoredOnesAreNotices() {
+        assertThatThrownBy(() -> new ConfigLoader(k -> null).parse("""
+                                model_list:
+                                  - model_name: a
+                                    litellm_params: {model: azure/gpt-4o, api_base: os.environ/AZ_BASE, api_key: k}
+                                router_settings: {redis_host: os.environ/R_HOST}
+                                """, "x"))
+                .isInstanceOfSatisfying(
+                        ConfigException.class,
+                        e -> assertThat(e.problems())
+                                .contains(
+                                        "model_list[0].litellm_params.api_base: environment variable AZ_BASE is not set",
+                                        "router_settings.redis_host: environment variable R_HOST is not set"));
+        ConfigLoader loader = new ConfigLoader(k -> null);
+        GatewayConfig c = loader.parse("""
+                router_settings: {redis_host: 127.0.0.1, redis_password: os.environ/R_PASS}
+                general_settings: {master_key: sk-m, database_url: os.environ/DATABASE_URL}
+                """, "x");
+        assertThat(c.router().redisPassword()).isNull();
+        assertThat(loader.notices())
+                .contains(
+                        "router_settings.redis_password: environment variable R_PASS is not set; left out",
+                        "general_settings.database_url: environment variable DATABASE_URL is not set (key ignored)");
+    }
+
+    @Test
+    void anUnsetProviderKeyMakesTheDeploymentUnavailableNotTheGateway() {
+        ConfigLoader loader = new ConfigLoader(k -> null);
+        GatewayConfig c = loader.parse("""
+                model_list:
+                  - model_name: a
+                    litellm_params: {model: openai/gpt-4o, api_key: os.environ/NOPE}
+                  - model_name: b
+                    litellm_params: {model: anthropic/claude-sonnet-4-5}
+                  - model_name: local
+                    litellm_params: {model: openai/llama, api_base: "http://127.0.0.1:8000/v1"}
+                general_settings: {master_key: sk-m}
+                """, "x");
+        Deployment a = c.group("a").get(0);
+        assertThat(a.available()).isFalse();
+        assertThat(a.unavailable().kind()).isEqualTo(Unavailability.Kind.NO_CREDENTIALS);
+        assertThat(a.unavailable().reason()).contains("NOPE (api_key) is not set");
+        // no api_key and the provider's own variable unset: a hosted provider cannot answer without a key
+        Deployment b = c.group("b").get(0);
+        assertThat(b.unavailable().reason()).contains("ANTHROPIC_API_KEY");
+        // a local OpenAI-compatible server without a key is fine
+        assertThat(c.group("local").get(0).available()).isTrue();
+        assertThat(loader.notices())
+                .anyMatch(n -> n.startsWith("model_list[0] (a): the gateway has no credentials for this deployment"));
+
+        // the provider's own variable stands in for an unset api_key variable, as in LiteLLM
+        Deployment withFallback = new ConfigLoader(Map.of("OPENAI_API_KEY", "sk-env")::get)
+                .parse(
+                        "model_list:\n  - model_name: a\n    litellm_params: {model: openai/gpt-4o, api_key:"
+                                + " os.environ/NOPE}\n",
+                        "x")
+                .group("a")
+                .get(0);
+        assertThat(withFallback.available()).isTrue();
+        assertThat(withFallback.apiKey()).isEqualTo("sk-env");
+
+        assertThatThrownBy(() -> new ConfigLoader(k -> null, true)
+                        .parse(
+                                "model_list:\n  - model_name: a\n    litellm_params: {model: openai/gpt-4o, api_key:"
+                                        + " os.environ/NOPE}\n",
+                                "x"))
+                .hasMessageContaining("model_list[0]: the gateway has no credentials")
+                .hasMessageContaining("gateway.config.strict is on");
+    }
+
+    @Test
+    void yamlErrorsNameLineAndColumn() {
+        assertThatThrownBy(() -> loader.parse("model_list:\n  - model_name: a\n    litellm_params: {model: [\n", "y"))
+                .isInstanceOfSatisfying(
+                        ConfigException.class,
+                        e -> assertThat(e.problems())
+                                .singleElement()
+                                .asString()
+                                .matches("line \\d+, column \\d+: not valid YAML: .*"));
+    }
+
+    @Test
+    void duplicateKeysAreAnErrorNotLastWins() {
+        assertThatThrownBy(() -> loader.parse("""
+                        model_list:
+                          - model_name: a
+                            litellm_params:
+                              model: openai/gpt-4o
+                              api_base: http://127.0.0.1:1/v1
+                              api_base: http://127.0.0.1:2/v1
+                        """, "dup.yaml"))
+                .isInstanceOfSatisfying(
+                        ConfigException.class,
+                        e -> assertThat(e.problems())
+                                .singleElement()
+                                .asString()
+                                .startsWith("line 6, column ")
+                                .contains("duplicate key 'api_base'"));
+        assertThatThrownBy(() -> loader.parse("general_settings: {master_key: a}\ngeneral_settings: {}\n", "d"))
+                .hasMessageContaining("line 2, column")
+                .hasMessageContaining("duplicate key 'general_settings'");
     }
 
     @Test
@@ -146,7 +257,8 @@ class ConfigLoaderTest {
 
     @Test
     void reportsEveryProblemOfTheFileAtOnce() {
-        assertThatThrownBy(() -> loader.parse("""
+        // no AZURE_API_BASE in this environment: azure's api_base is then required
+        assertThatThrownBy(() -> new ConfigLoader(k -> null).parse("""
                         model_list:
                           - model_name: a
                             litellm_params: {model: azure/gpt-4o}

@@ -186,6 +186,8 @@ public class AnthropicAdapter implements ProviderAdapter, NativeAnthropicMessage
                 h.add("anthropic-beta", value.asText());
             }
         });
+        // the deployment's own litellm_params.extra_headers come from the operator's config: all are sent
+        d.headers().forEach(h::set);
         return h;
     }
 }

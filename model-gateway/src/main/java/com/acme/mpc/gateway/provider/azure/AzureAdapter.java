@@ -45,6 +45,6 @@ public class AzureAdapter extends OpenAiAdapter {
         if (d.apiKey() != null) {
             h.add("api-key", d.apiKey());
         }
-        return h;
+        return withExtraHeaders(h, d);
     }
 }

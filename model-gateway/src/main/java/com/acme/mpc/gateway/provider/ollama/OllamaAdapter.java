@@ -133,6 +133,7 @@ public class OllamaAdapter implements ProviderAdapter {
         if (d.apiKey() != null && !d.apiKey().isBlank()) {
             h.add("authorization", "Bearer " + d.apiKey());
         }
+        d.headers().forEach(h::set);
         return h;
     }
 

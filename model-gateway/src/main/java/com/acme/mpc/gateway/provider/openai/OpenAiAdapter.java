@@ -70,6 +70,15 @@ public class OpenAiAdapter implements ProviderAdapter {
         if (d.apiKey() != null) {
             h.add("authorization", "Bearer " + d.apiKey());
         }
+        if (d.organization() != null) {
+            h.add("openai-organization", d.organization());
+        }
+        return withExtraHeaders(h, d);
+    }
+
+    /** {@code litellm_params.extra_headers}: added last, so a deployment may override a default header. */
+    protected static MultiMap withExtraHeaders(MultiMap h, Deployment d) {
+        d.headers().forEach(h::set);
         return h;
     }
 

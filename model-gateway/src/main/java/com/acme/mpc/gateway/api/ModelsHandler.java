@@ -30,7 +30,9 @@ public class ModelsHandler {
             ObjectNode root = models();
             ArrayNode data = (ArrayNode) root.get("data");
             for (int i = data.size() - 1; i >= 0; i--) {
-                if (!caller.key().allows(data.get(i).path("id").asText())) {
+                String id = data.get(i).path("id").asText();
+                if (!caller.key().allows(id)
+                        && !config.names().keyAllows(caller.key().models(), id)) {
                     data.remove(i);
                 }
             }

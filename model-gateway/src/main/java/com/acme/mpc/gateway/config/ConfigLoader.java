@@ -42,6 +42,12 @@ public final class ConfigLoader {
     private static final ObjectMapper YAML =
             new ObjectMapper(new YAMLFactory()).enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
+    /** LiteLLM's similarity caches: accepted and served as exact-match caches. */
+    private static final Set<String> SEMANTIC_CACHES = Set.of("redis-semantic", "qdrant-semantic");
+
+    /** LiteLLM's other cache backends: accepted, served by the in-process cache. */
+    private static final Set<String> OTHER_LITELLM_CACHES = Set.of("s3", "gcs", "azure-blob", "disk");
+
     /** litellm_params keys whose value must be known to serve a deployment; an unset variable there is an error. */
     private static final Set<String> REQUIRED_WHEN_WRITTEN = Set.of("model", "api_base", "base_url", "api_version");
 
@@ -90,9 +96,12 @@ public final class ConfigLoader {
             "redis_url",
             "retry_backoff_base",
             "retry_backoff_max",
-            "max_retry_after");
+            "max_retry_after",
+            "model_group_alias");
     private static final Set<String> LITELLM_KEYS = Set.of(
             "drop_params",
+            "allowed_fails",
+            "cooldown_time",
             "num_retries",
             "request_timeout",
             "cache",
@@ -207,9 +216,11 @@ public final class ConfigLoader {
         String masterKey = readGeneralSettings(resolved.get("general_settings"), tree);
         JsonNode litellm = objectOrEmpty(resolved.get("litellm_settings"), "litellm_settings", tree);
         JsonNode router = objectOrEmpty(resolved.get("router_settings"), "router_settings", tree);
-        Set<String> groupNames = new LinkedHashSet<>();
-        deployments.forEach(d -> groupNames.add(d.modelName()));
-        RouterSettings routerSettings = readRouterSettings(router, litellm, groupNames, tree);
+        Map<String, List<Deployment>> groups = GatewayConfig.groupByModelName(deployments);
+        Map<String, String> aliases = readAliases(router.get("model_group_alias"), groups, tree);
+        ModelNames names = new ModelNames(groups, aliases);
+        RouterSettings routerSettings =
+                readRouterSettings(router, litellm, name -> names.resolve(name) != null, aliases, tree);
         CacheSettings cache = readCacheSettings(litellm, tree);
         Boolean dropParams = tree.bool(litellm.get("drop_params"), "litellm_settings.drop_params");
         for (Iterator<String> it = litellm.fieldNames(); it.hasNext(); ) {
@@ -232,11 +243,13 @@ public final class ConfigLoader {
         return new GatewayConfig(
                 file,
                 List.copyOf(deployments),
-                GatewayConfig.groupByModelName(deployments),
+                groups,
                 masterKey,
                 routerSettings,
                 cache,
-                Boolean.TRUE.equals(dropParams));
+                Boolean.TRUE.equals(dropParams),
+                names,
+                providerAccess());
     }
 
     private Map<String, String> readEnvironmentVariables(JsonNode node, ConfigTree tree) {
@@ -383,7 +396,58 @@ public final class ConfigLoader {
         return tree.string(general.get("master_key"), "general_settings.master_key");
     }
 
-    private RouterSettings readRouterSettings(JsonNode router, JsonNode litellm, Set<String> groups, ConfigTree tree) {
+    /** Every provider's base and key from LiteLLM's variables, for {@code model: "*"} deployments. */
+    private Map<ProviderKind, GatewayConfig.ProviderAccess> providerAccess() {
+        Map<ProviderKind, GatewayConfig.ProviderAccess> access = new java.util.EnumMap<>(ProviderKind.class);
+        for (ProviderKind k : ProviderKind.values()) {
+            String base = k.baseEnv() == null ? null : env(k.baseEnv());
+            if (base == null) {
+                base = k.defaultApiBase();
+            }
+            String key = null;
+            for (String name : k.keyEnvs()) {
+                key = key == null ? env(name) : key;
+            }
+            if (base != null) {
+                access.put(k, new GatewayConfig.ProviderAccess(URI.create(stripSlash(base)), key));
+            }
+        }
+        return access;
+    }
+
+    private static String stripSlash(String s) {
+        return s.endsWith("/") ? s.substring(0, s.length() - 1) : s;
+    }
+
+    /** {@code router_settings.model_group_alias}: {@code alias: group} or {@code alias: {model: group, hidden: b}}. */
+    private Map<String, String> readAliases(JsonNode node, Map<String, List<Deployment>> groups, ConfigTree tree) {
+        Map<String, String> aliases = new LinkedHashMap<>();
+        if (node == null || node.isNull()) {
+            return aliases;
+        }
+        if (!node.isObject()) {
+            tree.problem("router_settings.model_group_alias", "expected a mapping of alias: model group");
+            return aliases;
+        }
+        node.fields().forEachRemaining(e -> {
+            String path = "router_settings.model_group_alias." + e.getKey();
+            JsonNode v = e.getValue();
+            String target = v.isObject() ? tree.string(v.get("model"), path + ".model") : tree.string(v, path);
+            if (target == null || !groups.containsKey(target)) {
+                tree.problem(path, "unknown model '" + target + "'");
+            } else {
+                aliases.put(e.getKey(), target);
+            }
+        });
+        return aliases;
+    }
+
+    private RouterSettings readRouterSettings(
+            JsonNode router,
+            JsonNode litellm,
+            java.util.function.Predicate<String> groups,
+            Map<String, String> aliases,
+            ConfigTree tree) {
         RouterSettings d = RouterSettings.defaults();
         for (Iterator<String> it = router.fieldNames(); it.hasNext(); ) {
             String key = it.next();
@@ -407,8 +471,12 @@ public final class ConfigLoader {
                 tree.seconds(router.get("timeout"), "router_settings.timeout"),
                 tree.seconds(litellm.get("request_timeout"), "litellm_settings.request_timeout"));
         Duration streamTimeout = tree.seconds(router.get("stream_timeout"), "router_settings.stream_timeout");
-        Integer allowedFails = tree.integer(router.get("allowed_fails"), "router_settings.allowed_fails", 0);
-        Duration cooldown = tree.seconds(router.get("cooldown_time"), "router_settings.cooldown_time");
+        Integer allowedFails = firstNonNull(
+                tree.integer(router.get("allowed_fails"), "router_settings.allowed_fails", 0),
+                tree.integer(litellm.get("allowed_fails"), "litellm_settings.allowed_fails", 0));
+        Duration cooldown = firstNonNull(
+                tree.seconds(router.get("cooldown_time"), "router_settings.cooldown_time"),
+                tree.seconds(litellm.get("cooldown_time"), "litellm_settings.cooldown_time"));
         Map<String, List<String>> fallbacks = fallbacks(router, litellm, "fallbacks", groups, tree);
         Map<String, List<String>> cwFallbacks = fallbacks(router, litellm, "context_window_fallbacks", groups, tree);
         Map<String, List<String>> cpFallbacks = fallbacks(router, litellm, "content_policy_fallbacks", groups, tree);
@@ -420,7 +488,7 @@ public final class ConfigLoader {
             } else {
                 for (int i = 0; i < df.size(); i++) {
                     String g = df.get(i).asText();
-                    if (!groups.contains(g)) {
+                    if (!groups.test(g)) {
                         tree.problem("router_settings.default_fallbacks[" + i + "]", "unknown model '" + g + "'");
                     }
                     defaultFallbacks.add(g);
@@ -438,10 +506,10 @@ public final class ConfigLoader {
                 cwFallbacks,
                 cpFallbacks,
                 List.copyOf(defaultFallbacks),
-                tree.string(router.get("redis_host"), "router_settings.redis_host"),
-                tree.integer(router.get("redis_port"), "router_settings.redis_port", 1),
-                tree.string(router.get("redis_password"), "router_settings.redis_password"),
-                tree.string(router.get("redis_url"), "router_settings.redis_url"),
+                redisSetting(router, "redis_host", "REDIS_HOST", tree),
+                tree.integer(redisNode(router, "redis_port", "REDIS_PORT"), "router_settings.redis_port", 1),
+                redisSetting(router, "redis_password", "REDIS_PASSWORD", tree),
+                redisSetting(router, "redis_url", "REDIS_URL", tree),
                 orDefault(
                         tree.seconds(router.get("retry_backoff_base"), "router_settings.retry_backoff_base"),
                         d.retryBackoffBase()),
@@ -450,7 +518,30 @@ public final class ConfigLoader {
                         d.retryBackoffMax()),
                 orDefault(
                         tree.seconds(router.get("max_retry_after"), "router_settings.max_retry_after"),
-                        d.maxRetryAfter()));
+                        d.maxRetryAfter()),
+                Map.copyOf(aliases));
+    }
+
+    /**
+     * A router Redis setting; when router_settings configures Redis at all but leaves this key out, LiteLLM's
+     * variable ({@code REDIS_HOST}, ...) gives it, instead of a silent 127.0.0.1:6379.
+     */
+    private String redisSetting(JsonNode router, String key, String envName, ConfigTree tree) {
+        JsonNode node = redisNode(router, key, envName);
+        return tree.string(node, "router_settings." + key);
+    }
+
+    private JsonNode redisNode(JsonNode section, String key, String envName) {
+        JsonNode node = section.get(key);
+        if (node != null && !node.isNull()) {
+            return node;
+        }
+        boolean usesRedis = section.has("redis_host")
+                || section.has("redis_url")
+                || section.has("redis_port")
+                || section.has("redis_password");
+        String value = usesRedis ? env(envName) : null;
+        return value == null ? null : TextNode.valueOf(value);
     }
 
     private static <T> T orDefault(T value, T fallback) {
@@ -459,7 +550,11 @@ public final class ConfigLoader {
 
     /** LiteLLM writes fallbacks as a list of one-key mappings: {@code [{gpt-4o: [claude, gpt-4o-mini]}]}. */
     private Map<String, List<String>> fallbacks(
-            JsonNode router, JsonNode litellm, String key, Set<String> groups, ConfigTree tree) {
+            JsonNode router,
+            JsonNode litellm,
+            String key,
+            java.util.function.Predicate<String> groups,
+            ConfigTree tree) {
         String section = router.has(key) ? "router_settings" : "litellm_settings";
         JsonNode node = firstPresent(router.get(key), litellm.get(key));
         Map<String, List<String>> result = new LinkedHashMap<>();
@@ -481,7 +576,7 @@ public final class ConfigLoader {
                 Map.Entry<String, JsonNode> e = it.next();
                 String from = e.getKey();
                 String fromPath = path + "[" + i + "]." + from;
-                if (!groups.contains(from)) {
+                if (!groups.test(from)) {
                     tree.problem(fromPath, "unknown model '" + from + "'");
                 }
                 List<String> targets = new ArrayList<>();
@@ -494,7 +589,7 @@ public final class ConfigLoader {
                     tree.problem(fromPath, "expected a list of model names");
                 }
                 for (int j = 0; j < targets.size(); j++) {
-                    if (!groups.contains(targets.get(j))) {
+                    if (!groups.test(targets.get(j))) {
                         tree.problem(fromPath + "[" + j + "]", "unknown model '" + targets.get(j) + "'");
                     }
                 }
@@ -509,7 +604,7 @@ public final class ConfigLoader {
         Boolean enabled = tree.bool(litellm.get("cache"), "litellm_settings.cache");
         JsonNode params = litellm.get("cache_params");
         if (params == null || params.isNull()) {
-            return Boolean.TRUE.equals(enabled) ? withEnabled(d) : d;
+            params = JsonNodeFactory.instance.objectNode();
         }
         if (!params.isObject()) {
             tree.problem("litellm_settings.cache_params", "expected a mapping");
@@ -517,8 +612,32 @@ public final class ConfigLoader {
         }
         String p = "litellm_settings.cache_params";
         String type = tree.string(params.get("type"), p + ".type");
-        if (type != null && !Set.of("local", "redis").contains(type)) {
+        boolean redisFromEnv = env("REDIS_HOST") != null || env("REDIS_URL") != null;
+        if (type == null && Boolean.TRUE.equals(enabled)) {
+            // LiteLLM's proxy defaults the cache type to redis (REDIS_HOST, REDIS_PORT, REDIS_PASSWORD)
+            type = redisFromEnv || params.has("host") || params.has("url") ? "redis" : "local";
+            if (type.equals("local")) {
+                notices.add("litellm_settings.cache: no cache_params.type and no REDIS_HOST/REDIS_URL: LiteLLM would"
+                        + " use Redis; using the in-process cache");
+            }
+        } else if (type != null && SEMANTIC_CACHES.contains(type)) {
+            String served = type.startsWith("redis") ? "redis" : "local";
+            notices.add(p + ".type: '" + type + "' is served as exact-match " + served
+                    + " caching (semantic similarity is not implemented); only identical requests hit");
+            type = served;
+        } else if (type != null && OTHER_LITELLM_CACHES.contains(type)) {
+            notices.add(p + ".type: '" + type + "' is not implemented; the in-process cache is used");
+            type = "local";
+        } else if (type != null && !Set.of("local", "redis").contains(type)) {
             tree.problem(p + ".type", "unsupported cache type '" + type + "' (supported: local, redis)");
+        }
+        if ("redis".equals(type) && !params.has("host") && !params.has("url")) {
+            ObjectNode withEnv = ((ObjectNode) params).deepCopy();
+            putEnv(withEnv, "host", "REDIS_HOST");
+            putEnv(withEnv, "port", "REDIS_PORT");
+            putEnv(withEnv, "password", "REDIS_PASSWORD");
+            putEnv(withEnv, "url", "REDIS_URL");
+            params = withEnv;
         }
         Set<String> callTypes = new LinkedHashSet<>();
         JsonNode sct = params.get("supported_call_types");
@@ -551,18 +670,11 @@ public final class ConfigLoader {
                 maxEntries == null ? d.maxEntries() : maxEntries);
     }
 
-    private static CacheSettings withEnabled(CacheSettings d) {
-        return new CacheSettings(
-                true,
-                d.type(),
-                d.host(),
-                d.port(),
-                d.password(),
-                d.url(),
-                d.ttl(),
-                d.namespace(),
-                d.supportedCallTypes(),
-                d.maxEntries());
+    private void putEnv(ObjectNode params, String key, String envName) {
+        String value = env(envName);
+        if (value != null && !params.has(key)) {
+            params.put(key, value);
+        }
     }
 
     private static String normalizeCallType(String t) {
@@ -672,6 +784,9 @@ public final class ConfigLoader {
                     } else if (upstreamModel.isBlank()) {
                         tree.problem(pp + ".model", "no model name after '" + prefix + "/'");
                     }
+                } else if (model.equals("*")) {
+                    // LiteLLM's catch-all: the requested name says the provider (wildcard routing)
+                    upstreamModel = model;
                 } else {
                     provider = ProviderKind.inferFromBareModel(model).orElse(null);
                     upstreamModel = model;
@@ -755,7 +870,7 @@ public final class ConfigLoader {
                     unavailable,
                     tree.string(params.get("organization"), pp + ".organization"),
                     headers(params.get("extra_headers"), pp + ".extra_headers"),
-                    List.of());
+                    accessGroups(entry.path("model_info").get("access_groups")));
             return tree.problems().size() == before ? d : null;
         }
 
@@ -815,6 +930,19 @@ public final class ConfigLoader {
                                 + " environment variable " + provider.keyEnv());
             }
             return null;
+        }
+
+        private List<String> accessGroups(JsonNode node) {
+            if (node == null || node.isNull()) {
+                return List.of();
+            }
+            if (!node.isArray()) {
+                tree.problem(path + ".model_info.access_groups", "expected a list of names");
+                return List.of();
+            }
+            List<String> out = new ArrayList<>();
+            node.forEach(n -> out.add(n.asText()));
+            return List.copyOf(out);
         }
 
         /** {@code extra_headers}: a mapping of header name to a string value. */

@@ -86,6 +86,37 @@ public record Deployment(
                 List.of());
     }
 
+    /** Whether the model name has a {@code *}: the requested name fills it in (LiteLLM's wildcard routing). */
+    public boolean isWildcard() {
+        return upstreamModel != null && upstreamModel.indexOf('*') >= 0;
+    }
+
+    /** This deployment serving one concrete model: same id, limits and prices; another provider/model/endpoint. */
+    public Deployment serving(ProviderKind kind, String model, URI base, String key) {
+        return new Deployment(
+                index,
+                id,
+                modelName,
+                kind,
+                model,
+                base,
+                key,
+                apiVersion,
+                rpm,
+                tpm,
+                weight,
+                timeout,
+                streamTimeout,
+                maxTokens,
+                mockResponse,
+                extraParams,
+                modelInfo,
+                unavailable,
+                organization,
+                headers,
+                accessGroups);
+    }
+
     /** Whether the router may pick this deployment. */
     public boolean available() {
         return unavailable == null;
@@ -112,7 +143,10 @@ public record Deployment(
         if (isMock()) {
             return "mock";
         }
-        return provider == null ? unavailable.provider() : provider.usageName();
+        if (provider == null) {
+            return unavailable == null ? "wildcard" : unavailable.provider();
+        }
+        return provider.usageName();
     }
 
     @Override

@@ -10,6 +10,8 @@ import java.util.Map;
  *
  * @param source the file it was read from (for messages), or null when built in code
  * @param masterKey {@code general_settings.master_key}; null disables authentication
+ * @param names how a requested model name finds its group (exact, alias, deployment id, wildcard)
+ * @param providerAccess each provider's base URL and key from the environment, for {@code model: "*"} deployments
  */
 public record GatewayConfig(
         Path source,
@@ -18,7 +20,12 @@ public record GatewayConfig(
         String masterKey,
         RouterSettings router,
         CacheSettings cache,
-        boolean dropParams) {
+        boolean dropParams,
+        ModelNames names,
+        Map<ProviderKind, ProviderAccess> providerAccess) {
+
+    /** A provider's endpoint as the environment gives it (LiteLLM's variables), for wildcard deployments. */
+    public record ProviderAccess(java.net.URI apiBase, String apiKey) {}
 
     public static Map<String, List<Deployment>> groupByModelName(List<Deployment> deployments) {
         Map<String, List<Deployment>> groups = new LinkedHashMap<>();
@@ -30,7 +37,21 @@ public record GatewayConfig(
         return java.util.Collections.unmodifiableMap(groups);
     }
 
+    /**
+     * The deployments serving a requested model name: its group, an alias's group, a deployment id's deployment or a
+     * wildcard group; null when none does.
+     */
     public List<Deployment> group(String modelName) {
-        return groups.get(modelName);
+        List<Deployment> exact = groups.get(modelName);
+        if (exact != null) {
+            return exact;
+        }
+        String resolved = names.resolve(modelName);
+        return resolved == null ? null : names.deployments(resolved);
+    }
+
+    /** The group name (or deployment id) the router knows a requested model name by; null when none serves it. */
+    public String resolve(String modelName) {
+        return names.resolve(modelName);
     }
 }

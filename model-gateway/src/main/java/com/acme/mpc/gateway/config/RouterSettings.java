@@ -8,7 +8,8 @@ import java.util.Map;
  * LiteLLM {@code router_settings} (plus the retry/fallback keys LiteLLM also accepts under {@code litellm_settings}).
  * Defaults are LiteLLM's. {@code retry_backoff_base}, {@code retry_backoff_max} and {@code max_retry_after} (seconds) are
  * this gateway's own keys: the exponential back-off between attempts on the same deployment, and the longest upstream
- * retry-after hint worth waiting for (a longer hint fails over or answers at once instead).
+ * retry-after hint worth waiting for (a longer hint fails over or answers at once instead). {@code model_group_alias}
+ * maps a requested name to a model group (LiteLLM's string or {@code {model: x, hidden: true}} forms).
  */
 public record RouterSettings(
         String routingStrategy,
@@ -27,7 +28,8 @@ public record RouterSettings(
         String redisUrl,
         Duration retryBackoffBase,
         Duration retryBackoffMax,
-        Duration maxRetryAfter) {
+        Duration maxRetryAfter,
+        Map<String, String> modelGroupAlias) {
 
     /** LiteLLM's ROUTER_MAX_FALLBACKS: at most this many fallback groups are tried per request. */
     public static final int MAX_FALLBACKS = 5;
@@ -58,7 +60,8 @@ public record RouterSettings(
                 null,
                 Duration.ofMillis(500),
                 Duration.ofSeconds(8),
-                Duration.ofSeconds(10));
+                Duration.ofSeconds(10),
+                Map.of());
     }
 
     /** Whether rpm/tpm counters and cooldowns are shared with other replicas through Redis. */

@@ -94,7 +94,10 @@ public class HealthHandler {
     public void deep(RoutingContext ctx) {
         List<Uni<ObjectNode>> checks = new ArrayList<>();
         for (Deployment d : config.deployments()) {
-            checks.add(check(d));
+            if (!d.isWildcard()) {
+                // a wildcard deployment has no model of its own to call
+                checks.add(check(d));
+            }
         }
         if (checks.isEmpty()) {
             write(ctx, List.of());

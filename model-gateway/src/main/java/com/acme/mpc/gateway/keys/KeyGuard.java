@@ -86,7 +86,7 @@ public class KeyGuard {
         KeyInfo key = caller.key();
         Buffer raw = ctx.body() == null ? null : ctx.body().buffer();
         Scan scan = Scan.of(raw);
-        if (scan.model != null && !key.allows(scan.model)) {
+        if (scan.model != null && !key.allows(scan.model) && !config.names().keyAllows(key.models(), scan.model)) {
             throw new GatewayException(
                     401,
                     "key_model_access_denied",

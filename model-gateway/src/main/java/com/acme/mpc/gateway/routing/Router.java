@@ -58,6 +58,12 @@ public class Router {
                 groups.put(name, new Group(usable, byId));
             }
         });
+        // a deployment id (model_info.id) is routable as a group of one, e.g. as a fallback target
+        config.names().idsOnly().forEach((id, d) -> {
+            if (d.available()) {
+                groups.put(id, new Group(List.of(d), byId));
+            }
+        });
         if (shared != null) {
             shared.track(List.copyOf(byId.values()));
         }

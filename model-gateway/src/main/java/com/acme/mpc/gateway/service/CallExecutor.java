@@ -11,6 +11,7 @@ import com.acme.mpc.gateway.provider.ProviderAdapter;
 import com.acme.mpc.gateway.provider.ProviderRegistry;
 import com.acme.mpc.gateway.routing.DeploymentState;
 import com.acme.mpc.gateway.routing.Router;
+import com.acme.mpc.gateway.routing.WildcardDeployments;
 import com.acme.mpc.gateway.surface.Attempt;
 import com.acme.mpc.gateway.surface.Surface;
 import com.acme.mpc.gateway.tracing.GatewayTracing;
@@ -43,6 +44,10 @@ public class CallExecutor {
     /** tracing: a gateway.route and a gateway.upstream span per attempt (no-ops while tracing is off). */
     @Inject
     GatewayTracing tracing;
+
+    /** config-dropin: concrete deployments of wildcard groups ({@code openai/*}, {@code *}). */
+    @Inject
+    WildcardDeployments wildcards;
 
     public CallExecutor(
             ConfigHolder holder,
@@ -137,7 +142,8 @@ public class CallExecutor {
     }
 
     private Deployment begin(CallContext call, AttemptPlan plan, DeploymentState state) {
-        Deployment d = state.deployment();
+        // a wildcard deployment serves the concrete model the client asked for
+        Deployment d = wildcards.serve(state.deployment(), call.modelGroup);
         plan.started(router.indexIn(plan.group(), state));
         call.deployment = d;
         router.started(state);
@@ -218,8 +224,15 @@ public class CallExecutor {
             if (relay.isFinished()) {
                 return;
             }
+            Deployment d;
+            try {
+                d = begin(call, plan, s);
+            } catch (GatewayException e) {
+                // a wildcard the requested name cannot fill: nothing started on the deployment
+                relay.onFailure(e);
+                return;
+            }
             state = s;
-            Deployment d = begin(call, plan, s);
             ResponseHeaders.routing(response, call, plan);
             traced = traced(call, plan, d, routeStart);
             attemptStart = System.nanoTime();

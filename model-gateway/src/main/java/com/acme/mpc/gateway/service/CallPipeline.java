@@ -4,7 +4,6 @@ import com.acme.mpc.gateway.api.Caller;
 import com.acme.mpc.gateway.cache.CacheControls;
 import com.acme.mpc.gateway.cache.ResponseCache;
 import com.acme.mpc.gateway.config.ConfigHolder;
-import com.acme.mpc.gateway.config.Deployment;
 import com.acme.mpc.gateway.config.GatewayConfig;
 import com.acme.mpc.gateway.core.GatewayException;
 import com.acme.mpc.gateway.core.Json;
@@ -28,7 +27,6 @@ import jakarta.inject.Inject;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.time.Instant;
-import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import org.jboss.logging.Logger;
 
@@ -98,11 +96,11 @@ public class CallPipeline {
             ObjectNode body = parse(ctx.body().buffer());
             bodies.request(requestId, body);
             SurfaceRequest request = surface.read(body, ctx.request());
-            String group = request.modelGroup();
-            List<Deployment> deployments = config.group(group);
-            if (deployments == null) {
+            // exact model_name, alias, deployment id or wildcard group (config.ModelNames)
+            String group = config.resolve(request.modelGroup());
+            if (group == null) {
                 throw GatewayException.notFound(
-                        "model '" + group + "' not found. Available models: "
+                        "model '" + request.modelGroup() + "' not found. Available models: "
                                 + String.join(", ", config.groups().keySet()),
                         "model",
                         "model_not_found");

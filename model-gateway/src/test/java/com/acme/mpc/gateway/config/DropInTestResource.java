@@ -3,6 +3,8 @@ package com.acme.mpc.gateway.config;
 import com.acme.mpc.gateway.testsupport.FakeUpstream;
 import com.acme.mpc.gateway.testsupport.TestConfigFiles;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -11,6 +13,14 @@ import java.util.Map;
  */
 public class DropInTestResource implements QuarkusTestResourceLifecycleManager {
     public static FakeUpstream upstream;
+
+    /** The profile that starts this resource for its test classes only (a plain test resource would apply to all). */
+    public static class Profile implements QuarkusTestProfile {
+        @Override
+        public List<TestResourceEntry> testResources() {
+            return List.of(new TestResourceEntry(DropInTestResource.class));
+        }
+    }
 
     @Override
     public Map<String, String> start() {
@@ -34,8 +44,22 @@ public class DropInTestResource implements QuarkusTestResourceLifecycleManager {
                     litellm_params: {model: openai/gpt-4o-mini, api_base: %1$s, api_key: os.environ/MPC_DROPIN_UNSET_KEY}
                   - model_name: mixed
                     litellm_params: {model: openai/gpt-4o-mini, api_base: %1$s, api_key: sk-up-123456789}
+                  - model_name: "openai/*"
+                    litellm_params: {model: "openai/*", api_base: %1$s, api_key: sk-wild-openai-123}
+                    model_info: {id: wild-openai}
+                  - model_name: "*"
+                    litellm_params: {model: "*", api_base: %1$s, api_key: sk-wild-any-123}
+                    model_info: {id: wild-any}
+                  - model_name: openai/gpt-exact
+                    litellm_params: {model: openai/exact-upstream, api_base: %1$s, api_key: sk-up-123456789}
+                  - model_name: team-model
+                    litellm_params: {model: openai/team-upstream, api_base: %1$s, api_key: sk-up-123456789}
+                    model_info: {id: team-dep-1, access_groups: [beta-models]}
+                  - model_name: sage-to-id
+                    litellm_params: {model: sagemaker/jumpstart-llama}
                 router_settings:
-                  fallbacks: [{sage-then-upstream: [upstream]}]
+                  fallbacks: [{sage-then-upstream: [upstream]}, {sage-to-id: [team-dep-1]}]
+                  model_group_alias: {gpt-latest: upstream, quiet-alias: {model: team-model, hidden: true}}
                 general_settings:
                   master_key: sk-dropin-master
                 """.formatted(base);

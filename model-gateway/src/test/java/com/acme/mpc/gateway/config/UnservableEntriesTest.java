@@ -7,8 +7,8 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItems;
 import static org.hamcrest.Matchers.not;
 
-import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import java.util.List;
@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 
 /** Entries the gateway cannot serve start the gateway, are listed as unavailable and fail their calls clearly. */
 @QuarkusTest
-@QuarkusTestResource(DropInTestResource.class)
+@TestProfile(DropInTestResource.Profile.class)
 class UnservableEntriesTest {
     private static final String KEY = "Bearer sk-dropin-master";
 

@@ -90,12 +90,7 @@ public enum ProviderKind {
     /** GitHub Models. */
     GITHUB("github", Protocol.OPENAI, "https://models.inference.ai.azure.com", "GITHUB_API_BASE", "GITHUB_API_KEY"),
     /** Native Gemini API (provider/gemini): generateContent, streamGenerateContent, embedContent. */
-    GEMINI(
-            "gemini",
-            Protocol.GEMINI,
-            "https://generativelanguage.googleapis.com",
-            "GEMINI_API_BASE",
-            "GEMINI_API_KEY");
+    GEMINI("gemini", Protocol.GEMINI, "https://generativelanguage.googleapis.com", "GEMINI_API_BASE", "GEMINI_API_KEY");
 
     /** The wire protocol an adapter speaks. */
     public enum Protocol {

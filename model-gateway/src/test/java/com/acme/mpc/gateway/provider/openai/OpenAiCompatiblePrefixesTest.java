@@ -85,8 +85,6 @@ class OpenAiCompatiblePrefixesTest {
         "text-completion-openai, https://api.openai.com/v1, OPENAI_API_BASE, OPENAI_API_KEY, /v1/completions",
         "huggingface, https://router.huggingface.co/v1, HF_API_BASE, HF_TOKEN, /v1/chat/completions",
         "github, https://models.inference.ai.azure.com, GITHUB_API_BASE, GITHUB_API_KEY, /chat/completions",
-        "gemini, https://generativelanguage.googleapis.com/v1beta/openai, GEMINI_API_BASE, GEMINI_API_KEY,"
-                + " /v1beta/openai/chat/completions",
     })
     void prefixUsesLiteLlmsBaseKeyVariableAndPath(
             String prefix, String defaultBase, String baseEnv, String keyEnv, String path) {

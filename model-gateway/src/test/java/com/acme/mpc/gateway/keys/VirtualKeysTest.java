@@ -304,15 +304,17 @@ class VirtualKeysTest {
         // CJK text: 3 bytes a character, about a token each; the body size / 4 would under-reserve it
         String text = "预算必须在调用之前保留一个估计值，否则并发的调用会超支。".repeat(30);
         String key = key(new JsonObject().put("max_budget", "10"));
-        String requestId = "tok-" + UUID.randomUUID();
-        given().header("Authorization", "Bearer " + key)
-                .header("x-request-id", requestId)
+        // the reservation is keyed by the gateway's own id of the call, never by the client's x-request-id
+        String callId = given().header("Authorization", "Bearer " + key)
+                .header("x-request-id", "tok-" + UUID.randomUUID())
                 .contentType(ContentType.JSON)
                 .body("{\"model\":\"demo-chat\",\"max_tokens\":10,\"messages\":[{\"role\":\"user\",\"content\":\""
                         + text + "\"}]}")
                 .post("/v1/chat/completions")
                 .then()
-                .statusCode(200);
+                .statusCode(200)
+                .extract()
+                .header("x-litellm-call-id");
         long prompt = 3
                 + 1
                 + com.knuddels.jtokkit.Encodings.newLazyEncodingRegistry()
@@ -323,7 +325,7 @@ class VirtualKeysTest {
                 .multiply(BigDecimal.valueOf(prompt))
                 .add(new BigDecimal("0.0000006").multiply(BigDecimal.TEN));
         BigDecimal reserved = FakeCostTracker.reservations.stream()
-                .filter(x -> requestId.equals(x.getString("request_id")))
+                .filter(x -> callId.equals(x.getString("request_id")))
                 .map(x -> new BigDecimal(x.getString("amount_usd")))
                 .findFirst()
                 .orElseThrow();

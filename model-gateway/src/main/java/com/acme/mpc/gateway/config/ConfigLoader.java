@@ -49,7 +49,13 @@ public final class ConfigLoader {
     private static final Set<String> OTHER_LITELLM_CACHES = Set.of("s3", "gcs", "azure-blob", "disk");
 
     /** litellm_params keys whose value must be known to serve a deployment; an unset variable there is an error. */
-    private static final Set<String> REQUIRED_WHEN_WRITTEN = Set.of("model", "api_base", "base_url", "api_version");
+    private static final Set<String> REQUIRED_WHEN_WRITTEN = Set.of("model", "api_version");
+
+    /**
+     * An unset base variable is left out as LiteLLM does (its value is None there), so the provider's default base
+     * applies (OLLAMA_API_BASE unset: localhost:11434); for a provider without one it stays a startup error.
+     */
+    private static final Set<String> BASE_KEYS = Set.of("api_base", "base_url");
 
     /** litellm_params keys with a meaning of their own; any other key is passed to the provider with each request. */
     private static final Set<String> INTERPRETED_PARAMS = Set.of(
@@ -727,6 +733,7 @@ public final class ConfigLoader {
         private final JsonNode entry;
         private final String path;
         private final int index;
+        private String unsetBaseVariable;
 
         DeploymentReader(ConfigTree tree, JsonNode entry, String path, int index) {
             this.tree = tree;
@@ -808,7 +815,11 @@ public final class ConfigLoader {
                 apiBase = parseBase(apiBaseText, pp + ".api_base");
             } else if (provider != null && mockResponse == null && unavailable == null) {
                 if (provider.requiresApiBase()) {
-                    tree.problem(pp + ".api_base", "required for provider '" + provider.prefix() + "'");
+                    tree.problem(
+                            pp + ".api_base",
+                            unsetBaseVariable != null
+                                    ? "environment variable " + unsetBaseVariable + " is not set"
+                                    : "required for provider '" + provider.prefix() + "'");
                 } else if (provider.defaultApiBase() != null) {
                     apiBase = URI.create(provider.defaultApiBase());
                 }
@@ -892,6 +903,10 @@ public final class ConfigLoader {
                 String key = ref.path().substring(pp.length() + 1).split("[.\\[]", 2)[0];
                 if (REQUIRED_WHEN_WRITTEN.contains(key)) {
                     tree.problem(ref.path(), "environment variable " + ref.name() + " is not set");
+                } else if (BASE_KEYS.contains(key)) {
+                    unsetBaseVariable = ref.name();
+                    notices.add(ref.path() + ": environment variable " + ref.name()
+                            + " is not set; the provider's default base is used");
                 } else if (LiteLlmProviders.isCredential(key)) {
                     credentials.add(ref.name() + " (" + key + ")");
                 } else {

@@ -124,6 +124,17 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void anUnsetBaseVariableFallsBackToTheProvidersDefaultBaseAsLiteLlmDoes() {
+        // the shipped configs name os.environ/OLLAMA_API_BASE; an operator without Ollama must still start
+        GatewayConfig c = new ConfigLoader(k -> null).parse("""
+                model_list:
+                  - model_name: llama
+                    litellm_params: {model: ollama/llama3, api_base: os.environ/OLLAMA_BASE_UNSET}
+                """, "x");
+        assertThat(c.group("llama").get(0).apiBase()).isEqualTo(URI.create("http://localhost:11434"));
+    }
+
+    @Test
     void anUnsetVariableTheGatewayUsesIsAnErrorButOptionalAndIgnoredOnesAreNotices() {
         assertThatThrownBy(() -> new ConfigLoader(k -> null).parse("""
                                 model_list:

@@ -374,12 +374,19 @@ public final class CostTrackerUsageSink implements UsageSink, AutoCloseable {
         }
     }
 
-    /** The x-request-id of a batch: the request's own id for a single event, else {@code usage-batch-<uuid>}. */
+    /**
+     * The x-request-id of a batch: for a single event the client's request id (the one in the other services' logs),
+     * else the event id; {@code usage-batch-<uuid>} for several.
+     */
     static String batchRequestId(List<byte[]> lines) {
         if (lines.size() == 1) {
             try {
-                String id =
-                        Json.MAPPER.readTree(lines.get(0)).path("request_id").asText(null);
+                JsonNode event = Json.MAPPER.readTree(lines.get(0));
+                String client = event.path("client_request_id").asText(null);
+                if (RequestIds.isValid(client)) {
+                    return client;
+                }
+                String id = event.path("request_id").asText(null);
                 if (RequestIds.isValid(id)) {
                     return id;
                 }

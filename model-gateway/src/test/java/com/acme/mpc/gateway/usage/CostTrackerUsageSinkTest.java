@@ -197,7 +197,7 @@ class CostTrackerUsageSinkTest {
     }
 
     @Test
-    void aBatchOfOneEventCarriesItsRequestIdAndALargerBatchABatchId() throws Exception {
+    void aBatchOfOneEventCarriesItsClientRequestIdAndALargerBatchABatchId() throws Exception {
         try (CostTrackerUsageSink sink = sink(url(), 5)) {
             sink.record(record("req-alone"));
             await(() -> stored.contains("req-alone"), "the single event");
@@ -209,7 +209,8 @@ class CostTrackerUsageSinkTest {
             failWith = 0;
             await(() -> sink.backlog() == 0, "the spool to drain");
         }
-        assertThat(requestIdHeaders.get(0)).isEqualTo("req-alone");
+        // the client's x-request-id, which the other services logged, not the gateway's event id
+        assertThat(requestIdHeaders.get(0)).isEqualTo("client-req-alone");
         assertThat(requestIdHeaders.get(requestIdHeaders.size() - 1)).startsWith("usage-batch-");
     }
 

@@ -37,9 +37,15 @@ function manifestFiles(target) {
 }
 
 // ---------------------------------------------------------------- schema (kubernetes-models)
+// Custom resources with a published model package (their group -> package); the core kinds come from
+// kubernetes-models.
+const crdPackages = { 'monitoring.coreos.com': '@kubernetes-models/prometheus-operator' };
+
 async function schemaModel(apiVersion, kind) {
   const [group, version] = apiVersion.includes('/') ? apiVersion.split('/') : ['', apiVersion];
-  const path = group ? `kubernetes-models/${group}/${version}/${kind}` : `kubernetes-models/${version}/${kind}`;
+  const path = crdPackages[group]
+    ? `${crdPackages[group]}/${group}/${version}/${kind}`
+    : group ? `kubernetes-models/${group}/${version}/${kind}` : `kubernetes-models/${version}/${kind}`;
   try {
     return (await import(path))[kind];
   } catch {
@@ -142,7 +148,31 @@ function checkReferences(docs, allDocs) {
         }
       }
     }
+    if (d.kind === 'ServiceMonitor') checkServiceMonitor(d, allDocs, where);
   }
+}
+
+// A ServiceMonitor scrapes what its Service's prometheus.io/* annotations announce: it must select a Service,
+// name one of its ports, and use the annotated path. The model package does not reject unknown fields, so the
+// keys of spec and of each endpoint are checked against the fields this product uses.
+const serviceMonitorSpecKeys = new Set(['selector', 'endpoints', 'namespaceSelector', 'jobLabel', 'targetLabels', 'podTargetLabels', 'sampleLimit']);
+const serviceMonitorEndpointKeys = new Set(['port', 'path', 'interval', 'scrapeTimeout', 'scheme', 'honorLabels', 'relabelings', 'metricRelabelings']);
+
+function checkServiceMonitor(d, allDocs, where) {
+  for (const k of Object.keys(d.spec || {})) if (!serviceMonitorSpecKeys.has(k)) err(where, `spec.${k}: unknown or unsupported field`);
+  const services = allDocs.filter((s) => s.kind === 'Service' && matches(d.spec?.selector?.matchLabels, s.metadata?.labels));
+  if (!d.spec?.selector?.matchLabels || services.length !== 1) {
+    err(where, `spec.selector must match exactly one Service's labels (matches ${services.length})`);
+    return;
+  }
+  const svc = services[0];
+  for (const [i, ep] of (d.spec.endpoints || []).entries()) {
+    for (const k of Object.keys(ep)) if (!serviceMonitorEndpointKeys.has(k)) err(where, `spec.endpoints[${i}].${k}: unknown or unsupported field`);
+    if (!(svc.spec?.ports || []).some((p) => p.name === ep.port)) err(where, `spec.endpoints[${i}].port ${ep.port} is not a named port of Service/${svc.metadata.name}`);
+    const annotated = svc.metadata?.annotations?.['prometheus.io/path'];
+    if (annotated && ep.path !== annotated) err(where, `spec.endpoints[${i}].path ${ep.path} differs from Service/${svc.metadata.name}'s prometheus.io/path ${annotated}`);
+  }
+  if (!(d.spec.endpoints || []).length) err(where, 'spec.endpoints is empty');
 }
 
 // ---------------------------------------------------------------- gateway config
@@ -224,7 +254,7 @@ for (const d of docs) {
   } catch (e) {
     err(where, `schema: ${e.message.split('\n').slice(0, 5).join('; ')}`);
   }
-  await walk(d, clientTypeName(d.apiVersion, d.kind), d.kind, where);
+  if (!crdPackages[d.apiVersion.split('/')[0]]) await walk(d, clientTypeName(d.apiVersion, d.kind), d.kind, where);
   if (d.kind === 'ConfigMap' && d.metadata.name === 'model-gateway-config') checkGatewayConfig(d);
   validated++;
 }

@@ -312,8 +312,8 @@ if [[ "$NODE_READY" == true ]]; then
   # shellcheck disable=SC2046 # one argument per compose file
   check "compose policy: pinned images, healthchecks, restart, limits, named volumes" \
     node --no-deprecation "$TEST_DIR/compose-policy.mjs" $(compose_files)
-  check "Kubernetes manifests: schemas, unknown fields, references (k8s/)" \
-    node --no-deprecation "$TEST_DIR/k8s-validate.mjs" "$REPO_DIR/k8s"
+  check "Kubernetes manifests: schemas, unknown fields, references (k8s/, k8s/prometheus-operator/)" \
+    node --no-deprecation "$TEST_DIR/k8s-validate.mjs" "$REPO_DIR/k8s" "$REPO_DIR/k8s/prometheus-operator"
   check "Kubernetes validator rejects broken manifests" bash -c '
     for f in "$1"/fixtures/k8s-invalid/*.yml; do
       node --no-deprecation "$1/k8s-validate.mjs" --expect-invalid "$f" || exit 1

@@ -20,9 +20,14 @@
                 -Force or a typed confirmation
       update    pull newer images (and rebuild our own), then `compose up -d`
 
+    Services: all (default), gateway, dify, langflow, activepieces, monitoring; quickstart (backup and
+    restore only): the data directory of infra/run-local.sh (embedded PostgreSQL, usage spool; logs and
+    AOT caches left out) to <backup dir>\quickstart-<yyyyMMdd-HHmmss>.tar.gz, with Windows' tar.exe. The
+    quick-start stack must be stopped: a running database's files are not a consistent copy.
+
     Environment: AI_INFRA_ENV_FILE, AI_INFRA_BACKUP_DIR, AI_INFRA_COMPOSE, AI_INFRA_BACKUP_IMAGE,
     AI_INFRA_HEALTH_TIMEOUT, AI_INFRA_START_TIMEOUT, AI_INFRA_START_POLL, MPC_IMAGE_FLAVOR
-    (native|jvm), as for ai-infra-manage.sh.
+    (native|jvm), RUN_LOCAL_DATA_DIR (quickstart), as for ai-infra-manage.sh.
     Exit codes: 0 ok, 1 failure, 2 usage error, 3 Docker unavailable.
 
 .EXAMPLE
@@ -39,7 +44,7 @@ param(
     [string]$Action,
 
     [Parameter(Position = 1)]
-    [ValidateSet('all', 'gateway', 'dify', 'langflow', 'activepieces', 'monitoring')]
+    [ValidateSet('all', 'gateway', 'dify', 'langflow', 'activepieces', 'monitoring', 'quickstart')]
     [string]$Service = 'all',
 
     [switch]$Follow,
@@ -62,6 +67,9 @@ $InfraDir = $PSScriptRoot
 $Network = 'ai-infra-net'
 # Start order: the gateway group first, since the apps call it; stop runs in reverse.
 $GroupsOrder = @('gateway', 'dify', 'langflow', 'activepieces', 'monitoring')
+# The quick start (infra/run-local.sh, embedded PostgreSQL) is not a compose group: only backup and restore
+# apply to it, and "all" does not include it.
+$QuickstartService = 'quickstart'
 $EnvFile = if ($env:AI_INFRA_ENV_FILE) { $env:AI_INFRA_ENV_FILE } else { Join-Path $InfraDir '.env' }
 $TemplateFile = Join-Path $InfraDir '.env.template'
 $BackupImage = if ($env:AI_INFRA_BACKUP_IMAGE) { $env:AI_INFRA_BACKUP_IMAGE } else { 'alpine:3.20.3' }
@@ -397,7 +405,88 @@ function Invoke-Network {
         '{{.Name}} driver={{.Driver}} containers={{range .Containers}}{{.Name}} {{end}}')
 }
 
+# ------------------------------------------------------------------------------------- quick start (run-local.sh)
+function Get-QuickstartDir {
+    if ($env:RUN_LOCAL_DATA_DIR) { return $env:RUN_LOCAL_DATA_DIR }
+    return (Join-Path (Split-Path -Parent $InfraDir) 'data')
+}
+
+# What runs on the quick-start data directory (run-local.sh's lock, or a PostgreSQL whose postmaster.pid
+# names a live process), or '' when nothing does.
+function Get-QuickstartOwner {
+    $data = Get-QuickstartDir
+    $candidates = @(
+        @((Join-Path $data 'run-local.pid'), 'infra/run-local.sh'),
+        @((Join-Path (Join-Path $data 'cost-tracker-pg') 'postmaster.pid'), 'the embedded PostgreSQL'))
+    foreach ($c in $candidates) {
+        if (-not (Test-Path -LiteralPath $c[0])) { continue }
+        $first = Get-Content -LiteralPath $c[0] -TotalCount 1
+        if ($first -match '^\d+$' -and (Get-Process -Id ([int]$first) -ErrorAction SilentlyContinue)) {
+            return "$($c[1]) (pid $first)"
+        }
+    }
+    return ''
+}
+
+function Assert-QuickstartStopped {
+    $owner = Get-QuickstartOwner
+    if ($owner) {
+        Stop-WithError 1 "$owner is running on $(Get-QuickstartDir): stop the quick start first (Ctrl-C in infra/run-local.sh); a copy of a running database is not consistent"
+    }
+}
+
+function Backup-Quickstart {
+    $data = Get-QuickstartDir
+    if (-not (Test-Path -LiteralPath $data -PathType Container)) {
+        Stop-WithError 1 "no quick-start data directory $data (set RUN_LOCAL_DATA_DIR if the stack uses another)"
+    }
+    Assert-QuickstartStopped
+    $dir = Get-BackupDir
+    $ts = Get-Date -Format 'yyyyMMdd-HHmmss'
+    $archive = Join-Path $dir "$QuickstartService-$ts.tar.gz"
+    # Logs and AOT caches are not state; the lock file belongs to a stack that no longer runs.
+    & tar czf $archive -C $data '--exclude=./logs' '--exclude=./aot' '--exclude=./run-local.pid' '.'
+    if ($LASTEXITCODE -ne 0) {
+        Remove-Item -LiteralPath $archive -Force -ErrorAction SilentlyContinue
+        Stop-WithError 1 "backup of $data failed"
+    }
+    Write-Info "backed up $data -> $archive"
+}
+
+function Restore-Quickstart {
+    $data = Get-QuickstartDir
+    $dir = Get-BackupDir
+    $ts = $Timestamp
+    if (-not $ts) { $ts = Get-LatestTimestamp $dir $QuickstartService }
+    if (-not $ts) { Stop-WithError 1 "no backup of $QuickstartService found in $dir" }
+    $archive = Join-Path $dir "$QuickstartService-$ts.tar.gz"
+    if (-not (Test-Path -LiteralPath $archive)) { Stop-WithError 1 "missing archive $archive" }
+    Assert-QuickstartStopped
+    if (-not $Force) {
+        Write-Host "This REPLACES the database and usage spool in $data with the backup $ts"
+        $answer = Read-Host "Type 'yes' to continue"
+        if ($answer -ne 'yes') { Stop-WithError 1 'restore cancelled' }
+    }
+    New-Item -ItemType Directory -Force -Path $data | Out-Null
+    # Unpack beside the data first: a broken archive leaves the current data untouched.
+    $staging = Join-Path $data ('.restore-' + [guid]::NewGuid().ToString('N').Substring(0, 6))
+    New-Item -ItemType Directory -Path $staging | Out-Null
+    & tar xzf $archive -C $staging
+    if ($LASTEXITCODE -ne 0) {
+        Remove-Item -LiteralPath $staging -Recurse -Force
+        Stop-WithError 1 "cannot unpack $archive; $data is unchanged"
+    }
+    $staged = (Resolve-Path -LiteralPath $staging).Path
+    Get-ChildItem -LiteralPath $data -Force | Where-Object {
+        $_.FullName -ne $staged -and $_.Name -ne 'logs' -and $_.Name -ne 'aot'
+    } | Remove-Item -Recurse -Force
+    Get-ChildItem -LiteralPath $staging -Force | Move-Item -Destination $data
+    Remove-Item -LiteralPath $staging -Force
+    Write-Info "restored $data from $ts"
+}
+
 function Invoke-Backup {
+    if ($Service -eq $QuickstartService) { Backup-Quickstart; return }
     Assert-Docker; Initialize-Compose; Assert-EnvFile
     $dir = Get-BackupDir
     $ts = Get-Date -Format 'yyyyMMdd-HHmmss'
@@ -440,6 +529,7 @@ function Get-LatestTimestamp([string]$Dir, [string]$Volume) {
 }
 
 function Invoke-Restore {
+    if ($Service -eq $QuickstartService) { Restore-Quickstart; return }
     Assert-Docker; Initialize-Compose; Assert-EnvFile
     $dir = Get-BackupDir
     # Check every archive before touching anything.
@@ -492,8 +582,11 @@ if ($Help) {
     exit 0
 }
 if (-not $Action) {
-    [Console]::Error.WriteLine('usage: .\ai-infra-manage.ps1 -Action start|stop|restart|status|logs|health|network|backup|restore|update [-Service all|gateway|dify|langflow|activepieces|monitoring] [-Follow] [-Tail N] [-Timestamp yyyyMMdd-HHmmss] [-Force]')
+    [Console]::Error.WriteLine('usage: .\ai-infra-manage.ps1 -Action start|stop|restart|status|logs|health|network|backup|restore|update [-Service all|gateway|dify|langflow|activepieces|monitoring|quickstart] [-Follow] [-Tail N] [-Timestamp yyyyMMdd-HHmmss] [-Force]')
     exit 2
+}
+if ($Service -eq $QuickstartService -and $Action -ne 'backup' -and $Action -ne 'restore') {
+    Stop-WithError 2 "-Service $QuickstartService takes backup and restore only; infra/run-local.sh starts and stops the quick start"
 }
 
 try {

@@ -7,6 +7,9 @@ INFRA_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 NETWORK="ai-infra-net"
 # Start order: the gateway group first, since the apps call it; stop runs in reverse.
 GROUPS_ORDER=(gateway dify langflow activepieces monitoring)
+# The quick start (infra/run-local.sh, embedded PostgreSQL) is not a compose group: only backup and restore
+# apply to it, and "all" does not include it.
+QUICKSTART_SERVICE="quickstart"
 ACTIONS="start stop restart status logs health network backup restore update"
 ENV_FILE="${AI_INFRA_ENV_FILE:-$INFRA_DIR/.env}"
 TEMPLATE_FILE="$INFRA_DIR/.env.template"
@@ -36,6 +39,9 @@ Actions:
   update    pull newer images (and rebuild our own), then `compose up -d`
 
 Services: all (default) | gateway | dify | langflow | activepieces | monitoring
+          quickstart (backup and restore only): the data directory of infra/run-local.sh (embedded
+          PostgreSQL, usage spool; logs and AOT caches left out) to <backup dir>/quickstart-<ts>.tar.gz.
+          The quick-start stack must be stopped: a running database's files are not a consistent copy.
 
 Options:
   -Service, --service NAME   service group (default all)
@@ -50,6 +56,7 @@ Environment:
   AI_INFRA_BACKUP_DIR      backup directory (default infra/backups; also read from the env file)
   AI_INFRA_COMPOSE         compose command, e.g. "docker-compose" (default: "docker compose" if available)
   AI_INFRA_BACKUP_IMAGE    image used to archive volumes (default alpine:3.20.3)
+  RUN_LOCAL_DATA_DIR       the quick start's data directory (default ./data of the checkout), as run-local.sh
   AI_INFRA_HEALTH_TIMEOUT  seconds per health request (default 5)
   AI_INFRA_START_TIMEOUT   seconds `start` waits for the services to become healthy (default 900)
   AI_INFRA_START_POLL      seconds between two health rounds of `start` (default 5)
@@ -115,8 +122,10 @@ parse_args() {
   ACTION="$(lower "$ACTION")"
   SERVICE="$(lower "$SERVICE")"
   [[ " $ACTIONS " == *" $ACTION "* ]] || die 2 "unknown action '$ACTION' (valid: ${ACTIONS// /, })"
-  [[ "$SERVICE" == "all" || " ${GROUPS_ORDER[*]} " == *" $SERVICE "* ]] ||
-    die 2 "unknown service '$SERVICE' (valid: all, $(join_by ', ' "${GROUPS_ORDER[@]}"))"
+  [[ "$SERVICE" == "all" || "$SERVICE" == "$QUICKSTART_SERVICE" || " ${GROUPS_ORDER[*]} " == *" $SERVICE "* ]] ||
+    die 2 "unknown service '$SERVICE' (valid: all, $(join_by ', ' "${GROUPS_ORDER[@]}"), $QUICKSTART_SERVICE)"
+  [[ "$SERVICE" != "$QUICKSTART_SERVICE" || "$ACTION" == "backup" || "$ACTION" == "restore" ]] ||
+    die 2 "-Service $QUICKSTART_SERVICE takes backup and restore only; infra/run-local.sh starts and stops the quick start"
   [[ "$TAIL" =~ ^[0-9]+$ ]] || die 2 "-Tail needs a number, got '$TAIL'"
   [[ -z "$TIMESTAMP" || "$TIMESTAMP" =~ ^[0-9]{8}-[0-9]{6}$ ]] ||
     die 2 "-Timestamp must look like YYYYmmdd-HHMMSS, got '$TIMESTAMP'"
@@ -397,7 +406,89 @@ action_network() {
     --format '{{.Name}} driver={{.Driver}} containers={{range .Containers}}{{.Name}} {{end}}'
 }
 
+# ---------------------------------------------------------------------------- quick start (run-local.sh)
+quickstart_dir() { echo "${RUN_LOCAL_DATA_DIR:-$(dirname "$INFRA_DIR")/data}"; }
+
+# Prints what runs on the quick-start data directory (run-local.sh's lock, or a PostgreSQL whose
+# postmaster.pid names a live process) and succeeds if something does.
+quickstart_owner() {
+  local data pid
+  data="$(quickstart_dir)"
+  pid="$(head -n 1 "$data/run-local.pid" 2>/dev/null || true)"
+  if [[ "$pid" =~ ^[0-9]+$ ]] && kill -0 "$pid" 2>/dev/null; then
+    echo "infra/run-local.sh (pid $pid)"
+    return 0
+  fi
+  pid="$(head -n 1 "$data/cost-tracker-pg/postmaster.pid" 2>/dev/null || true)"
+  if [[ "$pid" =~ ^[0-9]+$ ]] && kill -0 "$pid" 2>/dev/null; then
+    echo "the embedded PostgreSQL (pid $pid)"
+    return 0
+  fi
+  return 1
+}
+
+require_quickstart_stopped() {
+  local owner
+  if owner="$(quickstart_owner)"; then
+    die 1 "$owner is running on $(quickstart_dir): stop the quick start first (Ctrl-C in infra/run-local.sh); a copy of a running database is not consistent"
+  fi
+}
+
+backup_quickstart() {
+  local data dir ts archive
+  data="$(quickstart_dir)"
+  [[ -d "$data" ]] || die 1 "no quick-start data directory $data (set RUN_LOCAL_DATA_DIR if the stack uses another)"
+  require_quickstart_stopped
+  dir="$(backup_dir)"
+  ts="$(date +%Y%m%d-%H%M%S)"
+  archive="$QUICKSTART_SERVICE-$ts.tar.gz"
+  # Logs and AOT caches are not state; the lock file belongs to a stack that no longer runs.
+  if tar czf "$dir/$archive" -C "$data" --exclude=./logs --exclude=./aot --exclude=./run-local.pid .; then
+    info "backed up $data -> $dir/$archive"
+  else
+    rm -f "$dir/$archive"
+    die 1 "backup of $data failed"
+  fi
+}
+
+restore_quickstart() {
+  local data dir ts answer staging entry
+  data="$(quickstart_dir)"
+  dir="$(backup_dir)"
+  ts="$TIMESTAMP"
+  [[ -n "$ts" ]] || ts="$(latest_timestamp "$dir" "$QUICKSTART_SERVICE")"
+  [[ -n "$ts" ]] || die 1 "no backup of $QUICKSTART_SERVICE found in $dir"
+  [[ -f "$dir/$QUICKSTART_SERVICE-$ts.tar.gz" ]] || die 1 "missing archive $dir/$QUICKSTART_SERVICE-$ts.tar.gz"
+  require_quickstart_stopped
+  if [[ "$FORCE" != true ]]; then
+    [[ -t 0 ]] || die 2 "restore replaces the quick start's database: pass -Force to run it non-interactively"
+    echo "This REPLACES the database and usage spool in $data with the backup $ts"
+    read -r -p "Type 'yes' to continue: " answer
+    [[ "$answer" == "yes" ]] || die 1 "restore cancelled"
+  fi
+  mkdir -p "$data"
+  # Unpack beside the data first: a broken archive leaves the current data untouched.
+  staging="$(mktemp -d "$data/.restore-XXXXXX")"
+  if ! tar xzf "$dir/$QUICKSTART_SERVICE-$ts.tar.gz" -C "$staging"; then
+    rm -rf "$staging"
+    die 1 "cannot unpack $dir/$QUICKSTART_SERVICE-$ts.tar.gz; $data is unchanged"
+  fi
+  for entry in "$data"/* "$data"/.[!.]*; do
+    [[ -e "$entry" && "$entry" != "$staging" && "${entry##*/}" != logs && "${entry##*/}" != aot ]] || continue
+    rm -rf "$entry"
+  done
+  for entry in "$staging"/* "$staging"/.[!.]*; do
+    [[ -e "$entry" ]] && mv "$entry" "$data/"
+  done
+  rmdir "$staging"
+  info "restored $data from $ts"
+}
+
 action_backup() {
+  if [[ "$SERVICE" == "$QUICKSTART_SERVICE" ]]; then
+    backup_quickstart
+    return
+  fi
   require_docker
   detect_compose
   require_env_file
@@ -445,6 +536,10 @@ latest_timestamp() { # latest_timestamp DIR VOLUME
 }
 
 action_restore() {
+  if [[ "$SERVICE" == "$QUICKSTART_SERVICE" ]]; then
+    restore_quickstart
+    return
+  fi
   require_docker
   detect_compose
   require_env_file

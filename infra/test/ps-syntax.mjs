@@ -116,11 +116,14 @@ function parityErrors(ps1, file) {
   const sh = readFileSync(join(dirname(file), basename(file, '.ps1') + '.sh'), 'utf8');
   const shActions = /^ACTIONS="([^"]+)"/m.exec(sh)[1].split(' ').sort();
   const shGroups = /^GROUPS_ORDER=\(([^)]+)\)/m.exec(sh)[1].split(' ').sort();
+  const shQuickstart = /^QUICKSTART_SERVICE="([^"]+)"/m.exec(sh)?.[1];
   const problems = [];
   const psActions = setOf(ps1, 'Action');
   const psServices = setOf(ps1, 'Service');
   if (JSON.stringify(psActions) !== JSON.stringify(shActions)) problems.push(`-Action set ${psActions} differs from the bash actions ${shActions}`);
-  if (JSON.stringify(psServices) !== JSON.stringify(['all', ...shGroups].sort())) problems.push(`-Service set ${psServices} differs from all + ${shGroups}`);
+  const shServices = ['all', ...shGroups, ...(shQuickstart ? [shQuickstart] : [])].sort();
+  if (JSON.stringify(psServices) !== JSON.stringify(shServices)) problems.push(`-Service set ${psServices} differs from the bash services ${shServices}`);
+  if (shQuickstart && !new RegExp(`\\$QuickstartService = '${shQuickstart}'`).test(ps1)) problems.push(`the .ps1 does not name the quick-start service ${shQuickstart}`);
   for (const action of shActions) {
     if (!new RegExp(`'${action}'\\s*\\{\\s*Invoke-`).test(ps1)) problems.push(`action ${action} is not dispatched`);
   }

@@ -307,6 +307,12 @@ if [[ "$NODE_READY" == true ]]; then
     out="$(node --no-deprecation "$1/ps-syntax.mjs" "$2/drift/ai-infra-manage.ps1" 2>&1)" && { echo "accepted: $out"; exit 1; }
     grep -q "action update: the .sh issues \[.*compose up -d --remove-orphans\] but the .ps1 issues \[.*compose up -d\]" <<<"$out" || { echo "$out"; exit 1; }
     echo "rejected: $out"' _ "$TEST_DIR" "$TMP"
+  check "PowerShell parity check rejects a .ps1 that lacks the quickstart service of the bash script" bash -c '
+    mkdir -p "$2/drift-qs" && cp "$1/../ai-infra-manage.sh" "$2/drift-qs/" &&
+    sed "s/, .quickstart.)\]/)]/" "$1/../ai-infra-manage.ps1" >"$2/drift-qs/ai-infra-manage.ps1"
+    out="$(node --no-deprecation "$1/ps-syntax.mjs" "$2/drift-qs/ai-infra-manage.ps1" 2>&1)" && { echo "accepted: $out"; exit 1; }
+    grep -q "differs from the bash services" <<<"$out" || { echo "$out"; exit 1; }
+    echo "rejected: $out"' _ "$TEST_DIR" "$TMP"
   check "PowerShell checker rejects broken scripts" \
     node --no-deprecation "$TEST_DIR/ps-syntax.mjs" --expect-invalid "$TEST_DIR"/fixtures/ps-invalid/*.ps1
   # shellcheck disable=SC2046 # one argument per compose file

@@ -311,6 +311,94 @@ RC=$?
 ERR="$(cat "$CASE_DIR/stderr")"
 expect_rc 1 && expect_err "missing archive" && pass
 
+# ----------------------------------------------------------------------------- quick start backup / restore
+# A fake quick-start data directory: database files, a spool record, logs and AOT caches (not state).
+quickstart_setup() { # quickstart_setup DIR MARKER
+  mkdir -p "$1/cost-tracker-pg/base" "$1/gateway-spool" "$1/logs" "$1/aot"
+  echo "$2" >"$1/cost-tracker-pg/base/16384"
+  echo "{\"event_id\":\"$2\"}" >"$1/gateway-spool/usage-000001.log"
+  echo "log line" >"$1/logs/cost-tracker.log"
+  echo "cache" >"$1/aot/model-gateway.aot"
+}
+run_quickstart() { # run_quickstart DATA_DIR ARGS...: like run, with RUN_LOCAL_DATA_DIR and no env file
+  local data="$1" case_dir
+  shift
+  case_dir="$(mktemp -d "$WORK/case.XXXXXX")"
+  LOG="$case_dir/calls.log"
+  : >"$LOG"
+  CASE_DIR="$case_dir"
+  OUT="$(env PATH="$TEST_DIR/fake-bin:$PATH" FAKE_DOCKER_LOG="$LOG" AI_INFRA_ENV_FILE="$case_dir/.env" \
+    AI_INFRA_BACKUP_DIR="$WORK/qs-backups" RUN_LOCAL_DATA_DIR="$data" "$SCRIPT" "$@" 2>"$case_dir/stderr" </dev/null)"
+  RC=$?
+  ERR="$(cat "$case_dir/stderr")"
+}
+QS="$WORK/qs-data"
+
+t "backup -Service quickstart archives the database and spool, not logs or AOT caches, without docker"
+quickstart_setup "$QS" first
+run_quickstart "$QS" backup -Service quickstart
+QS_ARCHIVE=""
+for f in "$WORK"/qs-backups/quickstart-*.tar.gz; do
+  [[ "${f##*/}" =~ ^quickstart-[0-9]{8}-[0-9]{6}\.tar\.gz$ ]] && QS_ARCHIVE="${f##*/}"
+done
+if expect_rc 0 && expect_no_calls && [[ -n "$QS_ARCHIVE" ]]; then
+  listing="$(tar tzf "$WORK/qs-backups/$QS_ARCHIVE")"
+  if grep -q 'cost-tracker-pg/base/16384' <<<"$listing" && grep -q 'gateway-spool/usage-000001.log' <<<"$listing" &&
+    ! grep -q -e 'logs/' -e 'aot/' <<<"$listing"; then pass; else fail "archive holds: $listing"; fi
+else
+  [[ -n "$QS_ARCHIVE" ]] || fail "no quickstart archive in $WORK/qs-backups"
+fi
+
+t "backup -Service quickstart refuses while run-local.sh runs on the data directory"
+sleep 300 &
+QS_HOLDER=$!
+echo "$QS_HOLDER" >"$QS/run-local.pid"
+run_quickstart "$QS" backup quickstart
+expect_rc 1 && expect_err "infra/run-local.sh (pid $QS_HOLDER) is running" && expect_err "stop the quick start first" && pass
+
+t "backup -Service quickstart refuses while the embedded PostgreSQL runs"
+rm -f "$QS/run-local.pid"
+printf '%s\n/data\n' "$QS_HOLDER" >"$QS/cost-tracker-pg/postmaster.pid"
+run_quickstart "$QS" backup quickstart
+expect_rc 1 && expect_err "the embedded PostgreSQL (pid $QS_HOLDER) is running" && pass
+
+t "restore -Service quickstart refuses while the stack runs and leaves the data alone"
+run_quickstart "$QS" restore quickstart -Force
+expect_rc 1 && expect_err "is running" && [[ "$(cat "$QS/cost-tracker-pg/base/16384")" == first ]] && pass
+kill "$QS_HOLDER" 2>/dev/null
+wait "$QS_HOLDER" 2>/dev/null
+rm -f "$QS/cost-tracker-pg/postmaster.pid"
+
+t "restore -Service quickstart without -Force on a non-interactive shell refuses"
+echo second >"$QS/cost-tracker-pg/base/16384"
+run_quickstart "$QS" restore quickstart
+expect_rc 2 && expect_err "pass -Force" && [[ "$(cat "$QS/cost-tracker-pg/base/16384")" == second ]] && pass
+
+t "restore -Service quickstart -Force puts back the backed-up database and spool, keeps logs, drops newer state"
+echo "new spool" >"$QS/gateway-spool/usage-000002.log"
+run_quickstart "$QS" restore -Service quickstart -Force
+if expect_rc 0 && expect_no_calls && expect_out "restored $QS"; then
+  if [[ "$(cat "$QS/cost-tracker-pg/base/16384")" == first && ! -e "$QS/gateway-spool/usage-000002.log" &&
+    -f "$QS/gateway-spool/usage-000001.log" && -f "$QS/logs/cost-tracker.log" &&
+    -z "$(find "$QS" -maxdepth 1 -name '.restore-*')" ]]; then
+    pass
+  else
+    fail "data after restore: $(find "$QS" -type f | sort | tr '\n' ' ')"
+  fi
+fi
+
+t "restore -Service quickstart with a broken archive leaves the data untouched"
+echo third >"$QS/cost-tracker-pg/base/16384"
+echo "not gzip" >"$WORK/qs-backups/quickstart-29991231-235959.tar.gz"
+run_quickstart "$QS" restore quickstart -Force
+expect_rc 1 && expect_err "cannot unpack" && [[ "$(cat "$QS/cost-tracker-pg/base/16384")" == third ]] &&
+  [[ -z "$(find "$QS" -maxdepth 1 -name '.restore-*')" ]] && pass
+rm -f "$WORK/qs-backups/quickstart-29991231-235959.tar.gz"
+
+t "-Service quickstart takes backup and restore only, and all does not include it"
+run start -Service quickstart
+expect_rc 2 && expect_err "takes backup and restore only" && expect_no_calls && pass
+
 # ----------------------------------------------------------------------------- update
 t "update gateway: pull, rebuild our images, up -d"
 WITH_ENV=1 run -Action update -Service gateway

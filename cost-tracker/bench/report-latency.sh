@@ -31,11 +31,13 @@ time_it() {
   fi
 }
 echo "range $FROM..$TO; load average $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores"
-time_it "report group_by=day (default)" "$R"
+time_it "report group_by=day flat" "$R&group_by=day&flat=true"
+time_it "report LiteLLM nested (default: team)" "$R"
+time_it "report LiteLLM nested group_by=api_key" "$R&group_by=api_key"
 time_it "report group_by=model" "$R&group_by=model"
 time_it "report group_by=model granularity=total" "$R&group_by=model&granularity=total"
 time_it "report group_by=key granularity=total" "$R&group_by=key&granularity=total"
-time_it "report group_by=team" "$R&group_by=team"
+time_it "report group_by=team flat" "$R&group_by=team&flat=true"
 time_it "report group_by=user" "$R&group_by=user"
 time_it "report group_by=tag" "$R&group_by=tag"
 time_it "report group_by=key (6000 rows, 1.5 MB)" "$R&group_by=key"

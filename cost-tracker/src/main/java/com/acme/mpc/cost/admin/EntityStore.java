@@ -435,6 +435,23 @@ public class EntityStore {
         });
     }
 
+    /** Every entity of a kind, highest spend first (LiteLLM's /spend/users), at most {@code limit}. */
+    public List<Map<String, Object>> bySpend(EntityKind kind, int limit) {
+        return Db.read(ds, c -> {
+            List<Map<String, Object>> rows = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT *, attrs::text AS attrs_text FROM " + kind.table
+                    + " ORDER BY spend DESC, created_at DESC, " + kind.idField + " LIMIT ?")) {
+                ps.setInt(1, limit);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        rows.add(row(kind, rs));
+                    }
+                }
+            }
+            return rows;
+        });
+    }
+
     private Map<String, Object> row(EntityKind kind, ResultSet rs) throws SQLException {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put(kind.idField, rs.getString(kind.idField));

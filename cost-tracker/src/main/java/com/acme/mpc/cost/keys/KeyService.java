@@ -555,6 +555,23 @@ public class KeyService {
         });
     }
 
+    /** Every key, highest spend first (LiteLLM's /spend/keys), at most {@code limit}. */
+    public List<Map<String, Object>> bySpend(int limit) {
+        return Db.read(ds, c -> {
+            List<Map<String, Object>> keys = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS
+                    + " FROM virtual_keys ORDER BY spend DESC, created_at DESC, key_hash LIMIT ?")) {
+                ps.setInt(1, limit);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        keys.add(row(rs, false));
+                    }
+                }
+            }
+            return keys;
+        });
+    }
+
     // ---- budget reservations ----
 
     /** A reservation's outcome; {@code open} and {@code openCalls} are the other calls' open reservations. */

@@ -1,6 +1,7 @@
 package com.acme.mpc.cost.reports;
 
 import com.acme.mpc.cost.api.ApiException;
+import com.acme.mpc.cost.keys.KeyHash;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -26,12 +27,14 @@ public class ReportResource {
             List.of("group_by_day", "requests", "prompt_tokens", "completion_tokens", "total_tokens", "total_spend");
 
     private final ReportService reports;
+    private final SpendViews views;
 
     @Context
     HttpHeaders headers;
 
-    public ReportResource(ReportService reports) {
+    public ReportResource(ReportService reports, SpendViews views) {
         this.reports = reports;
+        this.views = views;
     }
 
     private static int limit(int limit) {
@@ -99,23 +102,103 @@ public class ReportResource {
         return Render.of(headers, format, rows, rows, List.of("end_user", "total_spend"), "spend_end_users");
     }
 
+    /** group_by values whose LiteLLM answer is nested; every other group_by is a flat report of ours. */
+    private static final java.util.Set<String> NESTED = java.util.Set.of("team", "customer", "api_key");
+
     /**
-     * group_by: day (default), model, key (api_key), team, user, customer (end_user), provider, tag.
-     * Rows per day and group; granularity=total sums the whole range per group.
+     * LiteLLM's nested report by default: group_by team (default), customer (per day, each group with its
+     * per-model-and-key metadata) or api_key (per key over the range, with model_details); api_key,
+     * internal_user_id, team_id and customer_id narrow it. {@code flat=true}, or any other group_by (day, model,
+     * key, user, end_user, provider, tag), gives flat rows per day and group; granularity=total sums the whole
+     * range per group.
      */
     @GET
     @Path("global/spend/report")
     public Response report(
             @QueryParam("start_date") String start,
             @QueryParam("end_date") String end,
-            @QueryParam("group_by") @DefaultValue("day") String groupBy,
+            @QueryParam("group_by") String groupBy,
             @QueryParam("granularity") @DefaultValue("day") String granularity,
+            @QueryParam("flat") @DefaultValue("false") boolean flat,
+            @QueryParam("api_key") String apiKey,
+            @QueryParam("internal_user_id") String internalUserId,
+            @QueryParam("team_id") String teamId,
+            @QueryParam("customer_id") String customerId,
             @QueryParam("format") String format) {
         if (!granularity.equals("day") && !granularity.equals("total")) {
             throw ApiException.badRequest("granularity must be day or total", "granularity");
         }
-        var rows = reports.report(groupBy, ReportService.range(start, end, 30), granularity.equals("day"));
-        return Render.of(headers, format, rows, rows, REPORT_COLUMNS, "spend_report_" + groupBy);
+        ReportService.Range range = ReportService.range(start, end, 30);
+        String group = groupBy == null || groupBy.isBlank() ? (flat ? "day" : "team") : groupBy;
+        if (!flat && NESTED.contains(group)) {
+            var filters = new SpendViews.Filters(
+                    apiKey == null || apiKey.isBlank() ? null : KeyHash.normalize(apiKey),
+                    blankToNull(internalUserId),
+                    blankToNull(teamId),
+                    blankToNull(customerId));
+            // As LiteLLM: a key or an internal user asks for the per-key shape whatever group_by says.
+            if (group.equals("api_key") || filters.keyHash() != null || filters.userId() != null) {
+                var keys = views.nestedByKey(range, filters);
+                return Render.of(headers, format, keys, flattenKeys(keys), KEY_COLUMNS, "spend_report_api_key");
+            }
+            var days = views.nestedByDay(group, range, filters);
+            return Render.of(
+                    headers, format, days, flattenDays(days, group), dayColumns(group), "spend_report_" + group);
+        }
+        var rows = reports.report(group, range, granularity.equals("day"));
+        return Render.of(headers, format, rows, rows, REPORT_COLUMNS, "spend_report_" + group);
+    }
+
+    private static final List<String> KEY_COLUMNS =
+            List.of("api_key", "model", "total_cost", "total_input_tokens", "total_output_tokens");
+
+    private static List<String> dayColumns(String group) {
+        return group.equals("team")
+                ? List.of("group_by_day", "team_name", "team_id", "model", "api_key", "spend", "total_tokens")
+                : List.of("group_by_day", "customer", "model", "api_key", "spend", "total_tokens");
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s;
+    }
+
+    /** The nested per-key report as CSV rows: one per key and model. */
+    @SuppressWarnings("unchecked")
+    private static List<Map<String, Object>> flattenKeys(List<Map<String, Object>> keys) {
+        List<Map<String, Object>> rows = new java.util.ArrayList<>();
+        for (Map<String, Object> k : keys) {
+            for (Map<String, Object> d : (List<Map<String, Object>>) k.get("model_details")) {
+                Map<String, Object> r = new LinkedHashMap<>();
+                r.put("api_key", k.get("api_key"));
+                r.putAll(d);
+                rows.add(r);
+            }
+        }
+        return rows;
+    }
+
+    /** The nested per-day report as CSV rows: one per day, group, model and key. */
+    @SuppressWarnings("unchecked")
+    private static List<Map<String, Object>> flattenDays(List<Map<String, Object>> days, String group) {
+        List<Map<String, Object>> rows = new java.util.ArrayList<>();
+        String list = group.equals("team") ? "teams" : "customers";
+        for (Map<String, Object> day : days) {
+            for (Map<String, Object> g : (List<Map<String, Object>>) day.get(list)) {
+                for (Map<String, Object> m : (List<Map<String, Object>>) g.get("metadata")) {
+                    Map<String, Object> r = new LinkedHashMap<>();
+                    r.put("group_by_day", day.get("group_by_day"));
+                    if (group.equals("team")) {
+                        r.put("team_name", g.get("team_name"));
+                        r.put("team_id", g.get("team_id"));
+                    } else {
+                        r.put("customer", g.get("customer"));
+                    }
+                    r.putAll(m);
+                    rows.add(r);
+                }
+            }
+        }
+        return rows;
     }
 
     @GET

@@ -188,7 +188,7 @@ class ReportsTest {
                 .body("api_key", equalTo(List.of(K2, K1)))
                 .body("key_alias", equalTo(java.util.Arrays.asList(null, "k-one")))
                 .body("total_spend", equalTo(List.of(0.1545f, 0.0085f)));
-        admin().get("/global/spend/report?" + RANGE + "&group_by=team")
+        admin().get("/global/spend/report?" + RANGE + "&group_by=team&flat=true")
                 .then()
                 .body("$", hasSize(3))
                 .body("[0].group_by_day", equalTo("2030-01-01"))
@@ -197,7 +197,7 @@ class ReportsTest {
         admin().get("/global/spend/report?" + RANGE + "&group_by=user&granularity=total")
                 .then()
                 .body("user", equalTo(List.of("u2", "u1")));
-        admin().get("/global/spend/report?" + RANGE + "&group_by=customer&granularity=total")
+        admin().get("/global/spend/report?" + RANGE + "&group_by=customer&granularity=total&flat=true")
                 .then()
                 .body("end_user", equalTo(List.of("app-b", "app-a")))
                 .body("requests", equalTo(List.of(2, 2)));
@@ -208,6 +208,7 @@ class ReportsTest {
                 .then()
                 .body("tag", equalTo(List.of("t-b", "t-a")))
                 .body("total_spend", equalTo(List.of(0.1545f, 0.008f)));
+        checkLiteLlmShapes();
         admin().get("/spend/tags?" + RANGE)
                 .then()
                 .statusCode(200)
@@ -245,6 +246,90 @@ class ReportsTest {
                 .body("data.group", equalTo(List.of("claude-sonnet-4", "gpt-4o-mini")));
     }
 
+    /** LiteLLM's nested /global/spend/report and its other spend views, from the rollups. */
+    private void checkLiteLlmShapes() {
+        // default: group_by team, per day, each team with its per-model-and-key metadata (highest spend first)
+        admin().get("/global/spend/report?" + RANGE)
+                .then()
+                .statusCode(200)
+                .body("group_by_day", equalTo(List.of("2030-01-01", "2030-01-02", "2030-01-03")))
+                .body("[0].teams", hasSize(1))
+                .body("[0].teams[0].team_name", equalTo("t1"))
+                .body("[0].teams[0].total_spend", equalTo(0.008f))
+                .body("[0].teams[0].metadata.model", equalTo(List.of("claude-sonnet-4", "gpt-4o")))
+                .body("[0].teams[0].metadata.api_key", equalTo(List.of(K2, K1)))
+                .body("[0].teams[0].metadata.spend", equalTo(List.of(0.0045f, 0.0035f)))
+                .body("[0].teams[0].metadata.total_tokens", equalTo(List.of(1100, 1100)))
+                .body("[1].teams[0].team_name", equalTo("t2"))
+                .body("[2].teams[0].metadata[0].total_tokens", equalTo(1_000_000));
+        admin().get("/global/spend/report?" + RANGE + "&group_by=customer")
+                .then()
+                .body("[0].customers.customer", equalTo(List.of("app-b", "app-a")))
+                .body("[0].customers.total_spend", equalTo(List.of(0.0045f, 0.0035f)));
+        admin().get("/global/spend/report?" + RANGE + "&group_by=team&team_id=t2")
+                .then()
+                .body("group_by_day", equalTo(List.of("2030-01-02", "2030-01-03")));
+        admin().get("/global/spend/report?" + RANGE + "&group_by=api_key")
+                .then()
+                .body("api_key", equalTo(List.of(K2, K1)))
+                .body("total_cost", equalTo(List.of(0.1545f, 0.0085f)))
+                .body("total_input_tokens", equalTo(List.of(1_001_000, 3000)))
+                .body("total_output_tokens", equalTo(List.of(100, 100)))
+                .body("[0].model_details.model", equalTo(List.of("gpt-4o-mini", "claude-sonnet-4")))
+                .body("[1].model_details[0].total_cost", equalTo(0.0085f));
+        // a key (clear or hashed) or an internal user asks for that key's / user's per-key report
+        admin().get("/global/spend/report?" + RANGE + "&api_key=sk-report-key-1")
+                .then()
+                .body("api_key", equalTo(List.of(K1)));
+        admin().get("/global/spend/report?" + RANGE + "&internal_user_id=u2")
+                .then()
+                .body("api_key", equalTo(List.of(K2)));
+        admin().get("/global/activity?" + RANGE)
+                .then()
+                .statusCode(200)
+                .body("daily_data.date", equalTo(List.of("Jan 01", "Jan 02", "Jan 03")))
+                .body("daily_data.day", equalTo(List.of("2030-01-01", "2030-01-02", "2030-01-03")))
+                .body("daily_data.api_requests", equalTo(List.of(2, 1, 1)))
+                .body("daily_data.total_tokens", equalTo(List.of(2200, 2000, 1_000_000)))
+                .body("sum_api_requests", equalTo(4))
+                .body("sum_total_tokens", equalTo(1_004_200));
+        admin().get("/global/spend/tags?" + RANGE)
+                .then()
+                .statusCode(200)
+                .body("spend_per_tag.name", equalTo(List.of("t-b", "t-a")))
+                .body("spend_per_tag.spend", equalTo(List.of(0.1545f, 0.008f)))
+                .body("spend_per_tag.log_count", equalTo(List.of(2, 2)));
+        admin().get("/global/spend/tags?" + RANGE + "&tags=t-a")
+                .then()
+                .body("spend_per_tag.name", equalTo(List.of("t-a")));
+        admin().get("/global/spend/tags?" + RANGE + "&tags=t-a,all-tags").then().body("spend_per_tag", hasSize(2));
+    }
+
+    @Test
+    void nestedReportCsvHasOneRowPerDayGroupModelAndKey() {
+        String csv = admin().accept("text/csv")
+                .get("/global/spend/report?" + RANGE)
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString();
+        String[] lines = csv.split("\r\n");
+        assertEquals("group_by_day,team_name,team_id,model,api_key,spend,total_tokens", lines[0]);
+        assertEquals("2030-01-01,t1,t1,claude-sonnet-4," + K2 + ",0.0045,1100", lines[1]);
+        assertEquals(5, lines.length);
+    }
+
+    @Test
+    void liteLlmViewsRefuseAMissingRange() {
+        admin().get("/global/activity?start_date=2030-01-01")
+                .then()
+                .statusCode(400)
+                .body("error.param", equalTo("end_date"))
+                .body("error.message", containsString("start_date and end_date"));
+        admin().get("/global/spend/tags").then().statusCode(400).body("error.param", equalTo("start_date"));
+        given().get("/global/activity?" + RANGE).then().statusCode(401);
+    }
+
     @Test
     void csvExport() {
         String csv = admin().accept("text/csv")
@@ -269,9 +354,13 @@ class ReportsTest {
                 .body(containsString("rep-3,chat_completion," + K1 + ",k-one,0.005,2000,2000,0"));
         // empty report still has its header
         admin().accept("text/csv")
-                .get("/global/spend/report?start_date=2031-01-01&end_date=2031-01-02")
+                .get("/global/spend/report?start_date=2031-01-01&end_date=2031-01-02&flat=true")
                 .then()
                 .body(equalTo("group_by_day,requests,prompt_tokens,completion_tokens,total_tokens,total_spend\r\n"));
+        admin().accept("text/csv")
+                .get("/global/spend/report?start_date=2031-01-01&end_date=2031-01-02")
+                .then()
+                .body(equalTo("group_by_day,team_name,team_id,model,api_key,spend,total_tokens\r\n"));
         admin().accept("text/csv").get("/global/spend?" + RANGE).then().body(equalTo("spend,max_budget\r\n0.163,\r\n"));
     }
 

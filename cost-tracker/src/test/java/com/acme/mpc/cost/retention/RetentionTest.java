@@ -67,7 +67,7 @@ class RetentionTest {
         exec("UPDATE usage_events SET ingested_at = start_time WHERE request_id LIKE 'ret-old-_'");
         String oldDay = old.toString().substring(0, 10);
         String report = "/global/spend/report?start_date=" + oldDay + "&end_date=" + oldDay
-                + "&group_by=customer&granularity=total";
+                + "&group_by=customer&granularity=total&flat=true";
         String before = admin().get(report).then().statusCode(200).extract().asString();
 
         assertEquals(7, scheduler.runOnce());

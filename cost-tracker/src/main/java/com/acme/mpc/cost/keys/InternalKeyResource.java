@@ -26,6 +26,7 @@ public class InternalKeyResource {
     private final Counter granted;
     private final Counter usedUp;
     private final Counter heldInFlight;
+    private final Counter blocked;
 
     /**
      * What a call held back by calls in flight is told to wait: calls usually settle within seconds (the usage event
@@ -38,6 +39,7 @@ public class InternalKeyResource {
         this.granted = outcome(registry, "granted");
         this.usedUp = outcome(registry, "budget_exceeded");
         this.heldInFlight = outcome(registry, "held_by_calls_in_flight");
+        this.blocked = outcome(registry, "blocked");
     }
 
     private static Counter outcome(MeterRegistry registry, String outcome) {
@@ -61,6 +63,8 @@ public class InternalKeyResource {
         info.remove("key_name");
         info.remove("created_at");
         info.remove("updated_at");
+        // the gateway reserves a call of a key without a budget of its own when this is true
+        info.put("budgeted_levels", keys.othersBudgeted((String) info.get("team_id"), (String) info.get("user_id")));
         return info;
     }
 
@@ -90,9 +94,30 @@ public class InternalKeyResource {
         if (amount == null || amount.signum() < 0 || amount.compareTo(BigDecimal.valueOf(1_000_000)) > 0) {
             throw ApiException.badRequest("amount_usd must be a decimal >= 0", "amount_usd");
         }
-        KeyService.Reservation r = keys.reserve(hash, rid.textValue(), amount);
+        JsonNode eu = body.get("end_user");
+        if (eu != null && !eu.isNull() && (!eu.isTextual() || eu.textValue().length() > 512)) {
+            throw ApiException.badRequest("end_user must be a string of at most 512 characters", "end_user");
+        }
+        String endUser = eu == null || eu.isNull() ? null : eu.textValue();
+        KeyService.Reservation r = keys.reserve(hash, rid.textValue(), amount, endUser);
         if (!r.reserved()) {
+            // "key" is the key itself; the other levels are named with their id
+            String who = r.level().equals("key") ? "" : " for " + r.level() + " " + r.levelId();
             Map<String, Object> extra = new LinkedHashMap<>();
+            extra.put("level", r.level());
+            if (r.levelId() != null) {
+                extra.put("level_id", r.levelId());
+            }
+            if (r.blocked()) {
+                blocked.increment();
+                throw new ApiException(
+                        401,
+                        "auth_error",
+                        r.level() + " is blocked: " + r.levelId() + " (unblock it with /" + r.level() + "/unblock)",
+                        null,
+                        r.level() + "_blocked",
+                        extra);
+            }
             extra.put("spend", Money.str(r.spend()));
             extra.put("reserved", Money.str(r.open()));
             extra.put("max_budget", Money.str(r.max()));
@@ -102,8 +127,9 @@ public class InternalKeyResource {
                 throw new ApiException(
                         400,
                         "budget_exceeded",
-                        "Budget has been exceeded! Current cost: " + Money.str(r.spend()) + ", Max budget: "
-                                + Money.str(r.max()) + ", this call needs up to " + Money.str(amount),
+                        "Budget has been exceeded" + who + "! Current cost: " + Money.str(r.spend())
+                                + ", Max budget: " + Money.str(r.max()) + ", this call needs up to "
+                                + Money.str(amount),
                         null,
                         "budget_exceeded",
                         extra);
@@ -112,7 +138,7 @@ public class InternalKeyResource {
             ApiException held = new ApiException(
                     429,
                     "rate_limit_error",
-                    "Budget held by calls in flight: spend " + Money.str(r.spend()) + " + "
+                    "Budget" + who + " held by calls in flight: spend " + Money.str(r.spend()) + " + "
                             + Money.str(r.open()) + " reserved by " + r.openCalls()
                             + " calls in flight + up to " + Money.str(amount) + " for this call exceed the max budget "
                             + Money.str(r.max()) + "; retry when they finish",

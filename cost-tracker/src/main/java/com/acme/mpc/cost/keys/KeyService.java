@@ -574,27 +574,55 @@ public class KeyService {
 
     // ---- budget reservations ----
 
-    /** A reservation's outcome; {@code open} and {@code openCalls} are the other calls' open reservations. */
+    /**
+     * A reservation's outcome; {@code open} and {@code openCalls} are the other calls' open reservations on the
+     * level that decided ({@code level}: key, team, user or customer, named {@code levelId}); {@code blocked}: that
+     * level is blocked (no amount fits).
+     */
     public record Reservation(
             boolean reserved,
             BigDecimal remaining,
             BigDecimal spend,
             BigDecimal open,
             BigDecimal max,
-            long openCalls) {}
+            long openCalls,
+            String level,
+            String levelId,
+            boolean blocked) {
+        static Reservation granted(BigDecimal remaining, BigDecimal spend, BigDecimal open, BigDecimal max, long n) {
+            return new Reservation(true, remaining, spend, open, max, n, "key", null, false);
+        }
+    }
+
+    /** One level above the key: its table, id column and the reservation column that names it. */
+    private record Level(String name, String table, String idColumn, String reservationColumn) {}
+
+    private static final List<Level> LEVELS = List.of(
+            new Level("team", "teams", "team_id", "team_id"),
+            new Level("user", "internal_users", "user_id", "user_id"),
+            new Level("customer", "customers", "user_id", "end_user"));
+
+    /** Same as {@link #reserve(String, String, BigDecimal, String)} for a call without an end user. */
+    public Reservation reserve(String hash, String requestId, BigDecimal amount) {
+        return reserve(hash, requestId, amount, null);
+    }
 
     /**
-     * Reserves {@code amount} of the key's budget for a call: the key row is locked (SELECT ... FOR UPDATE)
-     * so concurrent reservations on one key are serialized; granted only if spend + open reservations +
-     * amount <= max_budget. Re-reserving the same request_id replaces its amount.
+     * Reserves {@code amount} for a call at every level that has a budget: the key, its team, its user and the call's
+     * end user (customer). The key row is locked (SELECT ... FOR UPDATE) and each other level takes a transaction-scoped
+     * advisory lock on its id, always in that order, so concurrent reservations on a level are serialized; ingest never
+     * takes those advisory locks, so it cannot deadlock with them. Granted only if, on every level, spend + open
+     * reservations + amount <= its max budget (own max_budget, else its named budget's) and no level is blocked; the
+     * first level that refuses decides. Re-reserving the same request_id replaces its amount; 0 releases it.
      */
-    public Reservation reserve(String hash, String requestId, BigDecimal amount) {
+    public Reservation reserve(String hash, String requestId, BigDecimal amount, String endUser) {
         return Db.tx(ds, c -> {
             resetIfDue(c, hash);
             BigDecimal max;
             BigDecimal spend;
-            try (PreparedStatement ps =
-                    c.prepareStatement("SELECT max_budget, spend FROM virtual_keys WHERE key_hash = ? FOR UPDATE")) {
+            String[] ids = new String[3];
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT max_budget, spend, team_id, user_id FROM virtual_keys WHERE key_hash = ? FOR UPDATE")) {
                 ps.setString(1, hash);
                 try (ResultSet rs = ps.executeQuery()) {
                     if (!rs.next()) {
@@ -602,8 +630,11 @@ public class KeyService {
                     }
                     max = rs.getBigDecimal(1);
                     spend = rs.getBigDecimal(2);
+                    ids[0] = rs.getString(3);
+                    ids[1] = rs.getString(4);
                 }
             }
+            ids[2] = endUser == null || endUser.isEmpty() ? null : endUser;
             BigDecimal open;
             long openCalls;
             try (PreparedStatement ps =
@@ -618,32 +649,112 @@ public class KeyService {
                 }
             }
             if (amount.signum() == 0) {
-                // a release (the call failed and costs nothing) is granted even when the key is already over budget,
+                // a release (the call failed and costs nothing) is granted even when a level is already over budget,
                 // or the dead reservation would hold budget until its TTL, past a budget reset
                 try (PreparedStatement ps = c.prepareStatement("DELETE FROM key_reservations WHERE request_id = ?")) {
                     ps.setString(1, requestId);
                     ps.executeUpdate();
                 }
-                return new Reservation(
-                        true, max == null ? null : max.subtract(spend).subtract(open), spend, open, max, openCalls);
+                return Reservation.granted(
+                        max == null ? null : max.subtract(spend).subtract(open), spend, open, max, openCalls);
             }
             BigDecimal after = spend.add(open).add(amount);
             if (max != null && after.compareTo(max) > 0) {
-                return new Reservation(false, max.subtract(spend).subtract(open), spend, open, max, openCalls);
+                return new Reservation(
+                        false, max.subtract(spend).subtract(open), spend, open, max, openCalls, "key", null, false);
             }
-            try (PreparedStatement ps =
-                    c.prepareStatement("INSERT INTO key_reservations (request_id, key_hash, amount_usd, expires_at) "
-                            + "VALUES (?, ?, ?, now() + ? * interval '1 millisecond') ON CONFLICT (request_id) DO UPDATE "
-                            + "SET key_hash = EXCLUDED.key_hash, amount_usd = EXCLUDED.amount_usd, "
-                            + "expires_at = EXCLUDED.expires_at")) {
+            for (int i = 0; i < LEVELS.size(); i++) {
+                if (ids[i] != null) {
+                    Reservation refused = checkLevel(c, LEVELS.get(i), ids[i], requestId, amount);
+                    if (refused != null) {
+                        return refused;
+                    }
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement(
+                    "INSERT INTO key_reservations (request_id, key_hash, amount_usd, expires_at, team_id, user_id, "
+                            + "end_user) VALUES (?, ?, ?, now() + ? * interval '1 millisecond', ?, ?, ?) "
+                            + "ON CONFLICT (request_id) DO UPDATE SET key_hash = EXCLUDED.key_hash, "
+                            + "amount_usd = EXCLUDED.amount_usd, expires_at = EXCLUDED.expires_at, "
+                            + "team_id = EXCLUDED.team_id, user_id = EXCLUDED.user_id, end_user = EXCLUDED.end_user")) {
                 ps.setString(1, requestId);
                 ps.setString(2, hash);
                 ps.setBigDecimal(3, amount);
                 ps.setLong(4, reservationTtl.toMillis());
+                ps.setString(5, ids[0]);
+                ps.setString(6, ids[1]);
+                ps.setString(7, ids[2]);
                 ps.executeUpdate();
             }
-            return new Reservation(
-                    true, max == null ? null : max.subtract(after), spend, open.add(amount), max, openCalls + 1);
+            return Reservation.granted(
+                    max == null ? null : max.subtract(after), spend, open.add(amount), max, openCalls + 1);
+        });
+    }
+
+    /**
+     * The refusal of one level above the key, or null when the call fits there (or the entity does not exist, or
+     * has no budget). Spend and open reservations are read in one statement, so an ingest that settles a call
+     * between two reads cannot make it count neither as spend nor as reserved.
+     */
+    private static Reservation checkLevel(Connection c, Level l, String id, String requestId, BigDecimal amount)
+            throws SQLException {
+        try (PreparedStatement lock = c.prepareStatement("SELECT pg_advisory_xact_lock(hashtextextended(?, 0))")) {
+            lock.setString(1, l.name() + ":" + id);
+            lock.execute();
+        }
+        String sql = "SELECT e.blocked, coalesce(e.max_budget, b.max_budget) AS max,"
+                + " CASE WHEN e.budget_reset_at IS NOT NULL AND e.budget_reset_at <= now() THEN 0 ELSE e.spend END"
+                + " AS spend,"
+                + " (SELECT coalesce(sum(r.amount_usd), 0) FROM key_reservations r WHERE r." + l.reservationColumn()
+                + " = e." + l.idColumn() + " AND r.expires_at > now() AND r.request_id <> ?) AS open,"
+                + " (SELECT count(*) FROM key_reservations r WHERE r." + l.reservationColumn() + " = e."
+                + l.idColumn() + " AND r.expires_at > now() AND r.request_id <> ?) AS n"
+                + " FROM " + l.table() + " e LEFT JOIN budgets b ON b.budget_id = e.budget_id"
+                + " WHERE e." + l.idColumn() + " = ?";
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, requestId);
+            ps.setString(2, requestId);
+            ps.setString(3, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return null;
+                }
+                BigDecimal max = rs.getBigDecimal("max");
+                BigDecimal spend = rs.getBigDecimal("spend");
+                BigDecimal open = rs.getBigDecimal("open");
+                long n = rs.getLong("n");
+                if (rs.getBoolean("blocked")) {
+                    return new Reservation(false, null, spend, open, max, n, l.name(), id, true);
+                }
+                if (max != null && spend.add(open).add(amount).compareTo(max) > 0) {
+                    return new Reservation(
+                            false, max.subtract(spend).subtract(open), spend, open, max, n, l.name(), id, false);
+                }
+                return null;
+            }
+        }
+    }
+
+    /**
+     * Whether a call of this key must be reserved although the key has no budget of its own: its team or its user
+     * has a budget or is blocked, or some customer has one (a call's end user is known only per call).
+     */
+    public boolean othersBudgeted(String teamId, String userId) {
+        return Db.read(ds, c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT"
+                    + " EXISTS (SELECT 1 FROM teams WHERE team_id = ? AND (max_budget IS NOT NULL OR budget_id IS NOT"
+                    + " NULL OR blocked))"
+                    + " OR EXISTS (SELECT 1 FROM internal_users WHERE user_id = ? AND (max_budget IS NOT NULL OR"
+                    + " budget_id IS NOT NULL OR blocked))"
+                    + " OR EXISTS (SELECT 1 FROM customers WHERE max_budget IS NOT NULL OR budget_id IS NOT NULL OR"
+                    + " blocked)")) {
+                ps.setString(1, teamId);
+                ps.setString(2, userId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return rs.getBoolean(1);
+                }
+            }
         });
     }
 

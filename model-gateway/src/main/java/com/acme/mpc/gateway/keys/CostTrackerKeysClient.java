@@ -5,6 +5,7 @@ import com.acme.mpc.gateway.core.GatewayException;
 import com.acme.mpc.gateway.core.Json;
 import com.acme.mpc.gateway.logging.RequestIds;
 import com.acme.mpc.gateway.usage.CostTrackerSettings;
+import com.acme.mpc.gateway.usage.UsageFields;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.smallrye.mutiny.Uni;
@@ -86,10 +87,18 @@ public class CostTrackerKeysClient {
         });
     }
 
-    /** Reserves {@code amount} of the key's budget for the call {@code requestId}. */
-    public Uni<Reservation> reserve(String keyHash, String requestId, BigDecimal amount) {
+    /**
+     * Reserves {@code amount} for the call {@code requestId} on the key, its team and user, and the call's end user
+     * ({@code endUser}, may be null); cost-tracker answers which level refused.
+     */
+    public Uni<Reservation> reserve(String keyHash, String requestId, BigDecimal amount, String endUser) {
         ObjectNode body =
                 Json.MAPPER.createObjectNode().put("request_id", requestId).put("amount_usd", amount.toPlainString());
+        String normalised = UsageFields.text(endUser, UsageFields.MAX_TEXT);
+        if (normalised != null) {
+            // the same end user the usage record will name, so that its settlement finds this reservation's level
+            body.put("end_user", normalised);
+        }
         return send(HttpMethod.POST, "/internal/keys/" + keyHash + "/reservations", Json.toBuffer(body))
                 .map(r -> {
                     if (r.status == 200) {
@@ -109,6 +118,13 @@ public class CostTrackerKeysClient {
                     }
                     if (r.status == 404) {
                         throw GatewayException.unauthorized("invalid API key");
+                    }
+                    String code = r.json == null
+                            ? ""
+                            : r.json.path("error").path("code").asText("");
+                    if (r.status == 401 && code.endsWith("_blocked")) {
+                        // the key's team or user, or the call's end user, is blocked
+                        throw new GatewayException(401, "auth_error", message(r.json.path("error")), null, code, false);
                     }
                     throw unavailable("budget reservation answered " + r.status);
                 });

@@ -99,12 +99,15 @@ public class KeyGuard {
         KeyLimits.Slot slot = limits.admit(key);
         ctx.addEndHandler(ar -> slot.release());
         List<Deployment> deployments = scan.model == null ? null : config.group(scan.model);
-        if (key.maxBudget() == null || (scan.model != null && deployments == null)) {
-            // no budget, or an unknown model group (answered 404 without a provider call): nothing to reserve
+        if ((key.maxBudget() == null && !key.budgetedLevels()) || (scan.model != null && deployments == null)) {
+            // no budget on the key nor above it, or an unknown model group (answered 404 without a provider call)
             return Uni.createFrom().item(caller);
         }
         BigDecimal amount = estimate(type, scan, raw, deployments);
-        return costTracker.reserve(key.keyHash(), requestId, amount).map(r -> {
+        // the call's end user, as the usage record will name it: mpc-api's app header, else the request's `user`
+        String header = ctx.request().getHeader("x-mpc-end-user");
+        String endUser = header != null && !header.isBlank() ? header : scan.user;
+        return costTracker.reserve(key.keyHash(), requestId, amount, endUser).map(r -> {
             if (r.granted()) {
                 ctx.addEndHandler(ar -> releaseIfFailed(ctx, key, requestId));
                 return caller;
@@ -123,7 +126,7 @@ public class KeyGuard {
             return;
         }
         costTracker
-                .reserve(key.keyHash(), requestId, BigDecimal.ZERO)
+                .reserve(key.keyHash(), requestId, BigDecimal.ZERO, null)
                 .subscribe()
                 .with(
                         r -> {},
@@ -186,23 +189,25 @@ public class KeyGuard {
     }
 
     /** The few top-level request fields admission needs, read without building a JSON tree. */
-    record Scan(String model, Long maxTokens, int n, long bodyBytes) {
+    record Scan(String model, Long maxTokens, int n, long bodyBytes, String user) {
         static Scan of(Buffer raw) {
             if (raw == null || raw.length() == 0) {
-                return new Scan(null, null, 1, 0);
+                return new Scan(null, null, 1, 0, null);
             }
             String model = null;
+            String user = null;
             Long maxTokens = null;
             int n = 1;
             try (JsonParser p = Json.MAPPER.getFactory().createParser(raw.getBytes())) {
                 if (p.nextToken() != JsonToken.START_OBJECT) {
-                    return new Scan(null, null, 1, raw.length());
+                    return new Scan(null, null, 1, raw.length(), null);
                 }
                 while (p.nextToken() == JsonToken.FIELD_NAME) {
                     String field = p.currentName();
                     JsonToken v = p.nextToken();
                     switch (field) {
                         case "model" -> model = v == JsonToken.VALUE_STRING ? p.getText() : null;
+                        case "user" -> user = v == JsonToken.VALUE_STRING ? p.getText() : null;
                         case "max_tokens", "max_completion_tokens" -> {
                             if (v == JsonToken.VALUE_NUMBER_INT && p.getLongValue() > 0) {
                                 maxTokens =
@@ -220,7 +225,7 @@ public class KeyGuard {
             } catch (IOException | RuntimeException e) {
                 // not valid JSON: the completion handler answers 400 for it
             }
-            return new Scan(model, maxTokens, n, raw.length());
+            return new Scan(model, maxTokens, n, raw.length(), user);
         }
     }
 }

@@ -23,7 +23,8 @@ public record KeyInfo(
         boolean blocked,
         Integer rpmLimit,
         Integer tpmLimit,
-        Integer maxParallelRequests) {
+        Integer maxParallelRequests,
+        boolean budgetedLevels) {
 
     public static KeyInfo parse(JsonNode n) {
         List<String> models = new ArrayList<>();
@@ -43,7 +44,8 @@ public record KeyInfo(
                 n.path("blocked").asBoolean(false),
                 integer(n, "rpm_limit"),
                 integer(n, "tpm_limit"),
-                integer(n, "max_parallel_requests"));
+                integer(n, "max_parallel_requests"),
+                n.path("budgeted_levels").asBoolean(false));
     }
 
     /**

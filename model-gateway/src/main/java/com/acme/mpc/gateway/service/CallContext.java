@@ -59,8 +59,10 @@ public final class CallContext {
         this.modelGroup = request.modelGroup();
         this.stream = request.stream();
         this.clientWantsUsage = request.clientWantsUsage();
-        this.user = request.user();
-        this.endUser = endUser;
+        // As LiteLLM: the usage record's user is the key's owner; the request's `user` names the end user (customer),
+        // unless mpc-api attributed the call to an app with x-mpc-end-user
+        this.user = caller.userId();
+        this.endUser = endUser != null && !endUser.isBlank() ? endUser : request.user();
         this.tags = request.tags();
     }
 

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 class KeyLimitsAndCacheTest {
     private static KeyInfo key(Integer rpm, Integer tpm, Integer parallel) {
         return new KeyInfo(
-                "ab".repeat(32), "alias", null, null, List.of(), null, null, null, false, rpm, tpm, parallel);
+                "ab".repeat(32), "alias", null, null, List.of(), null, null, null, false, rpm, tpm, parallel, false);
     }
 
     @Test

@@ -203,6 +203,8 @@ class VirtualKeysRealCostTrackerIT {
                 }
             }
 
+            teamAndCustomerBudgetsHold(gateway, db);
+
             // blocking the key applies once the gateway's key cache (1 s here) expires
             assertThat(post(costTracker + "/key/update", MASTER, "{\"key\":\"" + hash + "\",\"blocked\":true}")
                             .statusCode())
@@ -220,6 +222,110 @@ class VirtualKeysRealCostTrackerIT {
             stop(gw);
             stop(ct);
             dropDatabase(db);
+        }
+    }
+
+    /**
+     * Budgets above the key, through the gateway: two keys without budgets share their team's; a customer's (the
+     * request's user) budget stops its calls while another end user's still pass; a blocked team refuses at once.
+     */
+    private void teamAndCustomerBudgetsHold(String gateway, String db) throws Exception {
+        String teamId = JSON.readTree(post(
+                                gateway + "/team/new",
+                                MASTER,
+                                "{\"team_alias\":\"it-team\",\"max_budget\":\"" + BUDGET + "\"}")
+                        .body())
+                .path("team_id")
+                .asText();
+        List<String> keys = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            keys.add(JSON.readTree(post(gateway + "/key/generate", MASTER, "{\"team_id\":\"" + teamId + "\"}")
+                            .body())
+                    .path("key")
+                    .asText());
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(10);
+        int refusedByTeam = 0;
+        try {
+            List<Future<HttpResponse<String>>> calls = new ArrayList<>();
+            for (int i = 0; i < 40; i++) {
+                String key = keys.get(i % 2);
+                String id = "it-team-" + i;
+                calls.add(pool.submit(() -> chat(gateway, key, "proof-chat", id)));
+            }
+            for (Future<HttpResponse<String>> f : calls) {
+                HttpResponse<String> r = f.get(60, TimeUnit.SECONDS);
+                if (r.statusCode() != 200) {
+                    assertThat(r.statusCode()).as(r.body()).isIn(400, 429);
+                    assertThat(r.body()).contains("team " + teamId);
+                    refusedByTeam++;
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(refusedByTeam).as("calls refused by the team's budget").isPositive();
+        await(() -> backlog(gateway) == 0, Duration.ofSeconds(30), "usage delivery");
+        try (Connection c =
+                        DriverManager.getConnection(TestPostgres.url(db), TestPostgres.USER, TestPostgres.PASSWORD);
+                PreparedStatement ps =
+                        c.prepareStatement("SELECT (SELECT sum(cost_usd) FROM usage_events WHERE team_id = ?),"
+                                + " (SELECT spend FROM teams WHERE team_id = ?)")) {
+            ps.setString(1, teamId);
+            ps.setString(2, teamId);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                assertThat(rs.getBigDecimal(1)).isPositive().isLessThanOrEqualTo(BUDGET);
+                assertThat(rs.getBigDecimal(2))
+                        .as("the team's spend is its events'")
+                        .isEqualByComparingTo(rs.getBigDecimal(1));
+            }
+        }
+
+        // a customer (the request's user) with a tiny budget: its second call is refused, another user's passes
+        assertThat(post(gateway + "/customer/new", MASTER, "{\"user_id\":\"it-customer\",\"max_budget\":0.0000001}")
+                        .statusCode())
+                .isEqualTo(200);
+        String plain = JSON.readTree(
+                        post(gateway + "/key/generate", MASTER, "{}").body())
+                .path("key")
+                .asText();
+        await(
+                () -> {
+                    HttpResponse<String> r = chatAs(gateway, plain, "it-customer");
+                    return r.statusCode() == 400 && r.body().contains("customer it-customer");
+                },
+                Duration.ofSeconds(15),
+                "the customer's budget to refuse its calls");
+        assertThat(chatAs(gateway, plain, "someone-else").statusCode()).isEqualTo(200);
+
+        // a blocked team refuses its keys' calls with 401, whatever budget is left
+        assertThat(post(gateway + "/team/block", MASTER, "{\"team_id\":\"" + teamId + "\"}")
+                        .statusCode())
+                .isEqualTo(200);
+        HttpResponse<String> blocked = chat(gateway, keys.get(0), "proof-chat", "it-team-blocked");
+        assertThat(blocked.statusCode()).as(blocked.body()).isEqualTo(401);
+        assertThat(JSON.readTree(blocked.body()).path("error").path("code").asText())
+                .isEqualTo("team_blocked");
+    }
+
+    private HttpResponse<String> chatAs(String gateway, String key, String endUser) {
+        try {
+            return http.send(
+                    HttpRequest.newBuilder(URI.create(gateway + "/v1/chat/completions"))
+                            .header("authorization", "Bearer " + key)
+                            .header("content-type", "application/json")
+                            .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"proof-chat\",\"user\":\""
+                                    + endUser + "\",\"max_tokens\":20,\"messages\":[{\"role\":\"user\","
+                                    + "\"content\":\"hi\"}]}"))
+                            .timeout(Duration.ofSeconds(30))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
         }
     }
 

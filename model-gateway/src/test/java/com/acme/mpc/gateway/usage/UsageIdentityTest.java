@@ -81,9 +81,23 @@ class UsageIdentityTest {
                 .then()
                 .statusCode(200);
         UsageRecord r = usage.await(id, java.time.Duration.ofSeconds(5));
-        assertThat(r.user()).hasSize(UsageFields.MAX_TEXT).startsWith("au").doesNotContain("\0");
+        // mpc-api's app attribution is the end user; the record's user is the key's owner (none here), not the body's
         assertThat(r.endUser()).hasSize(UsageFields.MAX_TEXT).startsWith("appe");
+        assertThat(r.user()).isNull();
         assertThat(r.tags()).hasSize(UsageFields.MAX_TAGS).contains("x".repeat(256), "nul");
         assertThat(r.tags()).allSatisfy(t -> assertThat(t).hasSizeLessThanOrEqualTo(UsageFields.MAX_TAG));
+
+        // without x-mpc-end-user, the request's user is the end user (LiteLLM's end_user), normalised the same way
+        String id2 = "fields-" + UUID.randomUUID();
+        given().header("Authorization", KEY)
+                .header("x-request-id", id2)
+                .contentType(ContentType.JSON)
+                .body(body)
+                .post("/v1/chat/completions")
+                .then()
+                .statusCode(200);
+        UsageRecord r2 = usage.await(id2, java.time.Duration.ofSeconds(5));
+        assertThat(r2.endUser()).hasSize(UsageFields.MAX_TEXT).startsWith("au").doesNotContain("\0");
+        assertThat(r2.user()).isNull();
     }
 }

@@ -137,13 +137,20 @@ class UsageIntegrityIT {
                     }
                 }
                 assertThat(stored).isEqualTo(callIds);
-                try (ResultSet rs = s.executeQuery("SELECT max(length(user_id)), max(cardinality(tags)),"
-                        + " max(length(end_user)), bool_or(position(chr(1) in user_id) > 0) FROM usage_events")) {
+                // the request's user is the end user (LiteLLM's end_user), not the key's owner (user_id)
+                try (ResultSet rs = s.executeQuery("SELECT count(user_id), max(cardinality(tags)),"
+                        + " max(length(end_user)), bool_or(position(chr(1) in end_user) > 0),"
+                        + " count(*) FILTER (WHERE end_user LIKE 'uu%'), count(*) FILTER (WHERE end_user LIKE 'ee%')"
+                        + " FROM usage_events")) {
                     rs.next();
-                    assertThat(rs.getInt(1)).isEqualTo(UsageFields.MAX_TEXT);
+                    assertThat(rs.getInt(1)).as("keys without an owner").isZero();
                     assertThat(rs.getInt(2)).isEqualTo(UsageFields.MAX_TAGS);
                     assertThat(rs.getInt(3)).isEqualTo(UsageFields.MAX_TEXT);
                     assertThat(rs.getBoolean(4)).isFalse();
+                    assertThat(rs.getInt(5))
+                            .as("end users from the request's user")
+                            .isPositive();
+                    assertThat(rs.getInt(6)).as("end users from x-mpc-end-user").isPositive();
                 }
                 Map<String, BigDecimal> spend = new HashMap<>();
                 try (ResultSet rs = s.executeQuery("SELECT key_hash, spend FROM virtual_keys")) {
@@ -178,7 +185,10 @@ class UsageIntegrityIT {
                             t -> t == 0 ? "\"" + "x".repeat(300) + "\"" : t == 1 ? "\"n\\u0000ul\"" : "\"t" + t + "\"")
                     .collect(Collectors.joining(","));
             fields = ",\"user\":\"u\\u0000\\u0001" + "u".repeat(600) + "\",\"metadata\":{\"tags\":[" + tags + "]}";
-            req.header("x-mpc-end-user", "e".repeat(600));
+            if (i % 4 == 1) {
+                // mpc-api's app attribution takes precedence; without it the request's user is the end user
+                req.header("x-mpc-end-user", "e".repeat(600));
+            }
         }
         String body = "{\"model\":\"integrity-chat\",\"stream\":" + stream
                 + (stream ? ",\"stream_options\":{\"include_usage\":true}" : "")

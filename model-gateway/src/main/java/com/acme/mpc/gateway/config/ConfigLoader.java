@@ -203,7 +203,7 @@ public final class ConfigLoader {
             throw new ConfigException(source, List.of("expected a mapping at the top level"));
         }
         configEnv = readEnvironmentVariables(root.get("environment_variables"), tree);
-        JsonNode resolved = resolveEnvRefs(root, "", tree);
+        JsonNode resolved = resolveEnvRefs(CredentialList.inline(root, tree), "", tree);
 
         for (Iterator<String> it = resolved.fieldNames(); it.hasNext(); ) {
             String key = it.next();
@@ -650,6 +650,12 @@ public final class ConfigLoader {
         if (sct != null && sct.isArray()) {
             for (int i = 0; i < sct.size(); i++) {
                 String t = normalizeCallType(sct.get(i).asText());
+                if (t == null && OTHER_LITELLM_CALL_TYPES.contains(sct.get(i).asText())) {
+                    // a LiteLLM call type of an API this gateway does not cache (or serve): nothing to cache
+                    notices.add(p + ".supported_call_types[" + i + "]: '"
+                            + sct.get(i).asText() + "' is not cached by this gateway; ignored");
+                    continue;
+                }
                 if (t == null) {
                     tree.problem(
                             p + ".supported_call_types[" + i + "]",
@@ -682,6 +688,22 @@ public final class ConfigLoader {
             params.put(key, value);
         }
     }
+
+    /** LiteLLM's other call types (its CallTypes enum), valid in supported_call_types but not cached here. */
+    private static final Set<String> OTHER_LITELLM_CALL_TYPES = Set.of(
+            "transcription",
+            "atranscription",
+            "speech",
+            "aspeech",
+            "image_generation",
+            "aimage_generation",
+            "moderation",
+            "amoderation",
+            "rerank",
+            "arerank",
+            "responses",
+            "aresponses",
+            "pass_through_endpoint");
 
     private static String normalizeCallType(String t) {
         return switch (t) {

@@ -139,7 +139,15 @@ public enum ProviderKind {
                 || model.startsWith("text-embedding")
                 || model.matches("o[1-9].*")
                 || model.startsWith("davinci")
-                || model.startsWith("babbage")) {
+                || model.startsWith("babbage")
+                || model.startsWith("ft:gpt-")
+                // OpenAI's image, audio and moderation models (listed as unavailable: not served here)
+                || model.startsWith("dall-e")
+                || model.startsWith("gpt-image")
+                || model.startsWith("whisper")
+                || model.startsWith("tts-")
+                || model.startsWith("text-moderation")
+                || model.startsWith("omni-moderation")) {
             return Optional.of(OPENAI);
         }
         return Optional.empty();

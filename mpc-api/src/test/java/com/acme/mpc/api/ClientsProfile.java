@@ -15,6 +15,9 @@ public class ClientsProfile implements QuarkusTestProfile {
     public static final String APP1 = "tok-app1-secret";
     public static final String APP2 = "tok-app2-secret";
     public static final String LIMITED = "tok-limited-secret";
+    /** An app allowed one request a minute, for the Anthropic routes' 429. */
+    public static final String LIMITED_ANTHROPIC = "tok-limited-anthropic-secret";
+
     public static final String GATEWAY_KEY = "sk-gw-test";
     public static final String MASTER_KEY = "sk-master-test";
     public static final String ORIGIN = "http://app.example";
@@ -23,10 +26,13 @@ public class ClientsProfile implements QuarkusTestProfile {
     @Override
     public Map<String, String> getConfigOverrides() {
         return Map.ofEntries(
-                Map.entry("mpc.clients.tokens", "app1:" + APP1 + ",app2:" + APP2 + ",limited:" + LIMITED),
+                Map.entry(
+                        "mpc.clients.tokens",
+                        "app1:" + APP1 + ",app2:" + APP2 + ",limited:" + LIMITED + ",limited-anthropic:"
+                                + LIMITED_ANTHROPIC),
                 Map.entry("mpc.gateway.key", GATEWAY_KEY),
                 Map.entry("mpc.cost-tracker.master-key", MASTER_KEY),
-                Map.entry("mpc.rate-limit.per-client", "limited:3"),
+                Map.entry("mpc.rate-limit.per-client", "limited:3,limited-anthropic:1"),
                 Map.entry("mpc.cache.enabled", "true"),
                 Map.entry("quarkus.cache.caffeine.\"mpc-api-responses\".maximum-size", "100"),
                 Map.entry("mpc.gateway.timeout", "5s"),

@@ -81,8 +81,14 @@ public class ApiRoutes {
         router.route("/api/*").order(ORDER + 1).handler(new ClientAuthentication(clients));
         router.route("/api/*").order(ORDER + 2).handler(new ClientRateLimit(rateLimiter, metrics));
         int order = ORDER + 3;
-        for (ProxyRoute route :
-                new ProxyRoute[] {ProxyRoute.MODELS, ProxyRoute.CHAT, ProxyRoute.COMPLETIONS, ProxyRoute.EMBEDDINGS}) {
+        for (ProxyRoute route : new ProxyRoute[] {
+            ProxyRoute.MODELS,
+            ProxyRoute.CHAT,
+            ProxyRoute.COMPLETIONS,
+            ProxyRoute.EMBEDDINGS,
+            ProxyRoute.MESSAGES,
+            ProxyRoute.COUNT_TOKENS
+        }) {
             router.route(route.method(), route.path()).order(order++).handler(rc -> proxy.handle(rc, route));
         }
         router.get("/api/usage").order(order++).handler(usage::handle);
@@ -91,8 +97,8 @@ public class ApiRoutes {
     }
 
     private static void notFound(io.vertx.ext.web.RoutingContext rc) {
-        OpenAiErrors.send(
-                rc.response(),
+        ApiErrors.send(
+                rc,
                 404,
                 "Unknown endpoint: " + rc.request().method() + " "
                         + rc.request().path(),
@@ -102,8 +108,8 @@ public class ApiRoutes {
 
     private static void failure(io.vertx.ext.web.RoutingContext rc) {
         LOG.errorf(rc.failure(), "request %s failed", RequestTracking.requestId(rc));
-        OpenAiErrors.send(
-                rc.response(),
+        ApiErrors.send(
+                rc,
                 rc.statusCode() >= 400 && rc.statusCode() < 500 ? rc.statusCode() : 500,
                 "mpc-api failed to handle the request",
                 OpenAiErrors.API_ERROR,

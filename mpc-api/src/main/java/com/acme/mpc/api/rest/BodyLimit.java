@@ -8,9 +8,9 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;
 
 /**
- * The request body limit (quarkus.http.limits.max-body-size, env MPC_API_MAX_BODY_SIZE) with an
- * OpenAI-shaped 413. Runs just before Quarkus' own check, which would answer with an empty body, and
- * also bounds chunked bodies, whose size is only known while they are read.
+ * The request body limit (quarkus.http.limits.max-body-size, env MPC_API_MAX_BODY_SIZE) with a 413 in the
+ * route's error shape (OpenAI's, Anthropic's on /api/v1/messages). Runs just before Quarkus' own check, which would
+ * answer with an empty body, and also bounds chunked bodies, whose size is only known while they are read.
  */
 final class BodyLimit implements Handler<RoutingContext> {
 
@@ -39,8 +39,7 @@ final class BodyLimit implements Handler<RoutingContext> {
                     return;
                 }
             } catch (NumberFormatException e) {
-                OpenAiErrors.send(
-                        rc.response(), 400, "Invalid Content-Length header.", OpenAiErrors.INVALID_REQUEST, null);
+                ApiErrors.send(rc, 400, "Invalid Content-Length header.", OpenAiErrors.INVALID_REQUEST, null);
                 return;
             }
         }
@@ -52,8 +51,8 @@ final class BodyLimit implements Handler<RoutingContext> {
             // The unread rest of the body would be parsed as the next request: close instead.
             rc.response().putHeader("connection", "close");
         }
-        OpenAiErrors.send(
-                rc.response(),
+        ApiErrors.send(
+                rc,
                 413,
                 "Request body too large: the limit is " + maxBytes + " bytes.",
                 OpenAiErrors.INVALID_REQUEST,

@@ -26,8 +26,8 @@ final class ClientRateLimit implements Handler<RoutingContext> {
         }
         metrics.rateLimited(client);
         rc.response().putHeader("retry-after", Long.toString(retryAfter));
-        OpenAiErrors.send(
-                rc.response(),
+        ApiErrors.send(
+                rc,
                 429,
                 "Rate limit reached for client '" + client + "': " + limiter.rpmOf(client)
                         + " requests per minute. Retry after " + retryAfter + "s.",

@@ -43,6 +43,10 @@ final class ProxyHandler {
             RequestIds.HEADER);
 
     static final String END_USER_HEADER = "x-mpc-end-user";
+    /** model-gateway's (LiteLLM's) spend tags header, comma-separated. */
+    static final String TAGS_HEADER = "x-litellm-tags";
+
+    private static final String[] ANTHROPIC_HEADERS = {"anthropic-version", "anthropic-beta"};
 
     private final ModelGatewayClient gateway;
     private final ResponseCache cache;
@@ -85,7 +89,8 @@ final class ProxyHandler {
 
     private void onBody(RoutingContext rc, ProxyRoute route, Buffer body) {
         String client = RequestTracking.client(rc);
-        boolean attribute = !ClientRegistry.ANONYMOUS.equals(client);
+        // an Anthropic body is relayed as sent: forward() names the app in headers instead
+        boolean attribute = !ClientRegistry.ANONYMOUS.equals(client) && !route.anthropic();
         boolean useCache = cache.enabled() && route.cacheable();
         if (!attribute && !useCache) {
             forward(rc, route, body, null);
@@ -151,11 +156,19 @@ final class ProxyHandler {
             headers.set("accept", accept);
         }
         headers.set(RequestIds.HEADER, RequestTracking.requestId(rc));
-        headers.set(END_USER_HEADER, RequestTracking.client(rc));
+        String client = RequestTracking.client(rc);
+        headers.set(END_USER_HEADER, client);
+        if (route.anthropic()) {
+            anthropicHeaders(request, client, headers);
+        }
         if (forwardClientAuthorization) {
             String authorization = request.getHeader("authorization");
             if (authorization != null) {
                 headers.set("authorization", authorization);
+            }
+            String apiKey = request.getHeader(ClientAuthentication.API_KEY);
+            if (apiKey != null) {
+                headers.set(ClientAuthentication.API_KEY, apiKey);
             }
         }
         GatewayCall call = gateway.send(new GatewayRequest(route.method(), route.gatewayPath(), headers, body));
@@ -170,9 +183,30 @@ final class ProxyHandler {
                     if (error != null) {
                         fail(rc, error);
                     } else {
-                        relay(rc, response, call, cacheKey);
+                        relay(rc, route, response, call, cacheKey);
                     }
                 }));
+    }
+
+    /**
+     * The API version and beta features the client asked for (the gateway hands them to Anthropic deployments), and
+     * the app as spend tag {@code app:<name>} in the gateway's tag header, after the client's own tags.
+     */
+    private static void anthropicHeaders(HttpServerRequest request, String client, MultiMap headers) {
+        for (String name : ANTHROPIC_HEADERS) {
+            String value = request.getHeader(name);
+            if (value != null) {
+                headers.set(name, value);
+            }
+        }
+        String tags = request.getHeader(TAGS_HEADER);
+        if (!ClientRegistry.ANONYMOUS.equals(client)) {
+            String app = Attribution.TAG_PREFIX + client;
+            tags = tags == null || tags.isBlank() ? app : tags + "," + app;
+        }
+        if (tags != null) {
+            headers.set(TAGS_HEADER, tags);
+        }
     }
 
     private static void onContext(ContextInternal context, Runnable action) {
@@ -183,7 +217,8 @@ final class ProxyHandler {
         }
     }
 
-    private void relay(RoutingContext rc, HttpClientResponse upstream, GatewayCall call, String cacheKey) {
+    private void relay(
+            RoutingContext rc, ProxyRoute route, HttpClientResponse upstream, GatewayCall call, String cacheKey) {
         HttpServerResponse response = rc.response();
         if (response.closed() || response.ended()) {
             call.cancel();
@@ -230,7 +265,7 @@ final class ProxyHandler {
         upstream.endHandler(v -> response.end());
         upstream.resume();
         // A failure skips the queue of paused chunks: report it after the chunks already received.
-        call.onFailure(error -> rc.vertx().runOnContext(v -> failMidStream(rc, sse, error)));
+        call.onFailure(error -> rc.vertx().runOnContext(v -> failMidStream(rc, route, sse, error)));
     }
 
     private GatewayFailure gatewayFailure(Throwable error) {
@@ -238,7 +273,7 @@ final class ProxyHandler {
     }
 
     /** The status line is gone: an SSE client gets an error event, any other client a cut connection. */
-    private void failMidStream(RoutingContext rc, boolean sse, Throwable error) {
+    private void failMidStream(RoutingContext rc, ProxyRoute route, boolean sse, Throwable error) {
         HttpServerResponse response = rc.response();
         if (response.ended() || response.closed()) {
             return;
@@ -250,9 +285,11 @@ final class ProxyHandler {
         String message = ModelGatewayClient.isTimeout(error)
                 ? "model-gateway stopped sending the stream (timeout)"
                 : "model-gateway broke off the stream";
-        Buffer event = Buffer.buffer("data: ")
-                .appendBuffer(OpenAiErrors.body(message, OpenAiErrors.API_ERROR, "gateway_stream_interrupted"))
-                .appendString("\n\n");
+        Buffer event = route.anthropic()
+                ? AnthropicErrors.sseEvent(502, message)
+                : Buffer.buffer("data: ")
+                        .appendBuffer(OpenAiErrors.body(message, OpenAiErrors.API_ERROR, "gateway_stream_interrupted"))
+                        .appendString("\n\n");
         response.end(event);
     }
 
@@ -262,10 +299,10 @@ final class ProxyHandler {
         if (failure.retryAfterSeconds() > 0 && !response.headWritten()) {
             response.putHeader("retry-after", Long.toString(failure.retryAfterSeconds()));
         }
-        OpenAiErrors.send(response, failure.status(), failure.getMessage(), OpenAiErrors.API_ERROR, failure.code());
+        ApiErrors.send(rc, failure.status(), failure.getMessage(), OpenAiErrors.API_ERROR, failure.code());
     }
 
     private static void badRequest(RoutingContext rc, String message) {
-        OpenAiErrors.send(rc.response(), 400, message, OpenAiErrors.INVALID_REQUEST, "invalid_json");
+        ApiErrors.send(rc, 400, message, OpenAiErrors.INVALID_REQUEST, "invalid_json");
     }
 }

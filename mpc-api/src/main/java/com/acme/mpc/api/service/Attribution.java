@@ -11,6 +11,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  */
 public final class Attribution {
 
+    /** The spend tag of an app is this prefix and the app's name. */
+    public static final String TAG_PREFIX = "app:";
+
     private Attribution() {}
 
     public static void apply(ObjectNode body, String app) {
@@ -21,7 +24,7 @@ public final class Attribution {
         ObjectNode metadata =
                 body.get("metadata") instanceof ObjectNode existing ? existing : body.putObject("metadata");
         ArrayNode tags = metadata.get("tags") instanceof ArrayNode existing ? existing : metadata.putArray("tags");
-        String tag = "app:" + app;
+        String tag = TAG_PREFIX + app;
         for (JsonNode t : tags) {
             if (tag.equals(t.asText())) {
                 return;

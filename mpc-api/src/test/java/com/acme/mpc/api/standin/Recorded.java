@@ -2,7 +2,10 @@ package com.acme.mpc.api.standin;
 
 import java.util.List;
 
-/** Gateway answers in OpenAI's wire format, as model-gateway (and OpenAI behind it) sends them. */
+/**
+ * Gateway answers in OpenAI's wire format, as model-gateway (and OpenAI behind it) sends them, and in Anthropic's on
+ * the Messages API.
+ */
 public final class Recorded {
 
     private Recorded() {}
@@ -42,6 +45,36 @@ public final class Recorded {
             chunk("{\"content\":\" the stand-in\"}", "null"),
             chunk("{}", "\"stop\""),
             "data: [DONE]\n\n");
+
+    /** A Messages API answer as Anthropic (and model-gateway passing it through) sends it. */
+    public static final String MESSAGE = """
+            {"id":"msg_01XFDUDYJgAACzvnptvVoYEL","type":"message","role":"assistant","model":"claude-sonnet-4-5",\
+            "content":[{"type":"text","text":"Hello from the stand-in"}],"stop_reason":"end_turn",\
+            "stop_sequence":null,"usage":{"input_tokens":12,"cache_creation_input_tokens":0,\
+            "cache_read_input_tokens":0,"output_tokens":6}}""";
+
+    /** A Messages API stream, one string per event, in Anthropic's event sequence. */
+    public static final List<String> MESSAGE_STREAM = List.of(
+            "event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"id\":\"msg_01Stream\","
+                    + "\"type\":\"message\",\"role\":\"assistant\",\"model\":\"claude-sonnet-4-5\",\"content\":[],"
+                    + "\"stop_reason\":null,\"stop_sequence\":null,\"usage\":{\"input_tokens\":12,"
+                    + "\"output_tokens\":1}}}\n\n",
+            "event: content_block_start\ndata: {\"type\":\"content_block_start\",\"index\":0,"
+                    + "\"content_block\":{\"type\":\"text\",\"text\":\"\"}}\n\n",
+            "event: ping\ndata: {\"type\": \"ping\"}\n\n",
+            "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,"
+                    + "\"delta\":{\"type\":\"text_delta\",\"text\":\"Hello\"}}\n\n",
+            "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,"
+                    + "\"delta\":{\"type\":\"text_delta\",\"text\":\" from the stand-in\"}}\n\n",
+            "event: content_block_stop\ndata: {\"type\":\"content_block_stop\",\"index\":0}\n\n",
+            "event: message_delta\ndata: {\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"end_turn\","
+                    + "\"stop_sequence\":null},\"usage\":{\"output_tokens\":6}}\n\n",
+            "event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n");
+
+    /** An error in Anthropic's shape, as model-gateway answers on /v1/messages. */
+    public static String anthropicError(String type, String message) {
+        return "{\"type\":\"error\",\"error\":{\"type\":\"" + type + "\",\"message\":\"" + message + "\"}}";
+    }
 
     public static String error(String message, String type, String code) {
         return "{\"error\":{\"message\":\"" + message + "\",\"type\":\"" + type + "\",\"param\":null,\"code\":"

@@ -17,8 +17,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * A local HTTP server that speaks model-gateway's API (OpenAI JSON, SSE framing, OpenAI errors) and
- * cost-tracker's /spend/usage, with behaviours chosen by the request's model name:
+ * A local HTTP server that speaks model-gateway's API (OpenAI JSON, SSE framing, OpenAI errors; Anthropic's Messages
+ * API and errors on /v1/messages) and cost-tracker's /spend/usage, with behaviours chosen by the request's model name:
  *
  * <ul>
  *   <li>{@code hang}: never answers;
@@ -149,6 +149,8 @@ public final class StandInGateway {
                 case "/v1/chat/completions" -> chat(request, response, body);
                 case "/v1/completions" -> json(response, 200, Recorded.TEXT_COMPLETION);
                 case "/v1/embeddings" -> json(response, 200, Recorded.EMBEDDING);
+                case "/v1/messages" -> messages(request, response, body);
+                case "/v1/messages/count_tokens" -> json(response, 200, "{\"input_tokens\":12}");
                 case "/spend/usage" -> usage(request, response);
                 default -> json(response, 404, Recorded.error("Not Found", "invalid_request_error", "404"));
             }
@@ -208,6 +210,39 @@ public final class StandInGateway {
                     stream(response, request.getHeader("x-request-id"), "gated-stream".equals(model));
                 } else {
                     json(response, 200, Recorded.CHAT_COMPLETION);
+                }
+            }
+        }
+    }
+
+    /** Anthropic's Messages API, as model-gateway answers it; the behaviours by model name as for chat. */
+    private void messages(HttpServerRequest request, HttpServerResponse response, String body) {
+        JsonNode json;
+        try {
+            json = MAPPER.readTree(body);
+        } catch (IOException e) {
+            json(response, 400, Recorded.anthropicError("invalid_request_error", "invalid JSON"));
+            return;
+        }
+        switch (json.path("model").asText()) {
+            case "drop" -> request.connection().close();
+            case "no-such-model" ->
+                json(response, 404, Recorded.anthropicError("not_found_error", "model 'no-such-model' not found"));
+            case "overloaded" -> json(response, 529, Recorded.anthropicError("overloaded_error", "Overloaded"));
+            case "broken-stream" -> {
+                response.setChunked(true).putHeader("content-type", "text/event-stream");
+                response.write(Recorded.MESSAGE_STREAM.get(0));
+                vertx.setTimer(20, t -> request.connection().close());
+            }
+            default -> {
+                if (json.path("stream").asBoolean(false)) {
+                    StreamOutcome outcome = new StreamOutcome(new CompletableFuture<>());
+                    streams.put(String.valueOf(request.getHeader("x-request-id")), outcome);
+                    response.setChunked(true).putHeader("content-type", "text/event-stream");
+                    response.write(Recorded.MESSAGE_STREAM.get(0));
+                    vertx.setTimer(15, t -> sendRest(response, Recorded.MESSAGE_STREAM, 1, outcome));
+                } else {
+                    json(response, 200, Recorded.MESSAGE);
                 }
             }
         }

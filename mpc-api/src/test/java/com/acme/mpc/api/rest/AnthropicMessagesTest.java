@@ -20,6 +20,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -122,7 +123,7 @@ class AnthropicMessagesTest {
         assertEquals(200, response.statusCode(), response.body());
         assertTrue(response.headers().firstValue("content-type").orElseThrow().startsWith("text/event-stream"));
         assertEquals(String.join("", Recorded.MESSAGE_STREAM), response.body());
-        assertTrue(StandInGateway.get().stream(requestId).finished().isDone());
+        assertTrue(StandInGateway.get().stream(requestId).finished().get(5, TimeUnit.SECONDS));
         assertEquals("MISS", response.headers().firstValue("x-cache").orElseThrow(), "streams are never cached");
     }
 

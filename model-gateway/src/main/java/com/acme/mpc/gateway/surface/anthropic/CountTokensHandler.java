@@ -13,10 +13,12 @@ import com.acme.mpc.gateway.logging.RequestIds;
 import com.acme.mpc.gateway.provider.NativeAnthropicMessages;
 import com.acme.mpc.gateway.provider.ProviderRegistry;
 import com.acme.mpc.gateway.provider.UpstreamCall;
-import com.acme.mpc.gateway.provider.mock.TokenEstimate;
+import com.acme.mpc.gateway.tokens.PromptTokenCounter;
+import com.acme.mpc.gateway.tokens.TokenizerFamily;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
@@ -26,7 +28,9 @@ import java.util.List;
 /**
  * Anthropic's {@code POST /v1/messages/count_tokens}: free, so no admission, usage record or routing; the key must
  * still be valid and allowed the model. A group with an Anthropic deployment asks Anthropic (exact count); any other
- * group gets the gateway's estimate of the request's text (about four characters a token).
+ * group gets the gateway's own count of the request in the canonical chat form its deployments receive, with the
+ * tokenizer of the group's first deployment ({@link PromptTokenCounter}: exact for OpenAI's models, cl100k_base with
+ * a margin for other families).
  */
 @ApplicationScoped
 public class CountTokensHandler {
@@ -34,13 +38,19 @@ public class CountTokensHandler {
     private final GatewaySettings settings;
     private final Authenticator authenticator;
     private final ProviderRegistry providers;
+    private final PromptTokenCounter tokens;
 
     public CountTokensHandler(
-            ConfigHolder holder, GatewaySettings settings, Authenticator authenticator, ProviderRegistry providers) {
+            ConfigHolder holder,
+            GatewaySettings settings,
+            Authenticator authenticator,
+            ProviderRegistry providers,
+            PromptTokenCounter tokens) {
         this.config = holder.config();
         this.settings = settings;
         this.authenticator = authenticator;
         this.providers = providers;
+        this.tokens = tokens;
     }
 
     public void handle(RoutingContext ctx) {
@@ -78,7 +88,12 @@ public class CountTokensHandler {
         String group = body.get("model").asText();
         if (caller.key() != null && !caller.key().allows(group)) {
             throw new GatewayException(
-                    401, "key_model_access_denied", "key not allowed to access model " + group, "model", null, false);
+                    401,
+                    AnthropicErrorShape.KEY_MODEL_ACCESS_DENIED,
+                    "key not allowed to access model " + group,
+                    "model",
+                    AnthropicErrorShape.KEY_MODEL_ACCESS_DENIED,
+                    false);
         }
         List<Deployment> deployments = config.group(group);
         if (deployments == null || deployments.isEmpty()) {
@@ -99,7 +114,23 @@ public class CountTokensHandler {
                 return api.countTokens(call, MessagesSurface.forwardedHeaders(ctx.request()));
             }
         }
-        long tokens = TokenEstimate.of(MessagesText.of(body));
-        return Uni.createFrom().item(JsonNodeFactory.instance.objectNode().put("input_tokens", tokens));
+        Deployment first = deployments.get(0);
+        TokenizerFamily family = TokenizerFamily.of(first.provider(), first.upstreamModel());
+        ObjectNode canonical = MessagesToChat.convert(body);
+        long bodyBytes = ctx.body().buffer().length();
+        if (tokens.ready()) {
+            return Uni.createFrom().item(answer(tokens.count(canonical, bodyBytes, family)));
+        }
+        // the encodings are still loading (the first seconds after startup): wait for them off the event loop
+        return Uni.createFrom()
+                .item(() -> {
+                    tokens.load();
+                    return answer(tokens.count(canonical, bodyBytes, family));
+                })
+                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
+    }
+
+    private static ObjectNode answer(long inputTokens) {
+        return JsonNodeFactory.instance.objectNode().put("input_tokens", inputTokens);
     }
 }

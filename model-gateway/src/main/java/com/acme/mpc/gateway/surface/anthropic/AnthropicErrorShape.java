@@ -12,6 +12,9 @@ import io.vertx.core.http.HttpServerResponse;
  * status (the Anthropic SDKs pick their exception class from the status, Claude Code reads the type).
  */
 public final class AnthropicErrorShape {
+    /** The code of KeyGuard's (and count_tokens') refusal of a model the key may not use. */
+    static final String KEY_MODEL_ACCESS_DENIED = "key_model_access_denied";
+
     private AnthropicErrorShape() {}
 
     /** Anthropic's error type for an HTTP status. */
@@ -30,11 +33,20 @@ public final class AnthropicErrorShape {
         };
     }
 
+    /**
+     * The status an Anthropic client gets. A valid key used for a model it may not use is a 401 on the OpenAI routes
+     * (LiteLLM's answer); Anthropic answers a valid key without access with 403 permission_error, and Claude Code
+     * takes a 401 for a bad key and asks the user to log in again.
+     */
+    static int statusOf(GatewayException e) {
+        return KEY_MODEL_ACCESS_DENIED.equals(e.code()) ? 403 : e.status();
+    }
+
     public static ObjectNode body(GatewayException e) {
         ObjectNode root = JsonNodeFactory.instance.objectNode();
         root.put("type", "error");
         ObjectNode error = root.putObject("error");
-        error.put("type", typeOf(e.status()));
+        error.put("type", typeOf(statusOf(e)));
         error.put("message", e.getMessage());
         return root;
     }
@@ -43,7 +55,7 @@ public final class AnthropicErrorShape {
         if (response.headWritten() || response.closed()) {
             return;
         }
-        response.setStatusCode(e.status());
+        response.setStatusCode(statusOf(e));
         response.putHeader("content-type", "application/json");
         if ((e.status() == 429 || e.status() == 529) && e.retryAfterMillis() >= 0) {
             response.putHeader("retry-after", Long.toString(Math.max(1, (e.retryAfterMillis() + 999) / 1000)));

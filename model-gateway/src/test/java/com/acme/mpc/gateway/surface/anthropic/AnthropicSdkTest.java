@@ -267,14 +267,26 @@ class AnthropicSdkTest {
                 .inputTokens();
         assertThat(exact).isEqualTo(2095);
         assertThat(FakeRequest.last().path()).isEqualTo("/v1/messages/count_tokens");
-        long estimate = client("sk-test-master")
+        // gpt-4o-mini's own encoding (o200k_base): 100 times " hello" is 100 tokens, plus OpenAI's chat framing of
+        // 3 tokens a message, the role and 3 for the reply; 4 characters a token would say 150
+        long counted = client("sk-test-master")
                 .messages()
                 .countTokens(MessageCountTokensParams.builder()
                         .model("gpt")
-                        .addUserMessage("a".repeat(400))
+                        .addUserMessage(" hello".repeat(100))
                         .build())
                 .inputTokens();
-        assertThat(estimate).isBetween(100L, 110L);
+        assertThat(counted).isEqualTo(107);
+        // the system prompt and tool definitions count too, as the deployment receives them
+        long withSystem = client("sk-test-master")
+                .messages()
+                .countTokens(MessageCountTokensParams.builder()
+                        .model("gpt")
+                        .system(" hello".repeat(50))
+                        .addUserMessage(" hello".repeat(100))
+                        .build())
+                .inputTokens();
+        assertThat(withSystem).isEqualTo(107 + 50 + 4);
     }
 
     @Test
@@ -290,6 +302,12 @@ class AnthropicSdkTest {
         assertThatThrownBy(() -> good.messages().create(ask("claude-bad", "hi").build()))
                 .isInstanceOf(BadRequestException.class)
                 .hasMessageContaining("prompt is too long");
+        // refused by the gateway itself before any provider call
+        assertThatThrownBy(() ->
+                        good.messages().create(ask("claude", "hi").maxTokens(0).build()))
+                .isInstanceOf(BadRequestException.class)
+                .hasMessageContaining("invalid_request_error")
+                .hasMessageContaining("max_tokens");
         assertThatThrownBy(() ->
                         good.messages().create(ask("claude-forbidden", "hi").build()))
                 .isInstanceOf(PermissionDeniedException.class);

@@ -7,7 +7,8 @@
 #
 # Usage: infra/bench/gateway-bench.sh [--duration SECONDS] [--out FILE.md]
 # Needs: nginx, wrk, taskset (Debian: apt-get install nginx-light wrk util-linux), JDK 25, a built gateway
-# (./mvnw -pl model-gateway package -DskipTests). Only 127.0.0.1 is used; every load run is bounded in time.
+# (./mvnw -pl model-gateway package -DskipTests). Only 127.0.0.1 is used (ports 18080, 14000, 18081; see
+# BENCH_*_PORT below); every load run is bounded in time.
 set -euo pipefail
 
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -39,9 +40,10 @@ JAR="$REPO/model-gateway/target/quarkus-app/quarkus-run.jar"
 [[ -f "$JAR" ]] || { echo "build the gateway first: ./mvnw -pl model-gateway package -DskipTests" >&2; exit 1; }
 
 WORK="$(mktemp -d)"
-UP_PORT=18080
-GW_PORT=14000
-REF_PORT=18081
+# ports: override with BENCH_UPSTREAM_PORT, BENCH_GATEWAY_PORT, BENCH_REF_PORT when these are taken
+UP_PORT="${BENCH_UPSTREAM_PORT:-18080}"
+GW_PORT="${BENCH_GATEWAY_PORT:-14000}"
+REF_PORT="${BENCH_REF_PORT:-18081}"
 NGINX_PID=""
 REF_PID=""
 GW_PID=""
@@ -247,17 +249,24 @@ for kind in pass trans; do
   done
 done
 # The gateway's own time per request (x-litellm-overhead-duration-ms: everything but the wait for the upstream),
-# as it reports it, at 1 connection.
-cp "$WORK/gw-json.lua" "$WORK/gw-overhead.lua"
-cat >>"$WORK/gw-overhead.lua" <<'LUA'
+# as it reports it, at 1 connection: chat, and /v1/messages passed through and translated (JSON). Less disturbed
+# by other load on the machine than the latencies, since it excludes the time the request waits for the upstream.
+# overhead <script> <path> -> "p50 .. p90 .. p99 .. over N requests"
+overhead() {
+  cp "$WORK/$1.lua" "$WORK/$1-overhead.lua"
+  cat >>"$WORK/$1-overhead.lua" <<'LUA'
 response = function(status, headers, body)
   local o = headers["x-litellm-overhead-duration-ms"]
   if o then io.write(o, "\n") end
 end
 LUA
-taskset -c 1 wrk -t1 -c1 -d"${DURATION}s" -s "$WORK/gw-overhead.lua" "http://127.0.0.1:$GW_PORT/v1/chat/completions" >"$WORK/overhead.txt"
-OVERHEAD=$(grep -E '^[0-9.]+$' "$WORK/overhead.txt" | sort -n |
-  awk '{a[NR]=$1} END {if (NR) printf "p50 %.3f ms, p90 %.3f ms, p99 %.3f ms over %d requests", a[int(NR*0.5)], a[int(NR*0.9)], a[int(NR*0.99)], NR}')
+  taskset -c 1 wrk -t1 -c1 -d"${DURATION}s" -s "$WORK/$1-overhead.lua" "http://127.0.0.1:$GW_PORT$2" >"$WORK/$1-overhead.txt"
+  grep -E '^[0-9.]+$' "$WORK/$1-overhead.txt" | sort -n |
+    awk '{a[NR]=$1} END {if (NR) printf "p50 %.3f ms, p90 %.3f ms, p99 %.3f ms over %d requests", a[int(NR*0.5)], a[int(NR*0.9)], a[int(NR*0.99)], NR}'
+}
+OVERHEAD=$(overhead gw-json /v1/chat/completions)
+OVERHEAD_PASS=$(overhead gw-msg-pass-json /v1/messages)
+OVERHEAD_TRANS=$(overhead gw-msg-trans-json /v1/messages)
 sleep 2
 IDLE_RSS_AFTER=$(rss_mb)
 
@@ -269,7 +278,8 @@ IDLE_RSS_AFTER=$(rss_mb)
   cat "$MSG_RESULTS"
   echo
   echo "Gateway RSS: idle after warm-up ${IDLE_RSS_BEFORE} MB, max under load ${MAX_RSS} MB, idle after the runs ${IDLE_RSS_AFTER} MB."
-  echo "Gateway's own processing time per request (x-litellm-overhead-duration-ms, JSON, 1 connection): ${OVERHEAD}."
+  echo "Gateway's own processing time per request (x-litellm-overhead-duration-ms, JSON, 1 connection): chat ${OVERHEAD};"
+  echo "/v1/messages passed through ${OVERHEAD_PASS}; /v1/messages translated ${OVERHEAD_TRANS}."
 } | tee "$WORK/report.md"
 if [[ -n "$OUT" ]]; then
   cp "$WORK/report.md" "$OUT"

@@ -37,6 +37,24 @@ class OpenModeTest {
     }
 
     @Test
+    void shouldPassAnAnthropicClientsOwnXApiKeyOn() {
+        String body = "{\"model\":\"claude\",\"max_tokens\":16,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+        given().header("x-api-key", "sk-virtual-key-of-claude-code")
+                .header("x-litellm-tags", "team:search")
+                .contentType("application/json")
+                .body(body)
+                .post("/api/v1/messages")
+                .then()
+                .statusCode(200);
+        StandInGateway.Received upstream = StandInGateway.get().last("/v1/messages");
+        assertEquals(body, upstream.body());
+        assertEquals("sk-virtual-key-of-claude-code", upstream.headers().get("x-api-key"));
+        assertNull(upstream.headers().get("authorization"));
+        // no app to name: the client's own tags only
+        assertEquals("team:search", upstream.headers().get("x-litellm-tags"));
+    }
+
+    @Test
     void shouldNotAddACacheHeaderWhenTheCacheIsOff() {
         String cache = given().contentType("application/json")
                 .body(ProxyTest.chatBody("demo-chat", ""))

@@ -14,7 +14,8 @@ import org.jboss.logging.Logger;
 /**
  * Counts the prompt tokens of a chat, completion or embedding request body the way OpenAI bills them: the text of
  * every message (string content, text parts, name, tool calls' names and arguments), 3 tokens per message and 3 for
- * the reply's priming (OpenAI's published accounting), tool and function definitions as their JSON, a flat
+ * the reply's priming (OpenAI's published accounting), Anthropic's top-level {@code system} (string or text blocks),
+ * tool and function definitions as their JSON, a flat
  * {@value #IMAGE_TOKENS} tokens per image part (a 1024x1024 high-detail image; larger images cost more), the
  * completion {@code prompt}, the embedding {@code input} (token arrays counted by length).
  *
@@ -107,6 +108,7 @@ public class PromptTokenCounter {
             }
             n += REPLY_PRIMING;
         }
+        n += system(enc, body.get("system"));
         n += text(enc, body.get("tools"));
         n += text(enc, body.get("functions"));
         n += text(enc, body.get("response_format"));
@@ -125,6 +127,21 @@ public class PromptTokenCounter {
             }
         }
         return Math.max(1, n);
+    }
+
+    /**
+     * Anthropic's top-level {@code system} (a /v1/messages body; chat bodies have none): a string, or text blocks
+     * whose text counts (other blocks as their JSON). Claude Code's system prompt alone is thousands of tokens.
+     */
+    private static long system(Encoding enc, JsonNode system) {
+        if (system == null || !system.isArray()) {
+            return text(enc, system);
+        }
+        long n = 0;
+        for (JsonNode block : system) {
+            n += block.has("text") ? text(enc, block.get("text")) : text(enc, block);
+        }
+        return n;
     }
 
     /** Tokens of a string, of each string in an array, or of any other JSON value's text. */

@@ -61,6 +61,21 @@ class PromptTokenCounterTest {
     }
 
     @Test
+    void anAnthropicSystemPromptCounts() throws Exception {
+        // a /v1/messages body is admitted (budget reserved) before translation: its system prompt must count
+        String prompt = "You are Claude Code, an interactive CLI tool. ".repeat(40);
+        String messages = "\"messages\":[{\"role\":\"user\",\"content\":\"hello world\"}]";
+        long withoutSystem = count("{" + messages + "}", TokenizerFamily.CL100K);
+        assertThat(count("{\"system\":\"" + prompt + "\"," + messages + "}", TokenizerFamily.CL100K))
+                .isEqualTo(withoutSystem + cl100k.countTokens(prompt));
+        String blocks = "{\"system\":[{\"type\":\"text\",\"text\":\"" + prompt + "\","
+                + "\"cache_control\":{\"type\":\"ephemeral\"}},{\"type\":\"text\",\"text\":\"Be brief.\"}],"
+                + messages + "}";
+        assertThat(count(blocks, TokenizerFamily.CL100K))
+                .isEqualTo(withoutSystem + cl100k.countTokens(prompt) + cl100k.countTokens("Be brief."));
+    }
+
+    @Test
     void textThatBytesOverFourUnderestimatesIsCountedForReal() throws Exception {
         // CJK text is 3 bytes a character in UTF-8 but about a token a character or more: body/4 under-reserves
         String cjk = "预算必须在调用之前保留一个估计值，否则并发的调用会超支。".repeat(40);

@@ -103,5 +103,13 @@ $('sign-out').addEventListener('click', () => {
   history.replaceState(null, '', location.pathname);
 });
 window.addEventListener('hashchange', route);
+// the link of the page shown reloads it (no hashchange then): the way to see new spend or calls
+$('nav').addEventListener('click', (e) => {
+  const a = e.target.closest('a');
+  if (a && a.getAttribute('href') === location.hash) {
+    e.preventDefault();
+    route();
+  }
+});
 if (savedKey()) enter();
 else showSignIn();

@@ -1,11 +1,17 @@
 // Number, money and date formatting for the tables.
 
+/**
+ * Dollars: cents from $100 up, else up to 4 decimals (at least 2); below a cent two significant digits, written
+ * out (never 1e-7), since a single call often costs a fraction of a cent.
+ */
 export function money(v) {
   if (v === null || v === undefined || v === '') return '';
   const n = Number(v);
   if (!Number.isFinite(n)) return String(v);
-  if (n !== 0 && Math.abs(n) < 0.01) return '$' + n.toPrecision(2);
-  return '$' + n.toFixed(n >= 100 ? 2 : 4).replace(/0{1,2}$/, '');
+  const abs = Math.abs(n);
+  if (abs === 0) return '$0.00';
+  if (abs < 0.01) return '$' + n.toFixed(Math.min(20, 1 - Math.floor(Math.log10(abs))));
+  return '$' + n.toFixed(abs >= 100 ? 2 : 4).replace(/(\.\d\d)(\d*?)0+$/, '$1$2');
 }
 
 export function int(v) {

@@ -49,7 +49,12 @@ public class AdminRelay {
     /** Routes a virtual key may call for itself; cost-tracker checks that it reads only its own record. */
     private static final Set<String> SELF_SERVICE = Set.of("/key/info");
 
-    private static final Set<String> RESPONSE_HEADERS = Set.of("content-type", "retry-after", "allow");
+    /**
+     * cost-tracker's response headers a client needs: besides the body's type, {@code x-next-page} (more
+     * {@code /spend/logs} rows exist: the UI's paging) and {@code content-disposition} (a report's CSV file name).
+     */
+    static final Set<String> RESPONSE_HEADERS =
+            Set.of("content-type", "retry-after", "allow", "x-next-page", "content-disposition");
 
     private final Vertx vertx;
     private final String base;

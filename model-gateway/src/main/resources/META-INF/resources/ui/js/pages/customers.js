@@ -18,8 +18,8 @@ export async function render() {
   const root = h('div',
     h('div.page-head', h('h1', 'Customers'),
       h('button', { type: 'button', on: { click: () => openForm(formSlot, null, refresh) } }, 'Create customer')),
-    h('p.muted', 'End users of your apps, named by the "user" field of each call (mpc-api sets it to the app). '
-      + 'A customer\'s budget holds whichever key the call uses.'), formSlot, listSlot);
+    h('p.muted', 'End users of your apps, named by the "user" field of each call (mpc-api sets it to the calling app '
+      + 'when the app sends none). A customer\'s budget holds whichever key the call uses.'), formSlot, listSlot);
   async function refresh() {
     const body = await get('/customer/list');
     const rows = Array.isArray(body) ? body : body.customers || body.data || [];

@@ -43,8 +43,8 @@ export async function render() {
   const response = await call('GET', '/spend/logs' + query({ api_key: f.key, model: f.model, status: f.status,
     start_date: f.from, end_date: f.to, page: f.page, page_size: PAGE_SIZE }));
   const rows = Array.isArray(response.body) ? response.body : response.body?.data || [];
-  // a full page may have a next one (the header is there when cost-tracker answers directly)
-  const hasNext = response.headers.get('x-next-page') !== null || rows.length === PAGE_SIZE;
+  // cost-tracker says whether older rows exist (x-next-page, relayed by the gateway)
+  const hasNext = response.headers.get('x-next-page') !== null;
   const details = h('div#log-details');
   const root = h('div', h('h1', 'Logs'), form);
   if (!rows.length) {

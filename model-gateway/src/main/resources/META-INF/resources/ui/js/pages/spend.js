@@ -1,4 +1,4 @@
-// Spend: total for a date range, spend per day stacked by model/key/team/app, tables by key/model/team/customer/tag.
+// Spend: total for a date range, spend per day stacked by model/key/team/app/customer, tables by each of those and tag.
 import { get, query } from '../api.js';
 import { COLORS, stackedBars } from '../chart.js';
 import { download, toCsv } from '../csv.js';
@@ -8,15 +8,18 @@ import { hashParams } from './common.js';
 
 export const title = 'Spend';
 
-// group_by of /global/spend/report and the field its rows name the group with
+// group_by of /global/spend/report and the field its rows name the group with. App is the calling app as mpc-api
+// names it (x-mpc-end-user); Customer is the call's "user" field, which names the customers of the Customers page.
 const DIMENSIONS = {
   model: { label: 'Model', field: 'model' },
   key: { label: 'Key', field: 'api_key' },
   team: { label: 'Team', field: 'team_id' },
-  customer: { label: 'App (customer)', field: 'end_user' },
+  app: { label: 'App', field: 'end_user', groupBy: 'end_user' },
+  customer: { label: 'Customer', field: 'user', groupBy: 'user' },
   tag: { label: 'Tag', field: 'tag' },
 };
-const STACKS = ['model', 'key', 'team', 'customer'];
+const STACKS = ['model', 'key', 'team', 'app', 'customer'];
+const groupBy = (dim) => DIMENSIONS[dim].groupBy || dim;
 const MAX_SERIES = 8;
 
 function groupName(dim, row) {
@@ -51,8 +54,8 @@ export async function render() {
   const range = { start_date: state.from, end_date: state.to };
   const [total, perDay, breakdown] = await Promise.all([
     get('/global/spend' + query(range)),
-    get('/global/spend/report' + query({ ...range, group_by: state.stack, flat: 'true' })),
-    get('/global/spend/report' + query({ ...range, group_by: state.by, granularity: 'total', flat: 'true' })),
+    get('/global/spend/report' + query({ ...range, group_by: groupBy(state.stack) })),
+    get('/global/spend/report' + query({ ...range, group_by: groupBy(state.by), granularity: 'total' })),
   ]);
   const root = h('div', h('h1', 'Spend'), form);
   root.append(h('p.total', 'Total ', h('strong#spend-total', money(total.spend || 0)), ` from ${state.from} to ${state.to} (UTC days)`));

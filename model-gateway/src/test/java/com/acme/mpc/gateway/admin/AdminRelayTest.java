@@ -60,6 +60,8 @@ class AdminRelayTest {
                                 .setStatusCode(status == null ? 200 : Integer.parseInt(status))
                                 .putHeader("content-type", "application/json")
                                 .putHeader("x-internal", "not relayed")
+                                .putHeader("x-next-page", "3")
+                                .putHeader("content-disposition", "attachment; filename=\"spend_logs.csv\"")
                                 .end(
                                         status == null
                                                 ? r.encode()
@@ -146,6 +148,15 @@ class AdminRelayTest {
         JsonObject get = lastSeen();
         assertThat(get.getString("method")).isEqualTo("GET");
         assertThat(get.getString("uri")).isEqualTo("/spend/logs?user_id=u1&start_date=2026-01-01");
+        // the UI's paging and a report's CSV file name come back through the relay; other headers do not
+        given().header("x-api-key", MASTER)
+                .get("/spend/logs?page=2")
+                .then()
+                .statusCode(200)
+                .header("x-next-page", "3")
+                .header("content-disposition", "attachment; filename=\"spend_logs.csv\"")
+                .header("x-internal", org.hamcrest.Matchers.nullValue());
+        lastSeen();
     }
 
     @Test

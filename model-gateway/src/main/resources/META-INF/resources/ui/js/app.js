@@ -85,6 +85,8 @@ async function route() {
   const container = h('section.page', { 'aria-busy': 'true' }, h('p.muted', 'Loading…'));
   view.replaceChildren(container);
   document.title = `${page.title} · model-gateway admin`;
+  // the new page's content is where keyboard and screen-reader users continue (not the link or button they left)
+  $('main').focus({ preventScroll: true });
   try {
     const content = await page.render();
     if (seq === renderSeq) container.replaceChildren(content);

@@ -1,4 +1,5 @@
-// Keys: list with spend against budget, create (the key is shown once), edit, block/unblock, regenerate, delete.
+// Keys: list with spend against budget, create (the key is shown once), its calls, edit, block/unblock, regenerate,
+// delete.
 import { get, post, query } from '../api.js';
 import { confirmDialog, field, h, notice, table, toast } from '../dom.js';
 import { int, limits, money, time } from '../format.js';
@@ -20,8 +21,10 @@ export async function render() {
     + 'Calls with a blocked key are refused.'), formSlot, listSlot);
 
   async function refresh() {
-    const list = await get('/key/list' + query({ page, size: PAGE_SIZE, return_full_object: 'true', team_id: teamId }));
-    listSlot.replaceChildren(renderList(list, page, teamId, refresh, formSlot));
+    const [list, teams] = await Promise.all([
+      get('/key/list' + query({ page, size: PAGE_SIZE, return_full_object: 'true', team_id: teamId })), teamOptions()]);
+    const teamNames = new Map((teams || []).map((t) => [t.team_id, t.team_alias || t.team_id]));
+    listSlot.replaceChildren(renderList(list, page, teamId, refresh, formSlot, teamNames));
   }
   await refresh();
   return root;
@@ -45,7 +48,7 @@ export function budgetBar(spend, max) {
   return h('span.budget', meter, h('span', `${money(used)} / ${money(cap)}`));
 }
 
-function renderList(list, page, teamId, refresh, formSlot) {
+function renderList(list, page, teamId, refresh, formSlot, teamNames) {
   const rows = list.keys || [];
   if (!rows.length) {
     return notice('empty', teamId ? 'This team has no keys yet' : 'No keys yet',
@@ -54,7 +57,8 @@ function renderList(list, page, teamId, refresh, formSlot) {
   const columns = [
     { label: 'Alias', cell: (k) => h('strong', k.key_alias || '(no alias)') },
     { label: 'Key', cell: (k) => h('code', k.key_name || '') },
-    { label: 'Team', cell: (k) => k.team_id ? h('a', { href: `#/teams?team_id=${encodeURIComponent(k.team_id)}` }, k.team_id) : '' },
+    { label: 'Team', cell: (k) => k.team_id
+      ? h('a', { href: `#/teams?team_id=${encodeURIComponent(k.team_id)}` }, teamNames.get(k.team_id) || k.team_id) : '' },
     { label: 'Spend / budget', cell: (k) => h('span', budgetBar(k.spend, k.max_budget),
       k.budget_duration ? h('small.muted', ` per ${k.budget_duration}`) : null) },
     { label: 'Limits', cell: (k) => limits(k) },
@@ -88,6 +92,7 @@ function actions(k, refresh, formSlot) {
       }
     } } }, text);
   return h('span.actions',
+    h('a.button.small', { href: '#/logs' + query({ key: k.token }), 'aria-label': `Calls of ${label}` }, 'Calls'),
     act('Edit', async () => openForm(formSlot, k, refresh)),
     act(k.blocked ? 'Unblock' : 'Block', async () => {
       await post('/key/update', { key: k.token, blocked: !k.blocked });

@@ -330,6 +330,7 @@ class AdminUiBrowserIT {
                 .click();
         PlaywrightAssertions.assertThat(row(page, "platform")).containsText("/ $100.00");
         PlaywrightAssertions.assertThat(row(page, "platform")).containsText("600 rpm");
+        shot(page, "ui-teams");
 
         rerender(
                 page,
@@ -570,6 +571,7 @@ class AdminUiBrowserIT {
         row.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Block billing-app"))
                 .click();
         PlaywrightAssertions.assertThat(row(page, "billing-app")).containsText("Blocked");
+        shot(page, "ui-customers");
     }
 
     /**

@@ -4,7 +4,7 @@ import { COLORS, stackedBars } from '../chart.js';
 import { download, toCsv } from '../csv.js';
 import { field, h, notice, table } from '../dom.js';
 import { daysAgo, daysBetween, int, money } from '../format.js';
-import { hashParams } from './common.js';
+import { hashParams, teamOptions } from './common.js';
 
 export const title = 'Spend';
 
@@ -22,9 +22,13 @@ const STACKS = ['model', 'key', 'team', 'app', 'customer'];
 const groupBy = (dim) => DIMENSIONS[dim].groupBy || dim;
 const MAX_SERIES = 8;
 
+// team id -> team name, for the page being shown
+let teamNames = new Map();
+
 function groupName(dim, row) {
   const v = row[DIMENSIONS[dim].field];
   if (dim === 'key') return row.key_alias || (v ? v.slice(0, 10) + '…' : '(no key)');
+  if (dim === 'team' && v) return teamNames.get(v) || v;
   return v === null || v === undefined || v === '' ? `(no ${DIMENSIONS[dim].label.toLowerCase()})` : String(v);
 }
 
@@ -52,11 +56,14 @@ export async function render() {
     return h('div', h('h1', 'Spend'), form, notice('error', 'The range is empty', '"From" is after "To".'));
   }
   const range = { start_date: state.from, end_date: state.to };
-  const [total, perDay, breakdown] = await Promise.all([
+  const [total, perDay, breakdown, teams] = await Promise.all([
     get('/global/spend' + query(range)),
-    get('/global/spend/report' + query({ ...range, group_by: groupBy(state.stack) })),
-    get('/global/spend/report' + query({ ...range, group_by: groupBy(state.by), granularity: 'total' })),
+    // flat: one row per day and group (LiteLLM's nested shape is cost-tracker's default for team and customer)
+    get('/global/spend/report' + query({ ...range, group_by: groupBy(state.stack), flat: 'true' })),
+    get('/global/spend/report' + query({ ...range, group_by: groupBy(state.by), granularity: 'total', flat: 'true' })),
+    teamOptions(),
   ]);
+  teamNames = new Map((teams || []).map((t) => [t.team_id, t.team_alias || t.team_id]));
   const root = h('div', h('h1', 'Spend'), form);
   root.append(h('p.total', 'Total ', h('strong#spend-total', money(total.spend || 0)), ` from ${state.from} to ${state.to} (UTC days)`));
   root.append(chartSection(perDay, state));
@@ -106,6 +113,9 @@ function breakdownSection(rows, state) {
   if (state.by === 'key') {
     columns.push({ label: 'Key hash', key: 'api_key', cell: (r) => h('code', { title: r.api_key || '' },
       r.api_key ? r.api_key.slice(0, 12) + '…' : '') });
+  }
+  if (state.by === 'team') {
+    columns.push({ label: 'Team id', key: 'team_id', cell: (r) => h('code', r.team_id || '') });
   }
   columns.push(
     { label: 'Requests', key: 'requests', num: true, cell: (r) => int(r.requests) },

@@ -51,6 +51,9 @@ class AdminUiBrowserIT {
     private static final List<String> HISTORY_APPS = List.of("dify", "activepieces", "langflow");
     private static final int HISTORY_EVENTS = HISTORY_DAYS * HISTORY_APPS.size();
     private static final int BILLING_CALLS = 3;
+    /** Calls of billing-app once it is in the team: the team's spend. */
+    private static final int TEAM_CALLS = 1;
+
     private static final int FAILING_CALLS = 2;
     private static final Duration WAIT = Duration.ofSeconds(60);
 
@@ -179,9 +182,11 @@ class AdminUiBrowserIT {
                 teamsPage(page);
                 editUnblockAndRegenerate(page, gateway, billingKey, reportKey);
                 PackagedApps.await(
-                        () -> logCount(gateway) >= total + 1, WAIT, "the old-app call in cost-tracker's logs");
+                        () -> logCount(gateway) >= total + 1 + TEAM_CALLS,
+                        WAIT,
+                        "the old-app and team calls in cost-tracker's logs");
                 spendPage(page, gateway);
-                logsPage(page, total + 1);
+                logsPage(page, total + 1 + TEAM_CALLS);
                 modelsPage(page);
                 customersPage(page);
                 assertThat(consoleErrors).as("console errors").isEmpty();
@@ -375,6 +380,10 @@ class AdminUiBrowserIT {
                 .click();
         PlaywrightAssertions.assertThat(row(page, "billing-app")).containsText("Active");
         awaitStatus(gateway, billingKey, 200, "the gateway to let the unblocked key in");
+        for (int i = 0; i < TEAM_CALLS; i++) {
+            assertThat(chat(gateway, billingKey, "ui-chat", "billing-app").statusCode())
+                    .isEqualTo(200);
+        }
 
         row(page, "report-app")
                 .getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Regenerate report-app"))
@@ -425,7 +434,8 @@ class AdminUiBrowserIT {
         PlaywrightAssertions.assertThat(page.locator("ul.legend")).containsText("billing-app");
         PlaywrightAssertions.assertThat(page.locator("ul.legend")).containsText("report-app");
         PlaywrightAssertions.assertThat(row(page, "report-app")).containsText(Integer.toString(REPORT_CALLS));
-        PlaywrightAssertions.assertThat(row(page, "billing-app")).containsText(Integer.toString(BILLING_CALLS));
+        PlaywrightAssertions.assertThat(row(page, "billing-app"))
+                .containsText(Integer.toString(BILLING_CALLS + TEAM_CALLS));
         PlaywrightAssertions.assertThat(row(page, "dify")).containsText(Integer.toString(HISTORY_DAYS));
 
         Download download = page.waitForDownload(
@@ -438,8 +448,20 @@ class AdminUiBrowserIT {
         assertThat(lines)
                 .anySatisfy(l -> assertThat(l).startsWith("report-app,").contains("," + REPORT_CALLS + ","));
         assertThat(lines)
-                .anySatisfy(l -> assertThat(l).startsWith("billing-app,").contains("," + BILLING_CALLS + ","));
+                .anySatisfy(l ->
+                        assertThat(l).startsWith("billing-app,").contains("," + (BILLING_CALLS + TEAM_CALLS) + ","));
         assertThat(lines).anySatisfy(l -> assertThat(l).startsWith("dify,").contains("," + HISTORY_DAYS + ","));
+
+        // the team's spend (billing-app's calls since it joined), named as the team is
+        page.getByLabel("Table by").selectOption("team");
+        rerender(
+                page,
+                "Spend",
+                () -> page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Show"))
+                        .click());
+        PlaywrightAssertions.assertThat(row(page, "platform")).containsText(Integer.toString(TEAM_CALLS));
+        PlaywrightAssertions.assertThat(row(page, "(no team)")).isVisible();
+        page.getByLabel("Table by").selectOption("key");
 
         // spend per app per day: a bar segment for each app on each day it spent
         page.getByLabel("Stack by").selectOption("app");
@@ -486,8 +508,8 @@ class AdminUiBrowserIT {
                         .click());
         PlaywrightAssertions.assertThat(page.getByLabel("Key", new Page.GetByLabelOptions().setExact(true)))
                 .hasValue(Pattern.compile("[0-9a-f]{64}"));
-        PlaywrightAssertions.assertThat(rows).hasCount(BILLING_CALLS);
-        for (int i = 0; i < BILLING_CALLS; i++) {
+        PlaywrightAssertions.assertThat(rows).hasCount(BILLING_CALLS + TEAM_CALLS);
+        for (int i = 0; i < BILLING_CALLS + TEAM_CALLS; i++) {
             PlaywrightAssertions.assertThat(rows.nth(i)).containsText("billing-app");
             PlaywrightAssertions.assertThat(rows.nth(i)).containsText("success");
         }

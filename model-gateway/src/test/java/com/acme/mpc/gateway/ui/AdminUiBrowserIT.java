@@ -87,6 +87,11 @@ class AdminUiBrowserIT {
         }
         assumeTrue(missing == null, () -> missing + ": admin UI browser test skipped");
         Files.createDirectories(SHOTS);
+        try (var old = Files.newDirectoryStream(SHOTS, "*.png")) {
+            for (Path shot : old) {
+                Files.delete(shot); // the artifacts are this run's pages only
+            }
+        }
         Path work = Files.createTempDirectory(PackagedApps.MODULE.resolve("target"), "ui-browser-");
         Path config = work.resolve("gateway.yaml");
         Files.writeString(config, """
@@ -153,7 +158,9 @@ class AdminUiBrowserIT {
                                             "--headless",
                                             "--no-sandbox",
                                             "--disable-gpu",
-                                            "--disable-background-networking")));
+                                            "--disable-background-networking",
+                                            // containers often have a small /dev/shm
+                                            "--disable-dev-shm-usage")));
                     BrowserContext context = browser.newContext(new Browser.NewContextOptions()
                             .setAcceptDownloads(true)
                             .setViewportSize(1400, 900)

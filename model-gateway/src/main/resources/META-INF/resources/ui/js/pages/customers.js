@@ -1,4 +1,5 @@
-// Customers (end users: the request's `user` field; LiteLLM's /customer/*): list, create, edit budget, block.
+// Customers (end users: mpc-api's app, else the request's `user` field; LiteLLM's /customer/*): list, create, edit
+// budget, block.
 import { get, post } from '../api.js';
 import { field, h, notice, table, toast } from '../dom.js';
 import { limits } from '../format.js';
@@ -18,14 +19,14 @@ export async function render() {
   const root = h('div',
     h('div.page-head', h('h1', 'Customers'),
       h('button', { type: 'button', on: { click: () => openForm(formSlot, null, refresh) } }, 'Create customer')),
-    h('p.muted', 'End users of your apps, named by the "user" field of each call (mpc-api sets it to the calling app '
-      + 'when the app sends none). A customer\'s budget holds whichever key the call uses.'), formSlot, listSlot);
+    h('p.muted', 'End users: the calling app as mpc-api names it, else the "user" field of the call. A customer\'s '
+      + 'budget holds whichever key the call uses; a blocked customer\'s calls are refused.'), formSlot, listSlot);
   async function refresh() {
     const body = await get('/customer/list');
     const rows = Array.isArray(body) ? body : body.customers || body.data || [];
     if (!rows.length) {
       listSlot.replaceChildren(notice('empty', 'No customers yet',
-        'Create one to give an end user a budget; calls with an unknown "user" are still served.'));
+        'Create one to give an end user a budget; calls of end users that are not customers are still served.'));
       return;
     }
     listSlot.replaceChildren(table([
@@ -53,7 +54,8 @@ export async function render() {
 
 function openForm(slot, existing, refresh) {
   const b = existing ? budgetOf(existing) : {};
-  const id = existing ? null : field('Customer id', { required: true }, 'The "user" value calls carry, e.g. the app name.');
+  const id = existing ? null : field('Customer id', { required: true },
+    'The app name mpc-api passes on, or the "user" value the calls carry.');
   const alias = field('Name', { value: existing?.alias || '' });
   const budget = field('Max budget (USD)', { type: 'number', min: '0', step: 'any', value: b.max_budget ?? '' });
   const period = field('Budget period', { tag: 'select', options: [['', 'never resets'], ['1d', 'daily'], ['7d', 'weekly'], ['30d', 'monthly (30 days)']] });

@@ -1,4 +1,4 @@
-// Spend: total for a date range, spend per day stacked by model/key/team/app/customer, tables by each of those and tag.
+// Spend: total for a date range, spend per day stacked by model/key/team/app, tables by those, key owner and tag.
 import { get, query } from '../api.js';
 import { COLORS, stackedBars } from '../chart.js';
 import { download, toCsv } from '../csv.js';
@@ -8,17 +8,18 @@ import { hashParams, teamOptions } from './common.js';
 
 export const title = 'Spend';
 
-// group_by of /global/spend/report and the field its rows name the group with. App is the calling app as mpc-api
-// names it (x-mpc-end-user); Customer is the call's "user" field, which names the customers of the Customers page.
+// group_by of /global/spend/report and the field its rows name the group with. The end user is the customer of
+// the Customers page: the calling app as mpc-api names it (x-mpc-end-user), else the request's "user" field. A
+// call's user is the key's owner.
 const DIMENSIONS = {
   model: { label: 'Model', field: 'model' },
   key: { label: 'Key', field: 'api_key' },
   team: { label: 'Team', field: 'team_id' },
-  app: { label: 'App', field: 'end_user', groupBy: 'end_user' },
-  customer: { label: 'Customer', field: 'user', groupBy: 'user' },
+  app: { label: 'App (customer)', field: 'end_user', groupBy: 'end_user' },
+  owner: { label: 'Key owner', field: 'user', groupBy: 'user' },
   tag: { label: 'Tag', field: 'tag' },
 };
-const STACKS = ['model', 'key', 'team', 'app', 'customer'];
+const STACKS = ['model', 'key', 'team', 'app'];
 const groupBy = (dim) => DIMENSIONS[dim].groupBy || dim;
 const MAX_SERIES = 8;
 

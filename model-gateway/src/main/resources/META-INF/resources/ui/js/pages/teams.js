@@ -22,7 +22,8 @@ async function renderList() {
   const root = h('div',
     h('div.page-head', h('h1', 'Teams'),
       h('button', { type: 'button', on: { click: () => openForm(formSlot, null, refresh) } }, 'Create team')),
-    h('p.muted', 'A team\'s budget and limits hold for all its keys together.'), formSlot, listSlot);
+    h('p.muted', 'A team\'s budget holds for all its keys together; a blocked team\'s keys are refused.'),
+    formSlot, listSlot);
   async function refresh() {
     const teams = teamsOf(await get('/team/list'));
     if (!teams.length) {

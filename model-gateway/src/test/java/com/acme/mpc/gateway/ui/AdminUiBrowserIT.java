@@ -195,7 +195,7 @@ class AdminUiBrowserIT {
                 spendPage(page, gateway);
                 logsPage(page, total + 1 + TEAM_CALLS);
                 modelsPage(page);
-                customersPage(page);
+                customersPage(page, gateway, billingKey);
                 assertThat(consoleErrors).as("console errors").isEmpty();
                 rememberMe(page, context, gateway);
                 assertThat(consoleErrors).as("console errors").isEmpty();
@@ -581,8 +581,8 @@ class AdminUiBrowserIT {
         shot(page, "ui-models");
     }
 
-    /** A customer (the calls' "user") gets a budget and is blocked. */
-    private void customersPage(Page page) {
+    /** A customer (the calling app) gets a budget and is blocked: the gateway refuses that app's calls. */
+    private void customersPage(Page page, String gateway, String billingKey) throws Exception {
         gotoPage(page, "Customers");
         PlaywrightAssertions.assertThat(page.locator("#view")).containsText("No customers yet");
         page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Create customer"))
@@ -601,6 +601,9 @@ class AdminUiBrowserIT {
                 .click();
         PlaywrightAssertions.assertThat(row(page, "billing-app")).containsText("Blocked");
         shot(page, "ui-customers");
+        HttpResponse<String> refused = chat(gateway, billingKey, "ui-chat", "billing-app");
+        assertThat(refused.statusCode()).as(refused.body()).isEqualTo(401);
+        assertThat(refused.body()).contains("customer_blocked");
     }
 
     /**
@@ -759,7 +762,6 @@ class AdminUiBrowserIT {
                         Map.entry("end_time", start.plusMillis(800).toString()),
                         Map.entry("key_hash", keyHash),
                         Map.entry("key_alias", app),
-                        Map.entry("user", app),
                         Map.entry("end_user", app),
                         Map.entry("model_group", large ? "ui-chat-large" : "ui-chat"),
                         Map.entry("deployment_id", large ? "ui-chat-large-1" : "ui-chat-1"),

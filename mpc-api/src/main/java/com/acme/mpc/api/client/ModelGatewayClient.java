@@ -106,6 +106,14 @@ public class ModelGatewayClient {
         return call;
     }
 
+    /**
+     * The gateway's {@code GET /key/info} for a virtual key, asked with that key itself (LiteLLM lets a key read its
+     * own info); fails on timeout or no connection.
+     */
+    public Future<GatewayAnswer> keyInfo(String key, long timeoutMillis) {
+        return transport.get("/key/info", "Bearer " + key, timeoutMillis);
+    }
+
     /** Probes the gateway's health path; completes with the HTTP status, fails on timeout or no connection. */
     public Future<Integer> probe(String path, long timeoutMillis) {
         return transport.probe(path, timeoutMillis);

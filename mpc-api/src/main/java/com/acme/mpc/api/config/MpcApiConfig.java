@@ -91,6 +91,29 @@ public interface MpcApiConfig {
 
         /** File with one name:token pair per line, # comments allowed (env MPC_API_TOKENS_FILE). */
         Optional<Path> tokensFile();
+
+        /**
+         * Gateway virtual keys bound to apps of the client tokens, comma-separated app:sk-... pairs (env
+         * MPC_API_APP_KEYS): a call of that app goes to the gateway with its own key, so the key's budget, limits,
+         * allowed models and spend apply to the app. Apps without one use the gateway key (MPC_API_GATEWAY_KEY).
+         */
+        Optional<String> appKeys();
+
+        /**
+         * Whether a gateway virtual key is accepted as a client credential besides the client tokens (env
+         * MPC_API_ACCEPT_GATEWAY_KEYS): mpc-api checks it with the gateway ({@code GET /key/info}), names the app by
+         * the key's alias and forwards the key itself. An app is then added by creating a key, without restarting
+         * mpc-api. Only when client tokens are configured (without them /api/* is open).
+         */
+        @WithDefault("true")
+        boolean acceptGatewayKeys();
+
+        /**
+         * How long the gateway's answer about a presented virtual key is reused (env MPC_API_GATEWAY_KEY_CACHE_TTL);
+         * a key deleted or blocked at the gateway is refused by the gateway itself on the next call anyway.
+         */
+        @WithDefault("30s")
+        Duration gatewayKeyCacheTtl();
     }
 
     interface RateLimit {

@@ -6,7 +6,9 @@ import com.acme.mpc.api.config.MpcApiConfig;
 import com.acme.mpc.api.health.GatewayHealthProbe;
 import com.acme.mpc.api.logging.AccessLog;
 import com.acme.mpc.api.metrics.ApiMetrics;
+import com.acme.mpc.api.service.AppKeys;
 import com.acme.mpc.api.service.ClientRegistry;
+import com.acme.mpc.api.service.GatewayKeys;
 import com.acme.mpc.api.service.RateLimiter;
 import com.acme.mpc.api.service.ResponseCache;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -34,6 +36,8 @@ public class ApiRoutes {
     private final ApiMetrics metrics;
     private final AccessLog accessLog;
     private final ClientRegistry clients;
+    private final AppKeys appKeys;
+    private final GatewayKeys gatewayKeys;
     private final RateLimiter rateLimiter;
     private final BodyLimit bodyLimit;
     private final ProxyHandler proxy;
@@ -44,6 +48,8 @@ public class ApiRoutes {
             MpcApiConfig config,
             ApiMetrics metrics,
             ClientRegistry clients,
+            AppKeys appKeys,
+            GatewayKeys gatewayKeys,
             RateLimiter rateLimiter,
             ResponseCache cache,
             ModelGatewayClient gateway,
@@ -56,6 +62,8 @@ public class ApiRoutes {
         this.metrics = metrics;
         this.accessLog = accessLog;
         this.clients = clients;
+        this.appKeys = appKeys;
+        this.gatewayKeys = gatewayKeys;
         this.rateLimiter = rateLimiter;
         this.bodyLimit = new BodyLimit(maxBodySize.asLongValue());
         // With no client tokens and no gateway key, callers may bring their own gateway (virtual) key.
@@ -78,7 +86,7 @@ public class ApiRoutes {
                 .order(ORDER)
                 .handler(new RequestTracking(metrics, accessLog))
                 .failureHandler(ApiRoutes::failure);
-        router.route("/api/*").order(ORDER + 1).handler(new ClientAuthentication(clients));
+        router.route("/api/*").order(ORDER + 1).handler(new ClientAuthentication(clients, appKeys, gatewayKeys));
         router.route("/api/*").order(ORDER + 2).handler(new ClientRateLimit(rateLimiter, metrics));
         int order = ORDER + 3;
         for (ProxyRoute route : new ProxyRoute[] {

@@ -1,6 +1,8 @@
 package com.acme.mpc.api.rest;
 
+import com.acme.mpc.api.service.AppKeys;
 import com.acme.mpc.api.service.ClientRegistry;
+import com.acme.mpc.api.service.GatewayKeys;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Optional;
@@ -8,7 +10,9 @@ import java.util.Optional;
 /**
  * Requires a client token on /api/* when tokens are configured; the token's name identifies the app. The token comes
  * as {@code Authorization: Bearer} (OpenAI's SDKs) or as {@code x-api-key} (Anthropic's SDKs and Claude Code send
- * their API key there); the Bearer header wins when both are sent.
+ * their API key there); the Bearer header wins when both are sent. Besides the client tokens, a gateway virtual key
+ * is accepted once the gateway confirms it ({@link GatewayKeys}): the app is named by its alias and its calls go to
+ * the gateway with that key. A client token's app may have its own key too (MPC_API_APP_KEYS).
  */
 final class ClientAuthentication implements Handler<RoutingContext> {
 
@@ -16,9 +20,13 @@ final class ClientAuthentication implements Handler<RoutingContext> {
     static final String API_KEY = "x-api-key";
 
     private final ClientRegistry registry;
+    private final AppKeys appKeys;
+    private final GatewayKeys gatewayKeys;
 
-    ClientAuthentication(ClientRegistry registry) {
+    ClientAuthentication(ClientRegistry registry, AppKeys appKeys, GatewayKeys gatewayKeys) {
         this.registry = registry;
+        this.appKeys = appKeys;
+        this.gatewayKeys = gatewayKeys;
     }
 
     @Override
@@ -37,12 +45,32 @@ final class ClientAuthentication implements Handler<RoutingContext> {
             return;
         }
         Optional<String> client = registry.clientFor(token);
-        if (client.isEmpty()) {
+        if (client.isPresent()) {
+            RequestTracking.client(rc, client.get());
+            appKeys.keyFor(client.get()).ifPresent(key -> RequestTracking.gatewayKey(rc, key));
+            rc.next();
+            return;
+        }
+        if (!gatewayKeys.accepts(token)) {
             reject(rc, "Incorrect client token provided.", "invalid_api_key");
             return;
         }
-        RequestTracking.client(rc, client.get());
-        rc.next();
+        gatewayKeys.appFor(token).onComplete(ar -> {
+            if (ar.failed()) {
+                ApiErrors.send(
+                        rc,
+                        503,
+                        "Cannot check the gateway key with model-gateway right now; retry shortly.",
+                        OpenAiErrors.API_ERROR,
+                        "gateway_unavailable");
+            } else if (ar.result().isEmpty()) {
+                reject(rc, "Incorrect client token provided.", "invalid_api_key");
+            } else {
+                RequestTracking.client(rc, ar.result().get());
+                RequestTracking.gatewayKey(rc, token);
+                rc.next();
+            }
+        });
     }
 
     private static String token(RoutingContext rc) {

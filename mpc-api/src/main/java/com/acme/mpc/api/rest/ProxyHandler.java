@@ -161,7 +161,11 @@ final class ProxyHandler {
         if (route.anthropic()) {
             anthropicHeaders(request, client, headers);
         }
-        if (forwardClientAuthorization) {
+        String appKey = RequestTracking.gatewayKey(rc);
+        if (appKey != null) {
+            // the app's own gateway key: its budget, limits and allowed models apply
+            headers.set("authorization", "Bearer " + appKey);
+        } else if (forwardClientAuthorization) {
             String authorization = request.getHeader("authorization");
             if (authorization != null) {
                 headers.set("authorization", authorization);

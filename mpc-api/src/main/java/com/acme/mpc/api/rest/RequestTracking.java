@@ -15,6 +15,7 @@ import io.vertx.ext.web.RoutingContext;
 final class RequestTracking implements Handler<RoutingContext> {
 
     private static final String CLIENT = "mpc.client";
+    private static final String GATEWAY_KEY = "mpc.gateway-key";
     private static final String ROUTE = "mpc.route";
     private static final String REQUEST_ID = "mpc.request-id";
     /** Status recorded for a client that went away before its response ended (nginx's convention). */
@@ -62,6 +63,15 @@ final class RequestTracking implements Handler<RoutingContext> {
     /** The calling app's name, "anonymous" when client authentication is off. */
     static String client(RoutingContext rc) {
         return rc.get(CLIENT);
+    }
+
+    /** The gateway key of the caller's app (its own virtual key), or null for the configured gateway key. */
+    static String gatewayKey(RoutingContext rc) {
+        return rc.get(GATEWAY_KEY);
+    }
+
+    static void gatewayKey(RoutingContext rc, String key) {
+        rc.put(GATEWAY_KEY, key);
     }
 
     static void client(RoutingContext rc, String client) {

@@ -2,6 +2,7 @@ package com.acme.mpc.api.service;
 
 import com.acme.mpc.api.config.MpcApiConfig;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -28,6 +29,7 @@ public class ClientRegistry {
 
     private final Map<String, String> nameByTokenHash;
 
+    @Inject
     public ClientRegistry(MpcApiConfig config) {
         List<String> entries = new ArrayList<>();
         config.clients().tokens().ifPresent(tokens -> entries.addAll(List.of(tokens.split(","))));
@@ -39,6 +41,10 @@ public class ClientRegistry {
             }
         });
         this.nameByTokenHash = parse(entries);
+    }
+
+    ClientRegistry(Map<String, String> nameByTokenHash) {
+        this.nameByTokenHash = Map.copyOf(nameByTokenHash);
     }
 
     static Map<String, String> parse(List<String> entries) {
@@ -76,6 +82,11 @@ public class ClientRegistry {
 
     public int size() {
         return nameByTokenHash.size();
+    }
+
+    /** The apps that have a token. */
+    public java.util.Set<String> names() {
+        return java.util.Set.copyOf(nameByTokenHash.values());
     }
 
     private static String hash(String token) {

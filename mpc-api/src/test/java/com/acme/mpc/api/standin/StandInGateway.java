@@ -56,6 +56,13 @@ public final class StandInGateway {
     public record StreamOutcome(CompletableFuture<Boolean> finished) {}
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    /** A gateway virtual key the stand-in knows, with the alias "alpha". */
+    public static final String KEY_ALPHA = "sk-virtual-alpha";
+
+    /** A gateway virtual key the stand-in knows, without an alias. */
+    public static final String KEY_NO_ALIAS = "sk-virtual-no-alias";
+
     private static StandInGateway instance;
 
     private final Vertx vertx = Vertx.vertx();
@@ -152,9 +159,25 @@ public final class StandInGateway {
                 case "/v1/messages" -> messages(request, response, body);
                 case "/v1/messages/count_tokens" -> json(response, 200, "{\"input_tokens\":12}");
                 case "/spend/usage" -> usage(request, response);
+                case "/key/info" -> keyInfo(request, response);
                 default -> json(response, 404, Recorded.error("Not Found", "invalid_request_error", "404"));
             }
         });
+    }
+
+    /**
+     * LiteLLM's /key/info asked with the key itself: {@link #KEY_ALPHA} has the alias "alpha", {@link #KEY_NO_ALIAS}
+     * none; any other key is unknown (401).
+     */
+    private static void keyInfo(HttpServerRequest request, HttpServerResponse response) {
+        String auth = String.valueOf(request.getHeader("authorization"));
+        if (auth.equals("Bearer " + KEY_ALPHA)) {
+            json(response, 200, "{\"key\":\"hashed\",\"info\":{\"key_alias\":\"alpha\",\"spend\":0}}");
+        } else if (auth.equals("Bearer " + KEY_NO_ALIAS)) {
+            json(response, 200, "{\"key\":\"hashed\",\"info\":{\"key_alias\":null}}");
+        } else {
+            json(response, 401, Recorded.error("Authentication Error, invalid key", "auth_error", "401"));
+        }
     }
 
     private void health(HttpServerResponse response) {

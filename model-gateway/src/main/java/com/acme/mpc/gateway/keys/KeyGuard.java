@@ -40,6 +40,9 @@ import org.jboss.logging.Logger;
 public class KeyGuard {
     private static final Logger LOG = Logger.getLogger(KeyGuard.class);
 
+    /** Routing-context key of the budget reservation (USD, a BigDecimal) admission made for the call. */
+    public static final String RESERVATION = "gateway.reservation-usd";
+
     private final Authenticator authenticator;
     private final KeyLimits limits;
     private final CostTrackerKeysClient costTracker;
@@ -109,6 +112,7 @@ public class KeyGuard {
         String endUser = header != null && !header.isBlank() ? header : scan.user;
         return costTracker.reserve(key.keyHash(), requestId, amount, endUser).map(r -> {
             if (r.granted()) {
+                ctx.put(RESERVATION, amount);
                 ctx.addEndHandler(ar -> releaseIfFailed(ctx, key, requestId));
                 return caller;
             }

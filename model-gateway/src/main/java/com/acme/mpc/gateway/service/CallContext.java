@@ -28,6 +28,8 @@ public final class CallContext {
     final SurfaceRequest request;
 
     Deployment deployment;
+    /** The budget reservation admission made for this call (USD), null when none was made. */
+    java.math.BigDecimal reservationUsd;
     /** Nanos spent inside the gateway before the upstream call started. */
     long preUpstreamNanos;
 

@@ -40,6 +40,7 @@ public class CallExecutor {
     private final Router router;
     private final Vertx vertx;
     private final RouterMetrics metrics;
+    private final WriteAheadUsage writeAhead;
 
     /** tracing: a gateway.route and a gateway.upstream span per attempt (no-ops while tracing is off). */
     @Inject
@@ -55,7 +56,9 @@ public class CallExecutor {
             ProviderRegistry providers,
             Router router,
             Vertx vertx,
-            RouterMetrics metrics) {
+            RouterMetrics metrics,
+            WriteAheadUsage writeAhead) {
+        this.writeAhead = writeAhead;
         this.config = holder.config();
         this.settings = settings;
         this.providers = providers;
@@ -83,6 +86,10 @@ public class CallExecutor {
         return next;
     }
 
+    WriteAheadUsage writeAhead() {
+        return writeAhead;
+    }
+
     AttemptPlan plan(String group, Integer requestRetries, List<String> requestFallbacks) {
         return new AttemptPlan(config.router(), group, requestRetries, requestFallbacks, router::hasUntried);
     }
@@ -98,8 +105,10 @@ public class CallExecutor {
                     ResponseHeaders.routing(response, call, plan);
                     GatewayTracing.Attempt traced = traced(call, plan, d, routeStart);
                     long t0 = System.nanoTime();
-                    return Uni.createFrom()
-                            .deferred(() -> surface.answer(providers.adapterFor(d), attempt(call, d)))
+                    // write-ahead: the dispatch is durable before the provider is called (a no-op when off)
+                    return writeAhead
+                            .dispatched(call)
+                            .flatMap(v -> surface.answer(providers.adapterFor(d), attempt(call, d)))
                             .onItem()
                             .invoke(json -> {
                                 traced.succeeded();
@@ -235,6 +244,21 @@ public class CallExecutor {
             state = s;
             ResponseHeaders.routing(response, call, plan);
             traced = traced(call, plan, d, routeStart);
+            if (!writeAhead.enabled()) {
+                dispatch(d);
+                return;
+            }
+            // write-ahead: the dispatch is durable before the provider is called
+            acquiring = writeAhead.dispatched(call).subscribe().with(v -> {
+                if (relay.isFinished()) {
+                    // the client left while the record was written: KeyGuard/finished released the deployment
+                    return;
+                }
+                dispatch(d);
+            });
+        }
+
+        private void dispatch(Deployment d) {
             attemptStart = System.nanoTime();
             Multi<T> items;
             try {

@@ -114,6 +114,7 @@ public class CallPipeline {
                     caller,
                     request,
                     ctx.request().getHeader("x-mpc-end-user"));
+            call.reservationUsd = WriteAheadUsage.reservation(ctx.get(KeyGuard.RESERVATION));
             AttemptPlan plan = executor.plan(
                     group, request.routing().retries(), request.routing().fallbacks());
             ResponseCache.Lookup lookup = cache.enabled()
@@ -206,21 +207,39 @@ public class CallPipeline {
             ResponseCache.Lookup lookup) {
         Uni<ObjectNode> result = executor.answer(response, surface, call, plan);
         AtomicReference<Cancellable> pending = new AtomicReference<>();
+        boolean[] settled = {false};
         response.closeHandler(v -> {
             Cancellable c = pending.get();
             if (c != null) {
                 c.cancel();
             }
+            if (!settled[0] && call.deployment != null) {
+                // the client left while the provider was working: the provider may bill the call, so it is recorded
+                // (at the prompt estimate, as a stream whose client leaves) and its write-ahead record settled
+                settled[0] = true;
+                usage.record(
+                        call,
+                        new Usage(call.request.promptTokenEstimate(), 0, 0, 0, 0),
+                        null,
+                        499,
+                        "client_disconnected",
+                        false);
+            }
         });
         pending.set(result.subscribe()
                 .with(
                         json -> {
-                            long upstreamNanos = System.nanoTime() - call.upstreamStartNanos;
-                            call.upstreamNanos = upstreamNanos;
-                            if (response.closed()) {
+                            if (settled[0]) {
                                 return;
                             }
+                            settled[0] = true;
+                            long upstreamNanos = System.nanoTime() - call.upstreamStartNanos;
+                            call.upstreamNanos = upstreamNanos;
                             Usage u = surface.usage(json);
+                            if (response.closed()) {
+                                usage.record(call, u, surface.model(json), 499, "client_disconnected", false);
+                                return;
+                            }
                             BigDecimal cost = usage.record(call, u, surface.model(json), 200, null, false);
                             ResponseHeaders.cost(response, cost);
                             ResponseHeaders.timing(response, call, upstreamNanos);
@@ -229,7 +248,12 @@ public class CallPipeline {
                             response.end(Buffer.buffer(Json.toBytes(json)));
                             cache.put(lookup, json);
                         },
-                        failure -> fail(response, surface, call, asGatewayException(failure))));
+                        failure -> {
+                            if (!settled[0]) {
+                                settled[0] = true;
+                                fail(response, surface, call, asGatewayException(failure));
+                            }
+                        }));
     }
 
     private <T> void relayStream(
@@ -239,7 +263,12 @@ public class CallPipeline {
             AttemptPlan plan,
             ResponseCache.Lookup lookup) {
         StreamRelay<T> relay = new StreamRelay<>(
-                response, call, usage, surface.newStream(call.request), call.request.promptTokenEstimate());
+                response,
+                call,
+                usage,
+                surface.newStream(call.request),
+                call.request.promptTokenEstimate(),
+                executor.writeAhead());
         boolean store = lookup != null && !lookup.controls().noStore();
         if (store || bodies.enabled()) {
             relay.whenAssembled(whole -> {

@@ -36,6 +36,10 @@ final class StreamRelay<T> {
     private final UsageRecorder recorder;
     private final SurfaceStream<T> encoder;
     private final long promptTokenEstimate;
+    private final WriteAheadUsage writeAhead;
+    /** When the relayed tokens were last noted in the write-ahead journal (0: never). */
+    private long lastProgressNanos;
+
     private Hooks hooks;
     private Consumer<ObjectNode> completed;
     private Cancellable upstream;
@@ -49,7 +53,9 @@ final class StreamRelay<T> {
             CallContext call,
             UsageRecorder recorder,
             SurfaceStream<T> encoder,
-            long promptTokenEstimate) {
+            long promptTokenEstimate,
+            WriteAheadUsage writeAhead) {
+        this.writeAhead = writeAhead;
         this.response = response;
         this.call = call;
         this.recorder = recorder;
@@ -105,6 +111,17 @@ final class StreamRelay<T> {
             response.setChunked(true);
         }
         scheduleFlush();
+        if (writeAhead != null && writeAhead.progressDue(lastProgressNanos)) {
+            // what an incomplete event bills if the gateway dies before this stream ends; cheap: a clock read per
+            // chunk, one small unforced journal record per progress interval
+            lastProgressNanos = System.nanoTime();
+            writeAhead.progress(call, relayedCompletionTokens());
+        }
+    }
+
+    private long relayedCompletionTokens() {
+        Usage usage = encoder.usage();
+        return usage != null ? usage.completionTokens() : TokenEstimate.ofChars(encoder.relayedChars());
     }
 
     /**

@@ -22,7 +22,22 @@ public class UsageRecorder {
     /** Returns the computed cost (null when the deployment has no prices). */
     public BigDecimal record(
             CallContext call, Usage usage, String model, int httpStatus, String errorType, boolean cacheHit) {
-        long end = System.nanoTime();
+        UsageRecord r = build(call, usage, model, httpStatus, errorType, cacheHit, System.nanoTime());
+        sink.record(r);
+        return r.costUsd();
+    }
+
+    /**
+     * The record of a call just dispatched to its deployment, as it would be billed if nothing more were ever known:
+     * the prompt-token estimate and no completion (what the write-ahead journal keeps until the call completes).
+     */
+    UsageRecord dispatched(CallContext call) {
+        Usage estimate = new Usage(call.request.promptTokenEstimate(), 0, 0, 0, 0);
+        return build(call, estimate, null, 0, null, false, System.nanoTime());
+    }
+
+    private UsageRecord build(
+            CallContext call, Usage usage, String model, int httpStatus, String errorType, boolean cacheHit, long end) {
         Deployment d = call.deployment;
         Usage u = usage == null ? Usage.ZERO : usage;
         BigDecimal cost = d == null || cacheHit ? null : CostCalculator.cost(d.modelInfo(), u);
@@ -38,7 +53,7 @@ public class UsageRecorder {
         long overheadNanos = end - call.startNanos - Math.max(0, upstreamNanos);
         // free-text fields come from the client (user, tags, x-mpc-end-user) or the provider (model): normalised to
         // what cost-tracker stores, so that no value of theirs can make the call unbillable (docs/contracts.md)
-        sink.record(new UsageRecord(
+        return new UsageRecord(
                 call.eventId,
                 call.requestId,
                 call.callType.wireName(),
@@ -74,7 +89,6 @@ public class UsageRecorder {
                 cacheHit,
                 call.stream,
                 upstreamNanos,
-                overheadNanos));
-        return cost;
+                overheadNanos);
     }
 }

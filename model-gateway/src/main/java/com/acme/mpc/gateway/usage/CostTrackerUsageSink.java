@@ -65,6 +65,8 @@ public final class CostTrackerUsageSink implements UsageSink, AutoCloseable {
     private volatile boolean accepting = true;
     private volatile String lastError;
     private volatile GatewayTracing tracing;
+    /** Settled once a call's usage record is durable in the spool; null without write-ahead usage. */
+    private volatile WriteAheadJournal journal;
 
     public CostTrackerUsageSink(
             URI baseUrl,
@@ -144,6 +146,26 @@ public final class CostTrackerUsageSink implements UsageSink, AutoCloseable {
         this.tracing = tracing;
     }
 
+    /**
+     * Settles each record's call in {@code journal} once the record is durable in the spool (never before: a settled
+     * call whose record were lost would be billed nowhere).
+     */
+    public void journal(WriteAheadJournal journal) {
+        this.journal = journal;
+    }
+
+    /**
+     * Appends events recovered from the write-ahead journal (already JSON lines) to the spool; returns how many were
+     * accepted (the first ones; the rest did not fit).
+     */
+    public int appendRecovered(List<byte[]> lines) {
+        int accepted = spool.append(lines);
+        if (accepted > 0) {
+            wakeSender();
+        }
+        return accepted;
+    }
+
     public UsageSpool spool() {
         return spool;
     }
@@ -196,6 +218,15 @@ public final class CostTrackerUsageSink implements UsageSink, AutoCloseable {
         int accepted = spool.append(lines);
         if (accepted < lines.size()) {
             drop(lines.size() - accepted, "the usage spool is full (" + spool.bytes() + " bytes)");
+        }
+        WriteAheadJournal j = journal;
+        if (j != null && accepted > 0) {
+            // a record the spool refused stays open in the journal: billed as incomplete at the next start
+            List<String> ids = new ArrayList<>(accepted);
+            for (int i = 0; i < accepted; i++) {
+                ids.add(chunk.get(i).eventId());
+            }
+            j.settled(ids);
         }
         if (spool.backlogRecords() >= batchSize) {
             wakeSender();

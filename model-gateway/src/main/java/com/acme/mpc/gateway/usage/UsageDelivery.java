@@ -3,6 +3,8 @@ package com.acme.mpc.gateway.usage;
 import com.acme.mpc.gateway.config.ConfigHolder;
 import com.acme.mpc.gateway.tracing.GatewayTracing;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -13,6 +15,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.jboss.logging.Logger;
 
 /**
@@ -25,17 +29,21 @@ public class UsageDelivery implements UsageSink {
     private static final Logger LOG = Logger.getLogger(UsageDelivery.class);
 
     private final CostTrackerSettings settings;
+    private final WriteAheadSettings writeAhead;
     private final ConfigHolder holder;
     private final MeterRegistry registry;
     private volatile CostTrackerUsageSink sink;
+    private volatile WriteAheadJournal journal;
     private final LoggingUsageSink logging = new LoggingUsageSink();
 
     /** tracing: a gateway.usage.delivery span per batch (a no-op while tracing is off). */
     @Inject
     GatewayTracing tracing;
 
-    public UsageDelivery(CostTrackerSettings settings, ConfigHolder holder, MeterRegistry registry) {
+    public UsageDelivery(
+            CostTrackerSettings settings, WriteAheadSettings writeAhead, ConfigHolder holder, MeterRegistry registry) {
         this.settings = settings;
+        this.writeAhead = writeAhead;
         this.holder = holder;
         this.registry = registry;
     }
@@ -50,6 +58,11 @@ public class UsageDelivery implements UsageSink {
         CostTrackerUsageSink s = sink;
         if (s != null) {
             s.close();
+        }
+        // after the sink: its last records settle their calls
+        WriteAheadJournal j = journal;
+        if (j != null) {
+            j.close();
         }
     }
 
@@ -74,7 +87,64 @@ public class UsageDelivery implements UsageSink {
             throw new UncheckedIOException("cannot open the usage spool " + settings.spoolDir(), e);
         }
         sink.tracing(tracing);
+        if (writeAhead.enabled()) {
+            journal = openJournal(sink);
+        }
         return sink;
+    }
+
+    /**
+     * Opens the write-ahead journal in the spool directory and bills the calls a previous run dispatched and never
+     * completed: their incomplete events go to the spool first (durably), only then are they settled in the journal.
+     */
+    private WriteAheadJournal openJournal(CostTrackerUsageSink s) {
+        Path dir = Path.of(settings.spoolDir()).resolve("write-ahead");
+        try {
+            WriteAheadJournal j =
+                    new WriteAheadJournal(dir, writeAhead.segmentBytes().asLongValue(), writeAhead.groupCommitWindow());
+            List<WriteAheadJournal.Open> open = j.unsettled();
+            if (!open.isEmpty()) {
+                List<byte[]> lines = new ArrayList<>(open.size());
+                List<String> ids = new ArrayList<>(open.size());
+                for (WriteAheadJournal.Open o : open) {
+                    try {
+                        lines.add(IncompleteEvents.line(o));
+                        ids.add(o.eventId());
+                    } catch (RuntimeException e) {
+                        LOG.errorf("write-ahead journal: call %s cannot be billed: %s", o.eventId(), e.getMessage());
+                    }
+                }
+                int accepted = s.appendRecovered(lines);
+                j.settleNow(ids.subList(0, accepted));
+                LOG.warnf(
+                        "write-ahead journal: %d calls were dispatched and never completed (the gateway stopped);"
+                                + " %d delivered as incomplete usage events%s",
+                        open.size(), accepted, accepted < ids.size() ? ", the rest did not fit the full spool" : "");
+            } else {
+                j.settleNow(List.of());
+            }
+            j.start();
+            Gauge.builder("gateway_usage_write_ahead_open_calls", j, WriteAheadJournal::openCalls)
+                    .description("calls dispatched to a provider whose usage record is not yet durable")
+                    .register(registry);
+            FunctionCounter.builder("gateway_usage_write_ahead_forces", j, WriteAheadJournal::forces)
+                    .description("forces (fsync) of the write-ahead journal: each covers a group of dispatches")
+                    .register(registry);
+            s.journal(j);
+            return j;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open the write-ahead usage journal " + dir, e);
+        }
+    }
+
+    /** The write-ahead journal, or null when write-ahead usage is off (or usage is only logged). */
+    public WriteAheadJournal journal() {
+        return journal;
+    }
+
+    /** How often a stream notes its relayed tokens in the journal. */
+    public WriteAheadSettings writeAheadSettings() {
+        return writeAhead;
     }
 
     @Override

@@ -205,6 +205,13 @@ public final class WriteAheadJournal implements AutoCloseable {
         }
     }
 
+    /** Completes once everything queued before it is written (not forced): for tests and shutdown. */
+    CompletableFuture<Void> written() {
+        CompletableFuture<Void> f = new CompletableFuture<>();
+        queue.add(new Op('w', null, null, f));
+        return f;
+    }
+
     /** Forces done since the start: with {@link #recordsWritten()}, how well commits are grouped. */
     public long forces() {
         return forces;
@@ -271,6 +278,9 @@ public final class WriteAheadJournal implements AutoCloseable {
                         l.progress = op.payload();
                         payloads.add(op.payload());
                     }
+                }
+                case 'w' -> {
+                    // a marker: completes with its batch
                 }
                 default -> {
                     if (live.remove(op.id()) != null) {

@@ -18,7 +18,8 @@ import org.postgresql.copy.CopyIn;
  * (request_id) DO NOTHING}) and keeps the rollup columns of exactly the rows it inserted; then, in its
  * turn, one statement that upserts the daily, per-dimension and per-tag rollups from those rows, adds
  * their cost to the keys' spend and settles the reservations. A re-sent event is not inserted, so it
- * never reaches a rollup.
+ * never reaches a rollup. The one exception: a completed event replaces a stored {@code incomplete} event
+ * of the same request_id ({@link #REPLACED_OLD}, {@link #REPLACE}), and the rollups move by the difference.
  *
  * <p>Concurrency (several writers, or several instances, on one database): the events are inserted in
  * request_id order, so the second of two transactions inserting the same request_id waits for the first
@@ -44,7 +45,7 @@ final class EventStore {
                 ON COMMIT DELETE ROWS;
             CREATE TEMP TABLE IF NOT EXISTS ingest_inserted (request_id text, day date, key_hash text, kh text,
                 key_alias text, mg text, p text, u text, tm text, eu text, tags text[], status text,
-                cache_hit boolean, pt integer, cpt integer, crt integer, cct integer, rt integer, c numeric)
+                cache_hit boolean, pt integer, cpt integer, crt integer, cct integer, rt integer, c numeric, w integer)
                 ON COMMIT DELETE ROWS
             """;
 
@@ -64,7 +65,7 @@ final class EventStore {
                     coalesce(key_hash, '') AS kh, key_alias, model_group AS mg, provider AS p,
                     coalesce(user_id, '') AS u, coalesce(team_id, '') AS tm, coalesce(end_user, '') AS eu, tags,
                     status, cache_hit, prompt_tokens AS pt, completion_tokens AS cpt, cached_read_tokens AS crt,
-                    cache_creation_tokens AS cct, reasoning_tokens AS rt, cost_usd AS c
+                    cache_creation_tokens AS cct, reasoning_tokens AS rt, cost_usd AS c, 1 AS w
             ), kept AS (
                 INSERT INTO ingest_inserted SELECT * FROM ins
             )
@@ -73,6 +74,45 @@ final class EventStore {
             WHERE (SELECT count(*) FROM ins) < (SELECT count(*) FROM ingest_staging)
                 AND NOT EXISTS (SELECT 1 FROM ins WHERE ins.request_id = s.request_id)
             """.formatted(COLUMNS);
+
+    /**
+     * A completed event replaces the {@code incomplete} event of the same request_id (the gateway delivered the call
+     * as incomplete after a crash, then its completion arrived: the completion knows the real usage). First the
+     * stored incomplete rows are locked, in request_id order, and their rollup columns kept negated with weight -1, so
+     * the rollups and the key's spend lose exactly what they counted for them; then the replacement below. Locking
+     * re-reads the row: of two transactions replacing the same event, the second finds it complete and skips it.
+     * Only run when some staged events were stored before. An incomplete event never replaces a stored one.
+     */
+    private static final String REPLACED_OLD = """
+            INSERT INTO ingest_inserted
+            SELECT u.request_id, (u.start_time AT TIME ZONE 'UTC')::date, u.key_hash, coalesce(u.key_hash, ''),
+                u.key_alias, u.model_group, u.provider, coalesce(u.user_id, ''), coalesce(u.team_id, ''),
+                coalesce(u.end_user, ''), u.tags, u.status, u.cache_hit, -u.prompt_tokens, -u.completion_tokens,
+                -u.cached_read_tokens, -u.cache_creation_tokens, -u.reasoning_tokens, -u.cost_usd, -1
+            FROM usage_events u JOIN ingest_staging s ON s.request_id = u.request_id
+            WHERE u.incomplete AND NOT s.incomplete
+            ORDER BY u.request_id COLLATE "C"
+            FOR UPDATE OF u
+            """;
+
+    /** The replacement itself (rows locked by {@link #REPLACED_OLD}); answers the request ids replaced. */
+    private static final String REPLACE = """
+            WITH upd AS (
+                UPDATE usage_events u SET (%1$s) = (%2$s)
+                FROM ingest_staging s
+                WHERE u.request_id = s.request_id AND u.incomplete AND NOT s.incomplete
+                RETURNING u.request_id, (u.start_time AT TIME ZONE 'UTC')::date, u.key_hash,
+                    coalesce(u.key_hash, ''), u.key_alias, u.model_group, u.provider, coalesce(u.user_id, ''),
+                    coalesce(u.team_id, ''), coalesce(u.end_user, ''), u.tags, u.status, u.cache_hit, u.prompt_tokens,
+                    u.completion_tokens, u.cached_read_tokens, u.cache_creation_tokens, u.reasoning_tokens,
+                    u.cost_usd, 1
+            ), kept AS (
+                INSERT INTO ingest_inserted SELECT * FROM upd
+            )
+            SELECT request_id FROM upd
+            """.formatted(
+            String.join(", ", updatedColumns()),
+            String.join(", ", updatedColumns().stream().map(col -> "s." + col).toList()));
 
     /**
      * Taken before the rollups, held to the commit: the rollup upserts of all writers (and instances) on
@@ -84,13 +124,15 @@ final class EventStore {
 
     /**
      * One aggregated upsert per rollup from the inserted rows; "" stands for "none" in rollup key columns
-     * (they are part of primary keys); rows in key order. Then the keys' spend and the reservations.
+     * (they are part of primary keys); rows in key order. Then the keys' spend and the reservations. Rows
+     * carry a weight: 1 for a stored event, -1 (values negated) for an incomplete event being replaced.
      */
     private static final String ROLLUP = """
             WITH agg AS (
-                SELECT day, kh, mg, p, u, tm, eu, max(key_alias) AS ka, count(*) AS n,
-                    count(*) FILTER (WHERE status = 'success') AS ok, count(*) FILTER (WHERE status <> 'success') AS ko,
-                    count(*) FILTER (WHERE cache_hit) AS hits, sum(pt) AS pt, sum(cpt) AS cpt, sum(crt) AS crt,
+                SELECT day, kh, mg, p, u, tm, eu, max(key_alias) AS ka, sum(w) AS n,
+                    coalesce(sum(w) FILTER (WHERE status = 'success'), 0) AS ok,
+                    coalesce(sum(w) FILTER (WHERE status <> 'success'), 0) AS ko,
+                    coalesce(sum(w) FILTER (WHERE cache_hit), 0) AS hits, sum(pt) AS pt, sum(cpt) AS cpt, sum(crt) AS crt,
                     sum(cct) AS cct, sum(rt) AS rt, sum(c) AS c
                 FROM ingest_inserted GROUP BY day, kh, mg, p, u, tm, eu
             ), daily AS (
@@ -133,7 +175,7 @@ final class EventStore {
                     spend = t.spend + EXCLUDED.spend
             ), tagged AS (
                 INSERT INTO daily_tag_spend AS t (day, tag, requests, prompt_tokens, completion_tokens, spend)
-                SELECT day, tag, count(*), sum(pt), sum(cpt), sum(c)
+                SELECT day, tag, sum(w), sum(pt), sum(cpt), sum(c)
                 FROM ingest_inserted i CROSS JOIN LATERAL unnest(i.tags) AS tag
                 GROUP BY day, tag ORDER BY day, tag COLLATE "C"
                 ON CONFLICT (day, tag) DO UPDATE SET
@@ -144,8 +186,9 @@ final class EventStore {
             ), keyed AS (
                 -- a key whose budget period is over starts again from 0 first
                 UPDATE virtual_keys v SET
-                    spend = CASE WHEN v.budget_reset_at IS NOT NULL AND v.budget_reset_at <= now() THEN 0
-                            ELSE v.spend END + s.amount,
+                    -- greatest: a replaced incomplete event of the period before a reset takes nothing below 0
+                    spend = greatest(0, CASE WHEN v.budget_reset_at IS NOT NULL AND v.budget_reset_at <= now() THEN 0
+                            ELSE v.spend END + s.amount),
                     budget_reset_at = CASE WHEN v.budget_reset_at IS NOT NULL AND v.budget_reset_at <= now()
                             THEN now() + v.budget_duration_s * interval '1 second' ELSE v.budget_reset_at END
                 FROM (SELECT key_hash, sum(c) AS amount FROM ingest_inserted WHERE key_hash IS NOT NULL GROUP BY key_hash) s
@@ -184,6 +227,13 @@ final class EventStore {
 
     private EventStore() {}
 
+    /** Every column but request_id, the key. */
+    private static java.util.List<String> updatedColumns() {
+        return java.util.Arrays.stream(COLUMNS.split(",\\s*"))
+                .filter(col -> !col.equals("request_id"))
+                .toList();
+    }
+
     /** A contiguous run of COPY rows. */
     record Chunk(byte[] bytes, int offset, int length) {}
 
@@ -218,6 +268,18 @@ final class EventStore {
                 ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 before.add(rs.getString(1));
+            }
+        }
+        if (!before.isEmpty()) {
+            try (PreparedStatement old = c.prepareStatement(REPLACED_OLD);
+                    PreparedStatement replace = c.prepareStatement(REPLACE)) {
+                old.executeUpdate();
+                try (ResultSet rs = replace.executeQuery()) {
+                    while (rs.next()) {
+                        // stored now in its completed form: counts as accepted, not as a duplicate
+                        before.remove(rs.getString(1));
+                    }
+                }
             }
         }
         try (PreparedStatement turn = c.prepareStatement(ROLLUP_TURN);

@@ -9,8 +9,9 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -169,18 +170,33 @@ final class IngestWriter {
 
     private void write(List<Pending> group, int size) {
         long t0 = System.nanoTime();
-        Set<String> seen = new HashSet<>(size * 2);
+        // request_id -> {group, index} of the row kept: the first, unless a later one completes an incomplete one
+        Map<String, int[]> kept = new HashMap<>(size * 2);
         boolean[][] repeated = new boolean[group.size()][];
+        for (int g = 0; g < group.size(); g++) {
+            Batch b = group.get(g).batch();
+            for (int i = 0; i < b.events().size(); i++) {
+                UsageEvent e = b.events().get(i);
+                int[] at = kept.putIfAbsent(e.requestId(), new int[] {g, i});
+                if (at == null) {
+                    continue;
+                }
+                UsageEvent first = group.get(at[0]).batch().events().get(at[1]);
+                if (first.incomplete() && !e.incomplete()) {
+                    // the completed event replaces the incomplete one (as it does when stored before)
+                    repeat(repeated, group, at[0], at[1]);
+                    kept.put(e.requestId(), new int[] {g, i});
+                } else {
+                    repeat(repeated, group, g, i);
+                }
+            }
+        }
         List<EventStore.Chunk> chunks = new ArrayList<>(group.size());
         for (int g = 0; g < group.size(); g++) {
             Batch b = group.get(g).batch();
             int run = 0; // first row of the current run of rows to send
             for (int i = 0; i < b.events().size(); i++) {
-                if (!seen.add(b.events().get(i).requestId())) {
-                    if (repeated[g] == null) {
-                        repeated[g] = new boolean[b.events().size()];
-                    }
-                    repeated[g][i] = true;
+                if (repeated[g] != null && repeated[g][i]) {
                     addRun(chunks, b.rows(), run, i);
                     run = i + 1;
                 }
@@ -228,6 +244,13 @@ final class IngestWriter {
         unpriced.increment(storedUnpriced);
         groupSize.record(size);
         batchTimer.record(System.nanoTime() - t0, TimeUnit.NANOSECONDS);
+    }
+
+    private static void repeat(boolean[][] repeated, List<Pending> group, int g, int i) {
+        if (repeated[g] == null) {
+            repeated[g] = new boolean[group.get(g).batch().events().size()];
+        }
+        repeated[g][i] = true;
     }
 
     /** Rows [from, to) of one batch as one chunk of the COPY stream. */

@@ -170,6 +170,97 @@ class IngestRollupTest {
     }
 
     /**
+     * The gateway delivers a call it dispatched and never completed (it was killed) as an {@code incomplete}
+     * event; should the call's completed event arrive too (same request_id), the completed one replaces it:
+     * one row, its real usage, and the rollups and the key's spend move from the incomplete event's amounts to
+     * the completed one's. An incomplete event never replaces a stored event. Also within one batch.
+     */
+    @Test
+    void aCompletedEventReplacesTheIncompleteEventOfTheSameCallAndNeverTheOtherWayRound() throws Exception {
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        var key = KeyFixture.generate("kinc-" + run);
+        java.util.function.BiFunction<String, Boolean, Map<String, Object>> call = (id, incomplete) -> event(map(
+                "request_id",
+                id,
+                "start_time",
+                "2031-05-01T09:00:00Z",
+                "first_token_time",
+                null,
+                "end_time",
+                "2031-05-01T09:00:03Z",
+                "key_hash",
+                key.hash(),
+                "key_alias",
+                key.alias(),
+                "tags",
+                List.of("inc-" + run),
+                "prompt_tokens",
+                incomplete ? 900 : 1000,
+                "completion_tokens",
+                incomplete ? 40 : 150,
+                "status",
+                incomplete ? "failure" : "success",
+                "http_status",
+                incomplete ? null : 200,
+                "error_type",
+                incomplete ? "gateway_stopped" : null,
+                "incomplete",
+                incomplete));
+        String a = run + "-a";
+        admin().body(List.of(call.apply(a, true)))
+                .post("/usage/events")
+                .then()
+                .statusCode(200)
+                .body("accepted", equalTo(1));
+        assertRollupsMatchStoredEvents("2031-05-01");
+        assertKeySpendIsTheSumOfItsEvents(key.hash());
+
+        admin().body(List.of(call.apply(a, false)))
+                .post("/usage/events")
+                .then()
+                .statusCode(200)
+                .body("accepted", equalTo(1))
+                .body("duplicates", equalTo(0));
+        assertEquals(1, intValue("SELECT count(*) FROM usage_events WHERE request_id = ?", a));
+        assertEquals(150, intValue("SELECT completion_tokens FROM usage_events WHERE request_id = ?", a));
+        assertEquals(0, intValue("SELECT incomplete::int FROM usage_events WHERE request_id = ?", a));
+        assertEquals(1, intValue("SELECT requests::int FROM daily_tag_spend WHERE tag = ?", "inc-" + run), "requests");
+        assertRollupsMatchStoredEvents("2031-05-01");
+        assertKeySpendIsTheSumOfItsEvents(key.hash());
+
+        // a late incomplete event (or a re-sent one) changes nothing
+        admin().body(List.of(call.apply(a, true)))
+                .post("/usage/events")
+                .then()
+                .statusCode(200)
+                .body("accepted", equalTo(0))
+                .body("duplicates", equalTo(1));
+        assertEquals(150, intValue("SELECT completion_tokens FROM usage_events WHERE request_id = ?", a));
+        // the completed one again: already complete, a duplicate
+        admin().body(List.of(call.apply(a, false)))
+                .post("/usage/events")
+                .then()
+                .statusCode(200)
+                .body("duplicates", equalTo(1));
+
+        // both in one batch, either order: the completed one is stored
+        String b = run + "-b";
+        String c = run + "-c";
+        admin().body(List.of(call.apply(b, true), call.apply(b, false), call.apply(c, false), call.apply(c, true)))
+                .post("/usage/events")
+                .then()
+                .statusCode(200)
+                .body("accepted", equalTo(2))
+                .body("duplicates", equalTo(2));
+        assertEquals(0, intValue("SELECT count(*) FROM usage_events WHERE request_id IN (?, ?) AND incomplete", b, c));
+        assertEquals(
+                300, intValue("SELECT sum(completion_tokens)::int FROM usage_events WHERE request_id IN (?, ?)", b, c));
+        assertEquals(3, intValue("SELECT requests::int FROM daily_tag_spend WHERE tag = ?", "inc-" + run), "requests");
+        assertRollupsMatchStoredEvents("2031-05-01");
+        assertKeySpendIsTheSumOfItsEvents(key.hash());
+    }
+
+    /**
      * Two instances writing at once: each has its own transaction. The second, whose group overlaps the
      * first's and lists the ids in the opposite order, waits for the first, then skips the rows the first
      * stored: every event counts once, in the events and in every rollup, and neither deadlocks.

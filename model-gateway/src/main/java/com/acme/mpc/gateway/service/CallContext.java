@@ -30,6 +30,8 @@ public final class CallContext {
     Deployment deployment;
     /** The budget reservation admission made for this call (USD), null when none was made. */
     java.math.BigDecimal reservationUsd;
+    /** Prompt tokens the write-ahead record bills if the call never completes; -1 until the first dispatch. */
+    long dispatchEstimate = -1;
     /** Nanos spent inside the gateway before the upstream call started. */
     long preUpstreamNanos;
 

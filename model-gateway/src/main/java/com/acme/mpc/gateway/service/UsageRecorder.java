@@ -31,8 +31,8 @@ public class UsageRecorder {
      * The record of a call just dispatched to its deployment, as it would be billed if nothing more were ever known:
      * the prompt-token estimate and no completion (what the write-ahead journal keeps until the call completes).
      */
-    UsageRecord dispatched(CallContext call) {
-        Usage estimate = new Usage(call.request.promptTokenEstimate(), 0, 0, 0, 0);
+    UsageRecord dispatched(CallContext call, long promptTokenEstimate) {
+        Usage estimate = new Usage(promptTokenEstimate, 0, 0, 0, 0);
         return build(call, estimate, null, 0, null, false, System.nanoTime());
     }
 

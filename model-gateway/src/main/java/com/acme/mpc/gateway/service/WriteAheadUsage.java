@@ -2,6 +2,9 @@ package com.acme.mpc.gateway.service;
 
 import com.acme.mpc.gateway.core.CallType;
 import com.acme.mpc.gateway.core.Json;
+import com.acme.mpc.gateway.provider.mock.TokenEstimate;
+import com.acme.mpc.gateway.tokens.PromptTokenCounter;
+import com.acme.mpc.gateway.tokens.TokenizerFamily;
 import com.acme.mpc.gateway.usage.UsageDelivery;
 import com.acme.mpc.gateway.usage.UsageEventJson;
 import com.acme.mpc.gateway.usage.WriteAheadJournal;
@@ -28,10 +31,12 @@ public class WriteAheadUsage {
 
     private final UsageDelivery delivery;
     private final UsageRecorder recorder;
+    private final PromptTokenCounter tokens;
     private final long progressIntervalNanos;
     private final AtomicLong lastFailureLog = new AtomicLong();
 
-    public WriteAheadUsage(UsageDelivery delivery, UsageRecorder recorder) {
+    public WriteAheadUsage(UsageDelivery delivery, UsageRecorder recorder, PromptTokenCounter tokens) {
+        this.tokens = tokens;
         this.delivery = delivery;
         this.recorder = recorder;
         this.progressIntervalNanos =
@@ -52,9 +57,12 @@ public class WriteAheadUsage {
         if (journal == null) {
             return Uni.createFrom().voidItem();
         }
+        if (call.dispatchEstimate < 0) {
+            call.dispatchEstimate = estimate(call);
+        }
         ObjectNode record = Json.MAPPER.createObjectNode();
-        record.set("event", UsageEventJson.of(recorder.dispatched(call)));
-        record.put("prompt_token_estimate", call.request.promptTokenEstimate());
+        record.set("event", UsageEventJson.of(recorder.dispatched(call, call.dispatchEstimate)));
+        record.put("prompt_token_estimate", call.dispatchEstimate);
         if (call.reservationUsd == null) {
             record.putNull("reservation_usd");
         } else {
@@ -78,6 +86,19 @@ public class WriteAheadUsage {
                         context.runOnContext(v -> command.run());
                     }
                 });
+    }
+
+    /**
+     * The prompt tokens the call is billed for if the gateway dies before it completes: counted with the tokenizer of
+     * the deployment's model family (as budget reservations are), else about 4 characters a token, never less than the
+     * stream's own estimate. Once per call (a retry keeps it).
+     */
+    private long estimate(CallContext call) {
+        ObjectNode body = call.request.canonical();
+        long counted = tokens.ready()
+                ? tokens.count(body, 0, TokenizerFamily.of(call.deployment.provider(), call.deployment.upstreamModel()))
+                : TokenEstimate.of(TokenEstimate.promptText(body));
+        return Math.max(counted, call.request.promptTokenEstimate());
     }
 
     /** True when a stream whose last progress note was at {@code lastNanos} (0: none yet) should note it again. */

@@ -223,7 +223,10 @@ class WriteAheadUsageIT {
                         "GATEWAY_COST_TRACKER_FLUSH_INTERVAL",
                         "200ms",
                         "GATEWAY_USAGE_WRITE_AHEAD_PROGRESS_INTERVAL",
-                        "100ms"),
+                        "100ms",
+                        // -Dwrite-ahead.enabled=false shows what this test catches: the killed calls go unbilled
+                        "GATEWAY_USAGE_WRITE_AHEAD_ENABLED",
+                        System.getProperty("write-ahead.enabled", "true")),
                 work.resolve("gateway.log"));
         String gateway = "http://127.0.0.1:" + port;
         PackagedApps.await(

@@ -219,7 +219,7 @@ public class CallPipeline {
                 settled[0] = true;
                 usage.record(
                         call,
-                        new Usage(call.request.promptTokenEstimate(), 0, 0, 0, 0),
+                        new Usage(executor.writeAhead().promptEstimate(call), 0, 0, 0, 0),
                         null,
                         499,
                         "client_disconnected",

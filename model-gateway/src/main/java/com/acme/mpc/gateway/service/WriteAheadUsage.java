@@ -57,12 +57,10 @@ public class WriteAheadUsage {
         if (journal == null) {
             return Uni.createFrom().voidItem();
         }
-        if (call.dispatchEstimate < 0) {
-            call.dispatchEstimate = estimate(call);
-        }
+        long estimate = promptEstimate(call);
         ObjectNode record = Json.MAPPER.createObjectNode();
-        record.set("event", UsageEventJson.of(recorder.dispatched(call, call.dispatchEstimate)));
-        record.put("prompt_token_estimate", call.dispatchEstimate);
+        record.set("event", UsageEventJson.of(recorder.dispatched(call, estimate)));
+        record.put("prompt_token_estimate", estimate);
         if (call.reservationUsd == null) {
             record.putNull("reservation_usd");
         } else {
@@ -91,14 +89,18 @@ public class WriteAheadUsage {
     /**
      * The prompt tokens the call is billed for if the gateway dies before it completes: counted with the tokenizer of
      * the deployment's model family (as budget reservations are), else about 4 characters a token, never less than the
-     * stream's own estimate. Once per call (a retry keeps it).
+     * stream's own estimate. Once per call (a retry keeps it); also what a call its client left is billed at.
      */
-    private long estimate(CallContext call) {
+    long promptEstimate(CallContext call) {
+        if (call.dispatchEstimate >= 0) {
+            return call.dispatchEstimate;
+        }
         ObjectNode body = call.request.canonical();
         long counted = tokens.ready()
                 ? tokens.count(body, 0, TokenizerFamily.of(call.deployment.provider(), call.deployment.upstreamModel()))
                 : TokenEstimate.of(TokenEstimate.promptText(body));
-        return Math.max(counted, call.request.promptTokenEstimate());
+        call.dispatchEstimate = Math.max(counted, call.request.promptTokenEstimate());
+        return call.dispatchEstimate;
     }
 
     /** True when a stream whose last progress note was at {@code lastNanos} (0: none yet) should note it again. */

@@ -298,6 +298,32 @@ class GatewayHttpApiTest {
         assertThat(usage.count(id)).isEqualTo(1);
     }
 
+    /**
+     * A JSON call whose client leaves while the provider works is billed once at its prompt estimate (the provider
+     * may bill it), as a stream's is: before, it left no usage record at all, and with write-ahead usage its journal
+     * entry would have stayed open until the next restart.
+     */
+    @Test
+    void aClientThatLeavesAJsonCallInFlightIsBilledOnceAtThePromptEstimate() throws Exception {
+        String id = UUID.randomUUID().toString();
+        String body = chat("hang", false);
+        try (java.net.Socket s = new java.net.Socket(root.getHost(), root.getPort())) {
+            String head = "POST /v1/chat/completions HTTP/1.1\r\nHost: " + root.getHost() + "\r\nAuthorization: "
+                    + KEY + "\r\nx-request-id: " + id + "\r\ncontent-type: application/json\r\ncontent-length: "
+                    + body.getBytes(StandardCharsets.UTF_8).length + "\r\n\r\n";
+            s.getOutputStream().write((head + body).getBytes(StandardCharsets.UTF_8));
+            s.getOutputStream().flush();
+            Thread.sleep(200); // the upstream ("hang") never answers; its timeout is 0.5 s
+        }
+        UsageRecord record = usage.await(id, Duration.ofSeconds(5));
+        assertThat(record.httpStatus()).isEqualTo(499);
+        assertThat(record.errorType()).isEqualTo("client_disconnected");
+        assertThat(record.promptTokens()).isGreaterThan(0);
+        assertThat(record.stream()).isFalse();
+        Thread.sleep(800); // past the upstream timeout: no second record (e.g. a 408) for the same call
+        assertThat(usage.count(id)).isEqualTo(1);
+    }
+
     @Test
     void anUpstreamFailureMidStreamEndsWithAnErrorEventAndDone() throws Exception {
         String id = UUID.randomUUID().toString();

@@ -336,12 +336,12 @@ class WriteAheadUsageIT {
         }
     }
 
-    /** Per user (one call each): event count and the first event's fields. */
+    /** Per call (the request's user, stored as the event's end_user): event count and the event's fields. */
     private static Map<String, JsonNode> events(String db) throws SQLException {
         Map<String, JsonNode> out = new HashMap<>();
         try (Connection c = PackagedApps.connect(db);
                 Statement s = c.createStatement();
-                ResultSet rs = s.executeQuery("SELECT user_id, count(*) OVER (PARTITION BY user_id), incomplete,"
+                ResultSet rs = s.executeQuery("SELECT end_user, count(*) OVER (PARTITION BY end_user), incomplete,"
                         + " prompt_tokens, completion_tokens, cost_usd, status FROM usage_events")) {
             while (rs.next()) {
                 var node = JSON.createObjectNode();

@@ -196,24 +196,24 @@ final class EventStore {
             ), teamed AS (
                 -- the same for the key's team, the key's user and the call's end user (customer), when they exist
                 UPDATE teams e SET
-                    spend = CASE WHEN e.budget_reset_at IS NOT NULL AND e.budget_reset_at <= now() THEN 0
-                            ELSE e.spend END + s.amount,
+                    spend = greatest(0, CASE WHEN e.budget_reset_at IS NOT NULL AND e.budget_reset_at <= now() THEN 0
+                            ELSE e.spend END + s.amount),
                     budget_reset_at = CASE WHEN e.budget_reset_at IS NOT NULL AND e.budget_reset_at <= now()
                             THEN now() + e.budget_duration_s * interval '1 second' ELSE e.budget_reset_at END
                 FROM (SELECT tm, sum(c) AS amount FROM ingest_inserted WHERE tm <> '' GROUP BY tm) s
                 WHERE e.team_id = s.tm
             ), usered AS (
                 UPDATE internal_users e SET
-                    spend = CASE WHEN e.budget_reset_at IS NOT NULL AND e.budget_reset_at <= now() THEN 0
-                            ELSE e.spend END + s.amount,
+                    spend = greatest(0, CASE WHEN e.budget_reset_at IS NOT NULL AND e.budget_reset_at <= now() THEN 0
+                            ELSE e.spend END + s.amount),
                     budget_reset_at = CASE WHEN e.budget_reset_at IS NOT NULL AND e.budget_reset_at <= now()
                             THEN now() + e.budget_duration_s * interval '1 second' ELSE e.budget_reset_at END
                 FROM (SELECT u, sum(c) AS amount FROM ingest_inserted WHERE u <> '' GROUP BY u) s
                 WHERE e.user_id = s.u
             ), customered AS (
                 UPDATE customers e SET
-                    spend = CASE WHEN e.budget_reset_at IS NOT NULL AND e.budget_reset_at <= now() THEN 0
-                            ELSE e.spend END + s.amount,
+                    spend = greatest(0, CASE WHEN e.budget_reset_at IS NOT NULL AND e.budget_reset_at <= now() THEN 0
+                            ELSE e.spend END + s.amount),
                     budget_reset_at = CASE WHEN e.budget_reset_at IS NOT NULL AND e.budget_reset_at <= now()
                             THEN now() + e.budget_duration_s * interval '1 second' ELSE e.budget_reset_at END
                 FROM (SELECT eu, sum(c) AS amount FROM ingest_inserted WHERE eu <> '' GROUP BY eu) s

@@ -1,0 +1,265 @@
+package com.acme.mpc.cost.api;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.acme.mpc.cost.TestDatabase;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.ws.rs.HttpMethod;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.QueryParam;
+import java.io.IOException;
+import java.lang.annotation.Annotation;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.lang.reflect.Parameter;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The served OpenAPI document (/q/openapi, written down in META-INF/openapi.yaml) against the application itself:
+ * every JAX-RS resource method, found by reflection over the compiled classes, must be in it with its query and
+ * path parameters, every operation must answer with a schema, and every operation must name its credential. The
+ * admin routes model-gateway relays must be documented there exactly as here.
+ */
+@QuarkusTest
+@QuarkusTestResource(TestDatabase.class)
+class OpenApiDocumentTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Set<String> HTTP_METHODS = Set.of("get", "post", "put", "delete", "patch", "head", "options");
+
+    /** model-gateway's AdminRelay.PREFIXES: the routes it relays here. */
+    private static final List<String> RELAYED_PREFIXES =
+            List.of("/key", "/v2/key", "/team", "/user", "/customer", "/end_user", "/budget", "/spend", "/global");
+
+    private JsonNode doc;
+
+    @BeforeEach
+    void fetch() throws IOException {
+        String body = given().queryParam("format", "json")
+                .when()
+                .get("/q/openapi")
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString();
+        doc = JSON.readTree(body);
+    }
+
+    @Test
+    void documentIsOpenApiWithTheMasterKeyScheme() {
+        assertThat(doc.path("openapi").asText()).startsWith("3.");
+        assertThat(doc.path("info").path("title").asText()).isEqualTo("cost-tracker");
+        assertThat(doc.path("components")
+                        .path("securitySchemes")
+                        .path("masterKey")
+                        .path("scheme")
+                        .asText())
+                .isEqualTo("bearer");
+    }
+
+    @Test
+    void everyResourceMethodIsDocumentedWithItsParameters() throws Exception {
+        Map<String, Method> routes = resourceMethods();
+        assertThat(routes).hasSizeGreaterThan(40);
+        List<String> missing = new ArrayList<>();
+        for (Map.Entry<String, Method> e : routes.entrySet()) {
+            String[] mp = e.getKey().split(" ", 2);
+            JsonNode op = doc.path("paths").path(mp[1]).path(mp[0]);
+            if (op.isMissingNode()) {
+                missing.add(e.getKey());
+                continue;
+            }
+            Set<String> documented = parameterNames(op);
+            for (Parameter p : e.getValue().getParameters()) {
+                String name = p.isAnnotationPresent(QueryParam.class)
+                        ? "query " + p.getAnnotation(QueryParam.class).value()
+                        : p.isAnnotationPresent(PathParam.class)
+                                ? "path " + p.getAnnotation(PathParam.class).value()
+                                : null;
+                if (name != null && !documented.contains(name)) {
+                    missing.add(e.getKey() + " parameter " + name);
+                }
+            }
+        }
+        assertThat(missing).as("routes the document lacks").isEmpty();
+        // and nothing documented that the application does not serve
+        Set<String> served = routes.keySet();
+        assertThat(operations(doc).keySet()).isSubsetOf(served);
+    }
+
+    @Test
+    void everyOperationAnswersWithASchemaAndNamesItsCredential() {
+        boolean globalSecurity = doc.path("security").size() > 0;
+        for (Map.Entry<String, JsonNode> e : operations(doc).entrySet()) {
+            JsonNode op = e.getValue();
+            boolean schema = false;
+            for (JsonNode response : op.path("responses")) {
+                JsonNode r = resolve(response);
+                for (JsonNode media : r.path("content")) {
+                    schema |= media.has("schema");
+                }
+            }
+            assertThat(schema).as(e.getKey() + " has a response with a schema").isTrue();
+            JsonNode security = op.has("security") ? op.get("security") : doc.path("security");
+            assertThat(globalSecurity || security.size() > 0)
+                    .as(e.getKey() + " names its credential")
+                    .isTrue();
+            assertThat(security.size()).as(e.getKey() + " security").isPositive();
+            assertThat(op.path("responses").has("401"))
+                    .as(e.getKey() + " documents 401")
+                    .isTrue();
+        }
+    }
+
+    @Test
+    void swaggerUiIsServed() {
+        given().when().get("/q/swagger-ui/").then().statusCode(200);
+    }
+
+    @Test
+    void theGatewayRelaysTheAdminRoutesWithTheSameSchemas() throws IOException {
+        // model-gateway's document, from the source tree this module is built in
+        java.nio.file.Path file =
+                java.nio.file.Path.of("..", "model-gateway", "src", "main", "resources", "META-INF", "openapi.yaml");
+        assertThat(file).exists();
+        JsonNode gateway = new ObjectMapper(new YAMLFactory()).readTree(Files.readString(file));
+        List<String> differences = new ArrayList<>();
+        for (Map.Entry<String, JsonNode> e : operations(doc).entrySet()) {
+            String path = e.getKey().split(" ", 2)[1];
+            if (RELAYED_PREFIXES.stream().noneMatch(p -> path.equals(p) || path.startsWith(p + "/"))) {
+                continue;
+            }
+            String[] mp = e.getKey().split(" ", 2);
+            JsonNode theirs = gateway.path("paths").path(mp[1]).path(mp[0]);
+            if (theirs.isMissingNode()) {
+                differences.add(e.getKey() + " missing");
+                continue;
+            }
+            for (String part : List.of("parameters", "requestBody", "summary")) {
+                if (!e.getValue().path(part).equals(theirs.path(part))) {
+                    differences.add(e.getKey() + " " + part);
+                }
+            }
+            if (!e.getValue()
+                    .path("responses")
+                    .path("200")
+                    .equals(theirs.path("responses").path("200"))) {
+                differences.add(e.getKey() + " 200 response");
+            }
+        }
+        for (String section : List.of("schemas", "parameters", "examples")) {
+            Iterator<Map.Entry<String, JsonNode>> it =
+                    doc.path("components").path(section).fields();
+            while (it.hasNext()) {
+                Map.Entry<String, JsonNode> c = it.next();
+                JsonNode theirs = gateway.path("components").path(section).path(c.getKey());
+                if (!theirs.isMissingNode() && !theirs.equals(c.getValue())) {
+                    differences.add("components." + section + "." + c.getKey());
+                }
+            }
+        }
+        assertThat(differences)
+                .as("model-gateway's META-INF/openapi.yaml differs from cost-tracker's for the relayed routes")
+                .isEmpty();
+    }
+
+    private JsonNode resolve(JsonNode node) {
+        if (!node.has("$ref")) {
+            return node;
+        }
+        String[] parts = node.get("$ref").asText().substring(2).split("/");
+        JsonNode n = doc;
+        for (String p : parts) {
+            n = n.path(p);
+        }
+        return n;
+    }
+
+    private Set<String> parameterNames(JsonNode op) {
+        Set<String> names = new TreeSet<>();
+        for (JsonNode p : op.path("parameters")) {
+            JsonNode r = resolve(p);
+            names.add(r.path("in").asText() + " " + r.path("name").asText());
+        }
+        return names;
+    }
+
+    static Map<String, JsonNode> operations(JsonNode doc) {
+        Map<String, JsonNode> ops = new TreeMap<>();
+        Iterator<Map.Entry<String, JsonNode>> paths = doc.path("paths").fields();
+        while (paths.hasNext()) {
+            Map.Entry<String, JsonNode> path = paths.next();
+            Iterator<Map.Entry<String, JsonNode>> methods = path.getValue().fields();
+            while (methods.hasNext()) {
+                Map.Entry<String, JsonNode> m = methods.next();
+                if (HTTP_METHODS.contains(m.getKey())) {
+                    ops.put(m.getKey() + " " + path.getKey(), m.getValue());
+                }
+            }
+        }
+        return ops;
+    }
+
+    /** "get /key/info" -> method, for every concrete @Path class compiled from src/main/java. */
+    private static Map<String, Method> resourceMethods() throws IOException, ClassNotFoundException {
+        // the module's compiled classes (tests run in the module's directory); Quarkus' class loader gives no
+        // code source location to start from
+        java.nio.file.Path classes = java.nio.file.Path.of("target", "classes");
+        assertThat(classes.resolve("com/acme/mpc/cost/api/Auth.class")).exists();
+        List<String> names;
+        try (Stream<java.nio.file.Path> files = Files.walk(classes)) {
+            names = files.filter(f -> f.toString().endsWith(".class"))
+                    .map(f -> classes.relativize(f).toString().replace('/', '.').replaceAll("\\.class$", ""))
+                    .toList();
+        }
+        Map<String, Method> routes = new TreeMap<>();
+        ClassLoader loader = Auth.class.getClassLoader();
+        for (String name : names) {
+            Class<?> c = Class.forName(name, false, loader);
+            Path classPath = c.getAnnotation(Path.class);
+            if (classPath == null || Modifier.isAbstract(c.getModifiers()) || c.isInterface()) {
+                continue;
+            }
+            for (Method m : c.getMethods()) {
+                String http = httpMethod(m);
+                if (http == null) {
+                    continue;
+                }
+                Path methodPath = m.getAnnotation(Path.class);
+                String path = join(classPath.value(), methodPath == null ? "" : methodPath.value());
+                routes.put(http.toLowerCase(java.util.Locale.ROOT) + " " + path, m);
+            }
+        }
+        return routes;
+    }
+
+    private static String httpMethod(Method m) {
+        for (Annotation a : m.getAnnotations()) {
+            HttpMethod h = a.annotationType().getAnnotation(HttpMethod.class);
+            if (h != null) {
+                return h.value();
+            }
+        }
+        return null;
+    }
+
+    private static String join(String a, String b) {
+        String p = ("/" + a + "/" + b).replaceAll("/+", "/");
+        return p.length() > 1 && p.endsWith("/") ? p.substring(0, p.length() - 1) : p;
+    }
+}

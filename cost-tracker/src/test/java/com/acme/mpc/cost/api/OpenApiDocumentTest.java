@@ -152,14 +152,17 @@ class OpenApiDocumentTest {
             }
             for (String part : List.of("parameters", "requestBody", "summary")) {
                 if (!e.getValue().path(part).equals(theirs.path(part))) {
-                    differences.add(e.getKey() + " " + part);
+                    differences.add(
+                            e.getKey() + " " + part + ": " + e.getValue().path(part) + " vs " + theirs.path(part));
                 }
             }
             if (!e.getValue()
                     .path("responses")
                     .path("200")
                     .equals(theirs.path("responses").path("200"))) {
-                differences.add(e.getKey() + " 200 response");
+                differences.add(e.getKey() + " 200 response: "
+                        + e.getValue().path("responses").path("200") + " vs "
+                        + theirs.path("responses").path("200"));
             }
         }
         for (String section : List.of("schemas", "parameters", "examples")) {
@@ -169,7 +172,7 @@ class OpenApiDocumentTest {
                 Map.Entry<String, JsonNode> c = it.next();
                 JsonNode theirs = gateway.path("components").path(section).path(c.getKey());
                 if (!theirs.isMissingNode() && !theirs.equals(c.getValue())) {
-                    differences.add("components." + section + "." + c.getKey());
+                    differences.add("components." + section + "." + c.getKey() + ": " + c.getValue() + " vs " + theirs);
                 }
             }
         }

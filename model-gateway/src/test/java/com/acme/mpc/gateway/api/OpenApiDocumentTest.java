@@ -1,0 +1,236 @@
+package com.acme.mpc.gateway.api;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.acme.mpc.gateway.testsupport.GatewayTestResource;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.ext.web.Route;
+import io.vertx.ext.web.Router;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The served OpenAPI document (/q/openapi, written down in META-INF/openapi.yaml, since no scanner sees plain Vert.x
+ * routes) against the gateway's real router: every route it serves must be in the document, every documented
+ * operation must be served, answer with a schema and, unless it is meant to be open, name its credential.
+ */
+@QuarkusTest
+@QuarkusTestResource(GatewayTestResource.class)
+class OpenApiDocumentTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Set<String> HTTP_METHODS = Set.of("get", "post", "put", "delete", "patch", "head", "options");
+
+    /** Routes that are open on purpose: probes and the metrics scrape. */
+    private static final Set<String> OPEN =
+            Set.of("get /health/liveliness", "get /health/liveness", "get /health/readiness", "get /metrics");
+
+    /**
+     * Regex routes that are no API: the admin UI's static files (HTML, JS, CSS served from META-INF/resources/ui,
+     * documented in docs/ui.md) and its /ui redirect.
+     */
+    private static final Set<String> NOT_API_REGEX = Set.of("^/ui(/.*)?$");
+
+    /** Captures the application's router, the one every route class registers on. */
+    @ApplicationScoped
+    static class RouterCapture {
+        static volatile Router router;
+
+        void capture(@Observes Router r) {
+            router = r;
+        }
+    }
+
+    private JsonNode doc;
+
+    @BeforeEach
+    void fetch() throws IOException {
+        doc = JSON.readTree(given().queryParam("format", "json")
+                .when()
+                .get("/q/openapi")
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString());
+    }
+
+    @Test
+    void documentIsOpenApiWithTheGatewaysKeySchemes() {
+        assertThat(doc.path("openapi").asText()).startsWith("3.");
+        assertThat(doc.path("info").path("title").asText()).isEqualTo("model-gateway");
+        JsonNode schemes = doc.path("components").path("securitySchemes");
+        assertThat(schemes.path("bearer").path("scheme").asText()).isEqualTo("bearer");
+        assertThat(schemes.path("x-api-key").path("name").asText()).isEqualTo("x-api-key");
+        JsonNode messages = doc.path("paths").path("/v1/messages").path("post");
+        assertThat(security(messages).toString()).contains("x-api-key").contains("bearer");
+    }
+
+    @Test
+    void everyRouteOfTheRouterIsDocumented() {
+        Router router = RouterCapture.router;
+        assertThat(router).as("the application's router").isNotNull();
+        Map<String, JsonNode> ops = operations(doc);
+        Set<String> documentedPaths = new java.util.TreeSet<>();
+        ops.keySet().forEach(k -> documentedPaths.add(k.split(" ", 2)[1]));
+        List<String> missing = new ArrayList<>();
+        List<String> seen = new ArrayList<>();
+        for (Route route : router.getRoutes()) {
+            if (route.isRegexPath()) {
+                String regex = route.getName();
+                if (!NOT_API_REGEX.contains(regex)) {
+                    missing.add("regex route " + regex);
+                }
+                continue;
+            }
+            String path = route.getPath();
+            if (path == null || (path.equals("/") && route.methods() == null && route.isExactPath())) {
+                // no path: a handler for every request (request id, CORS, Quarkus' static files and /q router),
+                // serving no endpoint of its own; "/" for every method is quarkus-rest's dispatcher, with no
+                // resource to dispatch to (noJaxRsResources)
+                continue;
+            }
+            if (path.startsWith("/q/") || path.equals("/q")) {
+                // Quarkus' own endpoints (health, metrics, openapi, swagger-ui): documented by Quarkus, not here
+                continue;
+            }
+            String openApiPath = path.replaceAll(":([A-Za-z0-9_]+)", "{$1}");
+            seen.add(openApiPath);
+            Set<HttpMethod> methods = route.methods();
+            if (!route.isExactPath()) {
+                // a prefix route (/v1/* answering 404, the admin relay's /key/* ...): something below it is documented
+                String prefix = openApiPath.endsWith("/") ? openApiPath : openApiPath + "/";
+                if (documentedPaths.stream().noneMatch(p -> p.startsWith(prefix))) {
+                    missing.add("any path under " + prefix);
+                }
+            } else if (methods == null || methods.isEmpty()) {
+                // every method: the relay's exact prefixes and single routes, and the 405 answer beside a POST route
+                String prefix = openApiPath + "/";
+                if (!documentedPaths.contains(openApiPath)
+                        && documentedPaths.stream().noneMatch(p -> p.startsWith(prefix))) {
+                    missing.add("* " + openApiPath + " (" + route + ")");
+                }
+            } else {
+                for (HttpMethod m : methods) {
+                    String key = m.name().toLowerCase(Locale.ROOT) + " " + openApiPath;
+                    if (!ops.containsKey(key)) {
+                        missing.add(key);
+                    }
+                }
+            }
+        }
+        assertThat(seen).as("routes found on the router").hasSizeGreaterThan(20);
+        assertThat(missing).as("routes the document lacks").isEmpty();
+    }
+
+    @Test
+    void everyDocumentedOperationIsServed() {
+        // each documented operation reaches a route of the gateway rather than Quarkus' 404: a GET on a POST-only
+        // path gets the gateway's 405, an admin route the relay's 503 (no cost-tracker in tests) or 401
+        for (String op : operations(doc).keySet()) {
+            String[] mp = op.split(" ", 2);
+            String path = mp[1].replaceAll("\\{[^}]+}", "x");
+            io.restassured.response.Response r = given().header("Authorization", "Bearer sk-test-master")
+                    .contentType("application/json")
+                    .body("{}")
+                    .when()
+                    .request(mp[0].toUpperCase(Locale.ROOT), path);
+            // the gateway's own 404s (unknown model, unknown key) are in its error shape; Quarkus' are not
+            assertThat(r.statusCode() != 404 || r.asString().contains("\"error\""))
+                    .as(op + " is served (" + r.statusCode() + " " + r.asString() + ")")
+                    .isTrue();
+        }
+    }
+
+    @Test
+    void everyOperationAnswersWithASchemaAndProtectedOnesNameTheirCredential() {
+        for (Map.Entry<String, JsonNode> e : operations(doc).entrySet()) {
+            JsonNode op = e.getValue();
+            boolean schema = false;
+            for (JsonNode response : op.path("responses")) {
+                for (JsonNode media : resolve(response).path("content")) {
+                    schema |= media.has("schema");
+                }
+            }
+            assertThat(schema).as(e.getKey() + " has a response with a schema").isTrue();
+            if (OPEN.contains(e.getKey())) {
+                assertThat(security(op).size()).as(e.getKey() + " is open").isZero();
+            } else {
+                assertThat(security(op).size())
+                        .as(e.getKey() + " names its credential")
+                        .isPositive();
+                assertThat(op.path("responses").has("401"))
+                        .as(e.getKey() + " documents 401")
+                        .isTrue();
+            }
+        }
+    }
+
+    @Test
+    void noJaxRsResources() throws IOException {
+        // the router comparison above covers Vert.x routes only; a JAX-RS resource would need its own check
+        java.nio.file.Path classes = java.nio.file.Path.of("target", "classes");
+        assertThat(classes.resolve("com/acme/mpc/gateway/api/GatewayRoutes.class"))
+                .exists();
+        List<String> resources = new ArrayList<>();
+        try (java.util.stream.Stream<java.nio.file.Path> files = java.nio.file.Files.walk(classes)) {
+            for (java.nio.file.Path f : (Iterable<java.nio.file.Path>) files::iterator) {
+                if (f.toString().endsWith(".class")
+                        && new String(java.nio.file.Files.readAllBytes(f), java.nio.charset.StandardCharsets.ISO_8859_1)
+                                .contains("Ljakarta/ws/rs/Path;")) {
+                    resources.add(f.toString());
+                }
+            }
+        }
+        assertThat(resources).isEmpty();
+    }
+
+    @Test
+    void swaggerUiIsServed() {
+        given().when().get("/q/swagger-ui/").then().statusCode(200);
+    }
+
+    private JsonNode security(JsonNode op) {
+        return op.has("security") ? op.get("security") : doc.path("security");
+    }
+
+    private JsonNode resolve(JsonNode node) {
+        if (!node.has("$ref")) {
+            return node;
+        }
+        JsonNode n = doc;
+        for (String p : node.get("$ref").asText().substring(2).split("/")) {
+            n = n.path(p);
+        }
+        return n;
+    }
+
+    private static Map<String, JsonNode> operations(JsonNode doc) {
+        Map<String, JsonNode> ops = new TreeMap<>();
+        Iterator<Map.Entry<String, JsonNode>> paths = doc.path("paths").fields();
+        while (paths.hasNext()) {
+            Map.Entry<String, JsonNode> path = paths.next();
+            Iterator<Map.Entry<String, JsonNode>> methods = path.getValue().fields();
+            while (methods.hasNext()) {
+                Map.Entry<String, JsonNode> m = methods.next();
+                if (HTTP_METHODS.contains(m.getKey())) {
+                    ops.put(m.getKey() + " " + path.getKey(), m.getValue());
+                }
+            }
+        }
+        return ops;
+    }
+}

@@ -19,6 +19,10 @@
       restore   replace the named volumes with the archives of -Timestamp (default: latest); needs
                 -Force or a typed confirmation
       update    pull newer images (and rebuild our own), then `compose up -d`
+      keys      give each app (dify, langflow, activepieces; or -Service one of them) its own gateway
+                virtual key with a budget (APP_BUDGET_USD per APP_BUDGET_DURATION in infra\.env), created
+                through the running gateway with the master key and written to infra\.env as
+                <APP>_GATEWAY_KEY; an app that has one keeps it. Then `-Action start -Service gateway`.
 
     Services: all (default), gateway, dify, langflow, activepieces, monitoring; quickstart (backup and
     restore only): the data directory of infra/run-local.sh (embedded PostgreSQL, usage spool; logs and
@@ -40,7 +44,7 @@
 [CmdletBinding()]
 param(
     [Parameter(Position = 0)]
-    [ValidateSet('start', 'stop', 'restart', 'status', 'logs', 'health', 'network', 'backup', 'restore', 'update')]
+    [ValidateSet('start', 'stop', 'restart', 'status', 'logs', 'health', 'network', 'backup', 'restore', 'update', 'keys')]
     [string]$Action,
 
     [Parameter(Position = 1)]
@@ -70,6 +74,8 @@ $GroupsOrder = @('gateway', 'dify', 'langflow', 'activepieces', 'monitoring')
 # The quick start (infra/run-local.sh, embedded PostgreSQL) is not a compose group: only backup and restore
 # apply to it, and "all" does not include it.
 $QuickstartService = 'quickstart'
+# The apps that call mpc-api, each with its own gateway key (keys).
+$KeyApps = @('dify', 'langflow', 'activepieces')
 $EnvFile = if ($env:AI_INFRA_ENV_FILE) { $env:AI_INFRA_ENV_FILE } else { Join-Path $InfraDir '.env' }
 $TemplateFile = Join-Path $InfraDir '.env.template'
 $BackupImage = if ($env:AI_INFRA_BACKUP_IMAGE) { $env:AI_INFRA_BACKUP_IMAGE } else { 'alpine:3.20.3' }
@@ -566,6 +572,52 @@ function Invoke-Restore {
     }
 }
 
+# ------------------------------------------------------------------------------------- keys
+function Set-EnvValue([string]$Name, [string]$Value) {
+    $lines = @(Get-Content -LiteralPath $EnvFile)
+    $found = $false
+    $out = foreach ($l in $lines) {
+        if ($l -match "^$Name=") { $found = $true; "$Name=$Value" } else { $l }
+    }
+    if (-not $found) { $out = @($out) + "$Name=$Value" }
+    Set-Content -LiteralPath $EnvFile -Value $out
+}
+
+function Invoke-Keys {
+    Assert-EnvFile
+    $base = "http://localhost:$(Get-EnvValue 'GATEWAY_PORT' '4000')"
+    $master = Get-EnvValue 'LITELLM_MASTER_KEY' ''
+    if (-not $master) { Stop-WithError 1 "LITELLM_MASTER_KEY is not set in $EnvFile" }
+    $budget = Get-EnvValue 'APP_BUDGET_USD' '10'
+    $duration = Get-EnvValue 'APP_BUDGET_DURATION' '30d'
+    if ($budget -notmatch '^\d+(\.\d+)?$') { Stop-WithError 2 "APP_BUDGET_USD must be a number of dollars, got '$budget'" }
+    if ($duration -notmatch '^\d+[smhd]$') { Stop-WithError 2 "APP_BUDGET_DURATION must look like 30d, 24h, got '$duration'" }
+    $created = 0
+    foreach ($app in $KeyApps) {
+        if ($Service -ne 'all' -and $Service -ne $app) { continue }
+        $var = $app.ToUpperInvariant() + '_GATEWAY_KEY'
+        if (Get-EnvValue $var '') {
+            Write-Info "$app already has a gateway key ($var); kept"
+            continue
+        }
+        $body = @{ key_alias = $app; max_budget = [double]$budget; budget_duration = $duration
+            metadata = @{ created_by = 'ai-infra-manage keys' } } | ConvertTo-Json -Compress
+        try {
+            $answer = Invoke-RestMethod -Method Post -Uri "$base/key/generate" -TimeoutSec ([int]$CurlTimeout) `
+                -Headers @{ Authorization = "Bearer $master" } -ContentType 'application/json' -Body $body
+        } catch {
+            Stop-WithError 1 "creating $app's key at $base/key/generate failed (is the gateway group running? -Action start -Service gateway)"
+        }
+        if (-not $answer.key) { Stop-WithError 1 "the gateway's answer for $app holds no key" }
+        Set-EnvValue $var $answer.key
+        Write-Info "created $app's gateway key (budget `$$budget per $duration) -> $var in $EnvFile"
+        $created++
+    }
+    if ($created -gt 0) {
+        Write-Info 'apply them: .\ai-infra-manage.ps1 -Action start -Service gateway (re-creates mpc-api with MPC_API_APP_KEYS)'
+    }
+}
+
 function Invoke-Update {
     Assert-Docker; Initialize-Compose; Assert-EnvFile; Initialize-Network
     foreach ($group in Get-SelectedGroups) {
@@ -582,8 +634,11 @@ if ($Help) {
     exit 0
 }
 if (-not $Action) {
-    [Console]::Error.WriteLine('usage: .\ai-infra-manage.ps1 -Action start|stop|restart|status|logs|health|network|backup|restore|update [-Service all|gateway|dify|langflow|activepieces|monitoring|quickstart] [-Follow] [-Tail N] [-Timestamp yyyyMMdd-HHmmss] [-Force]')
+    [Console]::Error.WriteLine('usage: .\ai-infra-manage.ps1 -Action start|stop|restart|status|logs|health|network|backup|restore|update|keys [-Service all|gateway|dify|langflow|activepieces|monitoring|quickstart] [-Follow] [-Tail N] [-Timestamp yyyyMMdd-HHmmss] [-Force]')
     exit 2
+}
+if ($Action -eq 'keys' -and $Service -ne 'all' -and $KeyApps -notcontains $Service) {
+    Stop-WithError 2 "keys takes an app: all, $($KeyApps -join ', ')"
 }
 if ($Service -eq $QuickstartService -and $Action -ne 'backup' -and $Action -ne 'restore') {
     Stop-WithError 2 "-Service $QuickstartService takes backup and restore only; infra/run-local.sh starts and stops the quick start"
@@ -601,6 +656,7 @@ try {
         'backup' { Invoke-Backup }
         'restore' { Invoke-Restore }
         'update' { Invoke-Update }
+        'keys' { Invoke-Keys }
     }
 } catch {
     Stop-WithError 1 $_.Exception.Message

@@ -10,7 +10,9 @@ GROUPS_ORDER=(gateway dify langflow activepieces monitoring)
 # The quick start (infra/run-local.sh, embedded PostgreSQL) is not a compose group: only backup and restore
 # apply to it, and "all" does not include it.
 QUICKSTART_SERVICE="quickstart"
-ACTIONS="start stop restart status logs health network backup restore update"
+# The apps that call mpc-api, each with its own gateway key (`keys`).
+KEY_APPS="dify langflow activepieces"
+ACTIONS="start stop restart status logs health network backup restore update keys"
 ENV_FILE="${AI_INFRA_ENV_FILE:-$INFRA_DIR/.env}"
 TEMPLATE_FILE="$INFRA_DIR/.env.template"
 BACKUP_IMAGE="${AI_INFRA_BACKUP_IMAGE:-alpine:3.20.3}"
@@ -37,6 +39,10 @@ Actions:
   restore   replace the named volumes with the archives of -Timestamp (default: latest); needs -Force
             or a typed confirmation
   update    pull newer images (and rebuild our own), then `compose up -d`
+  keys      give each app (dify, langflow, activepieces; or -Service one of them) its own gateway virtual key
+            with a budget (APP_BUDGET_USD per APP_BUDGET_DURATION in the env file), created through the running
+            gateway with the master key and written to the env file as <APP>_GATEWAY_KEY; an app that has one
+            keeps it. Then `start -Service gateway` re-creates mpc-api with them.
 
 Services: all (default) | gateway | dify | langflow | activepieces | monitoring
           quickstart (backup and restore only): the data directory of infra/run-local.sh (embedded
@@ -61,6 +67,8 @@ Environment:
   AI_INFRA_START_TIMEOUT   seconds `start` waits for the services to become healthy (default 900)
   AI_INFRA_START_POLL      seconds between two health rounds of `start` (default 5)
   MPC_IMAGE_FLAVOR         native (default) or jvm: JVM images for the gateway group
+
+Keys: -Service all (default) | dify | langflow | activepieces
 
 Exit codes: 0 ok, 1 failure, 2 usage error (unknown action/service, bad option), 3 Docker unavailable.
 EOF
@@ -124,6 +132,10 @@ parse_args() {
   [[ " $ACTIONS " == *" $ACTION "* ]] || die 2 "unknown action '$ACTION' (valid: ${ACTIONS// /, })"
   [[ "$SERVICE" == "all" || "$SERVICE" == "$QUICKSTART_SERVICE" || " ${GROUPS_ORDER[*]} " == *" $SERVICE "* ]] ||
     die 2 "unknown service '$SERVICE' (valid: all, $(join_by ', ' "${GROUPS_ORDER[@]}"), $QUICKSTART_SERVICE)"
+  if [[ "$ACTION" == "keys" ]]; then
+    [[ "$SERVICE" == "all" || " $KEY_APPS " == *" $SERVICE "* ]] ||
+      die 2 "keys takes an app: all, ${KEY_APPS// /, }"
+  fi
   [[ "$SERVICE" != "$QUICKSTART_SERVICE" || "$ACTION" == "backup" || "$ACTION" == "restore" ]] ||
     die 2 "-Service $QUICKSTART_SERVICE takes backup and restore only; infra/run-local.sh starts and stops the quick start"
   [[ "$TAIL" =~ ^[0-9]+$ ]] || die 2 "-Tail needs a number, got '$TAIL'"
@@ -597,6 +609,64 @@ action_update() {
     fi
     compose "$group" up -d --remove-orphans
   done
+}
+
+# ---------------------------------------------------------------------------- keys
+# Sets NAME=VALUE in the env file (replaces the line, or appends it).
+env_set() {
+  local name="$1" value="$2" tmp
+  tmp="$(mktemp "$ENV_FILE.XXXXXX")"
+  if grep -qE "^${name}=" "$ENV_FILE"; then
+    awk -v n="$name" -v v="$value" 'index($0, n "=") == 1 { print n "=" v; next } { print }' "$ENV_FILE" >"$tmp"
+  else
+    cat "$ENV_FILE" >"$tmp"
+    printf '%s=%s\n' "$name" "$value" >>"$tmp"
+  fi
+  chmod --reference="$ENV_FILE" "$tmp" 2>/dev/null || chmod 600 "$tmp"
+  mv "$tmp" "$ENV_FILE"
+}
+
+action_keys() {
+  require_env_file
+  command -v curl >/dev/null 2>&1 || die 1 "curl is required to create keys"
+  local base master budget duration app var existing body code out key created=0
+  base="http://localhost:$(env_get GATEWAY_PORT 4000)"
+  master="$(env_get LITELLM_MASTER_KEY "")"
+  [[ -n "$master" ]] || die 1 "LITELLM_MASTER_KEY is not set in $ENV_FILE"
+  budget="$(env_get APP_BUDGET_USD 10)"
+  duration="$(env_get APP_BUDGET_DURATION 30d)"
+  [[ "$budget" =~ ^[0-9]+([.][0-9]+)?$ ]] || die 2 "APP_BUDGET_USD must be a number of dollars, got '$budget'"
+  [[ "$duration" =~ ^[0-9]+[smhd]$ ]] || die 2 "APP_BUDGET_DURATION must look like 30d, 24h, got '$duration'"
+  out="$(mktemp)"
+  for app in $KEY_APPS; do
+    [[ "$SERVICE" == "all" || "$SERVICE" == "$app" ]] || continue
+    var="$(printf '%s' "$app" | tr '[:lower:]' '[:upper:]')_GATEWAY_KEY"
+    existing="$(env_get "$var" "")"
+    if [[ -n "$existing" ]]; then
+      info "$app already has a gateway key ($var); kept"
+      continue
+    fi
+    body="{\"key_alias\":\"$app\",\"max_budget\":$budget,\"budget_duration\":\"$duration\",\"metadata\":{\"created_by\":\"ai-infra-manage keys\"}}"
+    code="$(curl -s -o "$out" -w '%{http_code}' --max-time "$CURL_TIMEOUT" -X POST \
+      -H "Authorization: Bearer $master" -H 'Content-Type: application/json' -d "$body" \
+      "$base/key/generate" || true)"
+    if [[ "$code" != 200 ]]; then
+      rm -f "$out"
+      die 1 "creating $app's key at $base/key/generate answered ${code:-nothing} (is the gateway group running? start -Service gateway)"
+    fi
+    key="$(grep -oE '"key" *: *"sk-[^"]+"' "$out" | head -n 1 | sed -E 's/.*"(sk-[^"]+)"$/\1/')"
+    if [[ -z "$key" ]]; then
+      rm -f "$out"
+      die 1 "the gateway's answer for $app holds no key"
+    fi
+    env_set "$var" "$key"
+    info "created $app's gateway key (budget \$$budget per $duration) -> $var in $ENV_FILE"
+    created=$((created + 1))
+  done
+  rm -f "$out"
+  if ((created > 0)); then
+    info "apply them: $(basename "$0") start -Service gateway (re-creates mpc-api with MPC_API_APP_KEYS)"
+  fi
 }
 
 main() {

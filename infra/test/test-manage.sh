@@ -399,6 +399,37 @@ t "-Service quickstart takes backup and restore only, and all does not include i
 run start -Service quickstart
 expect_rc 2 && expect_err "takes backup and restore only" && expect_no_calls && pass
 
+# ----------------------------------------------------------------------------- keys
+GEN_BODY='{"key_alias":"x","key":"sk-FAKEgenerated123","token":"abc"}'
+t "keys creates one budgeted key per app through the gateway and writes it to the env file"
+FAKE_CURL_BODY="$GEN_BODY" ENV_CONTENT=$'LITELLM_MASTER_KEY=sk-master-1\nGATEWAY_PORT=4010\nAPP_BUDGET_USD=25\nDIFY_GATEWAY_KEY=\nLANGFLOW_GATEWAY_KEY=' run keys
+if expect_rc 0 && expect_call "http://localhost:4010/key/generate" && expect_call '"key_alias":"dify","max_budget":25,"budget_duration":"30d"' &&
+  expect_call '"key_alias":"langflow"' && expect_call '"key_alias":"activepieces"' &&
+  expect_call "Authorization: Bearer sk-master-1" && expect_out "start -Service gateway"; then
+  envf="$(cat "$CASE_DIR/.env")"
+  if [[ "$envf" == *"DIFY_GATEWAY_KEY=sk-FAKEgenerated123"* && "$envf" == *"LANGFLOW_GATEWAY_KEY=sk-FAKEgenerated123"* &&
+    "$envf" == *"ACTIVEPIECES_GATEWAY_KEY=sk-FAKEgenerated123"* && "$(grep -c '^DIFY_GATEWAY_KEY=' "$CASE_DIR/.env")" == 1 ]]; then
+    pass
+  else
+    fail "env file: $envf"
+  fi
+fi
+
+t "keys keeps an app's existing key and can be limited to one app"
+FAKE_CURL_BODY="$GEN_BODY" ENV_CONTENT=$'LITELLM_MASTER_KEY=sk-master-1\nDIFY_GATEWAY_KEY=sk-already' run keys -Service dify
+expect_rc 0 && expect_out "dify already has a gateway key" && expect_no_call "/key/generate" &&
+  [[ "$(cat "$CASE_DIR/.env")" == *"DIFY_GATEWAY_KEY=sk-already"* ]] && pass
+
+t "keys fails clearly when the gateway is not running, writing nothing"
+FAKE_CURL_DEFAULT=000 ENV_CONTENT=$'LITELLM_MASTER_KEY=sk-master-1' run keys langflow
+expect_rc 1 && expect_err "is the gateway group running" && [[ "$(cat "$CASE_DIR/.env")" != *"LANGFLOW_GATEWAY_KEY"* ]] && pass
+
+t "keys refuses a non-app service and a bad budget before calling anything"
+ENV_CONTENT=$'LITELLM_MASTER_KEY=sk-master-1' run keys -Service monitoring
+expect_rc 2 && expect_err "keys takes an app" && expect_no_calls && pass
+ENV_CONTENT=$'LITELLM_MASTER_KEY=sk-master-1\nAPP_BUDGET_USD=lots' run keys
+expect_rc 2 && expect_err "APP_BUDGET_USD must be a number" && expect_no_calls && pass
+
 # ----------------------------------------------------------------------------- update
 t "update gateway: pull, rebuild our images, up -d"
 WITH_ENV=1 run -Action update -Service gateway

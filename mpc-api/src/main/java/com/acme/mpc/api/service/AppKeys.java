@@ -33,8 +33,12 @@ public class AppKeys {
             String app = colon > 0 ? entry.substring(0, colon).strip() : "";
             String key = colon > 0 ? entry.substring(colon + 1).strip() : "";
             // never echo an entry: it may be a key
-            if (app.isEmpty() || key.isEmpty()) {
+            if (app.isEmpty() || colon < 0) {
                 throw new IllegalArgumentException("MPC_API_APP_KEYS entry #" + n + " is not of the form app:sk-...");
+            }
+            if (key.isEmpty()) {
+                // "app:" leaves the app on the gateway key (the compose file lists every app, bound or not)
+                continue;
             }
             if (!clients.names().contains(app)) {
                 throw new IllegalArgumentException("MPC_API_APP_KEYS names app '" + app

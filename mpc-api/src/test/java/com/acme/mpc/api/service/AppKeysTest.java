@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -19,6 +20,8 @@ class AppKeysTest {
         var keys = AppKeys.parse(List.of("dify:sk-dify", " flow : sk-flow "), CLIENTS);
         assertEquals("sk-dify", keys.get("dify"));
         assertEquals("sk-flow", keys.get("flow"));
+        // an app with an empty key stays on the gateway key
+        assertEquals(Map.of("flow", "sk-flow"), AppKeys.parse(List.of("dify:", "flow:sk-flow"), CLIENTS));
         assertEquals(Set.of("dify", "flow"), CLIENTS.names());
     }
 

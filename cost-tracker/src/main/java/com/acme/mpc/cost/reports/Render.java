@@ -19,14 +19,21 @@ public final class Render {
         if (format != null) {
             return format.equalsIgnoreCase("csv");
         }
-        for (MediaType t : headers.getAcceptableMediaTypes()) {
-            if (t.isWildcardType()) {
+        // read by hand: JAX-RS' parsed list throws on an empty or malformed Accept, which is a client's (harmless)
+        // mistake; anything unreadable is answered as JSON, the default
+        String accept = headers.getHeaderString(HttpHeaders.ACCEPT);
+        if (accept == null || accept.isBlank()) {
+            return false;
+        }
+        for (String range : accept.split(",")) {
+            String type = range.split(";", 2)[0].strip().toLowerCase(java.util.Locale.ROOT);
+            if (type.equals("*/*")) {
                 return false;
             }
-            if (t.getType().equalsIgnoreCase("text") && t.getSubtype().equalsIgnoreCase("csv")) {
+            if (type.equals(CSV)) {
                 return true;
             }
-            if (t.getSubtype().equalsIgnoreCase("json")) {
+            if (type.endsWith("/json") || type.endsWith("+json")) {
                 return false;
             }
         }

@@ -153,6 +153,29 @@ class HttpHardeningTest {
         nan.then().body("error.message", not(containsString("`")));
     }
 
+    @Test
+    void anEmptyAcceptOnAReportIsAnsweredAsJsonAndAMalformedOneIsA4xx() throws Exception {
+        for (String accept : new String[] {"Accept: \r\n", "Accept:    \r\n"}) {
+            String answer = raw(report(accept));
+            assertThat(answer).as(accept).startsWith("HTTP/1.1 200");
+            assertThat(JSON.readTree(body(answer)).isContainerNode()).as(answer).isTrue();
+        }
+        for (String accept : new String[] {"Accept: ///;;\r\n", "Accept: ,\r\n", "Accept: text/csv;q=x\r\n"}) {
+            String answer = raw(report(accept));
+            assertThat(answer).as(accept).doesNotStartWith("HTTP/1.1 5");
+            if (!answer.startsWith("HTTP/1.1 200")) {
+                assertOpenAiShape(body(answer));
+            }
+        }
+        String csv = raw(report("Accept: application/xml;q=0.5, text/csv\r\n"));
+        assertThat(csv).startsWith("HTTP/1.1 200").contains("text/csv");
+    }
+
+    private static String report(String acceptLine) {
+        return "GET /global/spend?start_date=2030-01-01&end_date=2030-01-02 HTTP/1.1\r\nHost: localhost\r\n"
+                + "Authorization: Bearer " + TestSupport.MASTER + "\r\n" + acceptLine + "Connection: close\r\n\r\n";
+    }
+
     private String raw(String request) throws Exception {
         try (Socket s = new Socket(root.getHost(), root.getPort())) {
             s.setSoTimeout(10_000);

@@ -2,6 +2,7 @@ package com.acme.mpc.gateway.admin;
 
 import com.acme.mpc.gateway.api.ApiErrors;
 import com.acme.mpc.gateway.api.Authenticator;
+import com.acme.mpc.gateway.api.HttpLayerErrors;
 import com.acme.mpc.gateway.config.ConfigHolder;
 import com.acme.mpc.gateway.config.GatewaySettings;
 import com.acme.mpc.gateway.core.GatewayException;
@@ -92,8 +93,8 @@ public class AdminRelay {
         GatewayException e = ctx.statusCode() == 413
                 ? new GatewayException(
                         413, "invalid_request_error", "request body too large", null, "request_too_large", false)
-                : ctx.statusCode() == 400
-                        ? GatewayException.badRequest("malformed request", null)
+                : ctx.statusCode() >= 400 && ctx.statusCode() < 500
+                        ? HttpLayerErrors.clientError(ctx, ctx.statusCode(), 0)
                         : new GatewayException(500, "api_error", "internal gateway error", null, null, false);
         if (e.status() == 500) {
             LOG.error("unhandled failure on admin route " + ctx.normalizedPath(), ctx.failure());

@@ -96,17 +96,11 @@ public class GatewayRoutes {
         get(router, "/health/liveliness", health::liveliness);
         get(router, "/health/liveness", health::liveliness);
         get(router, "/health/readiness", health::readiness);
-        get(router, "/health", authenticated(health::deep));
+        // master key only: it makes one provider call per deployment and shows their api_base (as /model/info does)
+        get(router, "/health", masterOnly(health::deep));
         get(router, "/metrics", this::metrics);
-        router.route("/v1/*")
-                .order(10_000)
-                .handler(ctx -> ApiErrors.write(
-                        ctx.response(),
-                        GatewayException.notFound(
-                                "unknown endpoint " + ctx.request().method() + " "
-                                        + ctx.request().path(),
-                                null,
-                                "not_found")));
+        // an unknown /v1 path (any method) is a 404 written by HttpLayerErrors in the path's API shape
+        router.route("/v1/*").order(10_000).handler(ctx -> ctx.fail(404));
     }
 
     private void post(Router router, String path, BodyHandler body, Handler<RoutingContext> handler) {
@@ -144,6 +138,23 @@ public class GatewayRoutes {
                                         ? g
                                         : new GatewayException(
                                                 500, "api_error", "internal gateway error", null, null, false)));
+    }
+
+    private Handler<RoutingContext> masterOnly(Handler<RoutingContext> handler) {
+        return ctx -> {
+            try {
+                authenticator.authenticate(ctx.request());
+            } catch (GatewayException e) {
+                ApiErrors.write(
+                        ctx.response(),
+                        Authenticator.presentedKey(ctx.request()) == null
+                                ? e
+                                : GatewayException.unauthorized(ctx.request().path()
+                                        + " needs the master key; it was called with another key"));
+                return;
+            }
+            handler.handle(ctx);
+        };
     }
 
     private void metrics(RoutingContext ctx) {
@@ -190,8 +201,8 @@ public class GatewayRoutes {
                             false));
             return;
         }
-        if (status == 400) {
-            errors.accept(ctx.response(), GatewayException.badRequest("malformed request", null));
+        if (status >= 400 && status < 500) {
+            errors.accept(ctx.response(), HttpLayerErrors.clientError(ctx, status, settings.maxBodySize()));
             return;
         }
         LOG.error("unhandled failure on " + ctx.request().path(), ctx.failure());

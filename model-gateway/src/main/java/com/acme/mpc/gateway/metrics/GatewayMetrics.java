@@ -10,11 +10,17 @@ import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReferenceArray;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * The gateway's request metrics, derived from each call's usage record (docs/observability.md lists them). Labels
  * are bounded: model groups and deployments come from the config, keys appear only as their alias or an 8-character
  * hash prefix (at most {@link #MAX_KEY_LABELS} of them), never request ids or prompts.
+ *
+ * <p>{@code /metrics} is unauthenticated (Prometheus scrapes it), so keys are labelled only when the operator opts in
+ * with {@code gateway.metrics.key-labels=true}: otherwise every key is counted under {@code key_alias="all"}, which
+ * keeps the series' shape (dashboards and alert rules work either way) without listing the aliases and their spend to
+ * anyone who can reach the port. Per-key spend stays available, authenticated, from cost-tracker's reports.
  *
  * <p>Runs on the event loop once per request, so meters are registered once per label tuple and kept: recording is
  * a few lock-free map reads and atomic adds, without building ids or tags.
@@ -61,6 +67,9 @@ public class GatewayMetrics {
      */
     static final int MAX_KEY_LABELS = 500;
 
+    /** The one key label when key labels are off. */
+    static final String ALL_KEYS = "all";
+
     static final String[] STATUS_CLASSES = {"none", "1xx", "2xx", "3xx", "4xx", "5xx", "client_closed"};
     private static final String[] TOKEN_TYPES = {"prompt", "completion", "cached_read", "cache_creation", "reasoning"};
     private static final String NONE = "none";
@@ -72,8 +81,13 @@ public class GatewayMetrics {
 
     private volatile KeyMeters otherKeys;
 
-    public GatewayMetrics(MeterRegistry registry) {
+    private final boolean keyLabels;
+
+    public GatewayMetrics(
+            MeterRegistry registry,
+            @ConfigProperty(name = "gateway.metrics.key-labels", defaultValue = "false") boolean keyLabels) {
         this.registry = registry;
+        this.keyLabels = keyLabels;
     }
 
     public void record(UsageRecord r) {
@@ -127,13 +141,19 @@ public class GatewayMetrics {
         return keys.computeIfAbsent(key, x -> new KeyMeters(keyLabel(r, x)));
     }
 
-    /** The map key of the caller's key: its alias, else its hash (no string built). */
-    private static String keyOf(UsageRecord r) {
+    /** The map key of the caller's key: its alias, else its hash (no string built); one for all without key labels. */
+    private String keyOf(UsageRecord r) {
+        if (!keyLabels) {
+            return ALL_KEYS;
+        }
         return hasAlias(r) ? r.keyAlias() : r.keyHash() == null ? NONE : r.keyHash();
     }
 
     /** The label of the caller's key: its alias, else the first 8 characters of its hash. */
-    private static String keyLabel(UsageRecord r, String key) {
+    private String keyLabel(UsageRecord r, String key) {
+        if (!keyLabels) {
+            return ALL_KEYS;
+        }
         return hasAlias(r) ? key : key.substring(0, Math.min(8, key.length()));
     }
 

@@ -14,8 +14,6 @@ import com.acme.mpc.gateway.logging.RequestIds;
 import com.acme.mpc.gateway.surface.Surface;
 import com.acme.mpc.gateway.surface.SurfaceRequest;
 import com.acme.mpc.gateway.usage.UsageEventIds;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.Cancellable;
@@ -24,7 +22,6 @@ import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import java.io.IOException;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicReference;
@@ -292,21 +289,7 @@ public class CallPipeline {
     }
 
     private static ObjectNode parse(Buffer raw) {
-        if (raw == null || raw.length() == 0) {
-            throw GatewayException.badRequest("request body is empty; expected a JSON object", null);
-        }
-        JsonNode node;
-        try {
-            node = Json.MAPPER.readTree(raw.getBytes());
-        } catch (JsonProcessingException e) {
-            throw GatewayException.badRequest("invalid JSON body: " + e.getOriginalMessage(), null);
-        } catch (IOException e) {
-            throw GatewayException.badRequest("unreadable request body", null);
-        }
-        if (!(node instanceof ObjectNode object)) {
-            throw GatewayException.badRequest("request body must be a JSON object", null);
-        }
-        return object;
+        return Json.clientObject(raw == null ? null : raw.getBytes());
     }
 
     static GatewayException asGatewayException(Throwable t) {

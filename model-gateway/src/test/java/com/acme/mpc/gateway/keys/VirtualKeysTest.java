@@ -4,6 +4,7 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.notNullValue;
 
 import com.acme.mpc.gateway.api.Authenticator;
@@ -401,6 +402,40 @@ class VirtualKeysTest {
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    @Test
+    void aVirtualKeyMayNotCallTheDeepHealthCheck() {
+        String key = key(new JsonObject().put("key_alias", "health-prober"));
+        given().header("Authorization", "Bearer " + key)
+                .get("/health")
+                .then()
+                .statusCode(401)
+                .body("error.type", equalTo("authentication_error"))
+                .body("error.message", containsString("master key"))
+                .body(not(containsString("api_base")));
+        // liveness and readiness stay open (probes carry no key)
+        given().header("Authorization", "Bearer " + key)
+                .get("/health/liveliness")
+                .then()
+                .statusCode(200);
+        given().get("/q/health/live").then().statusCode(200);
+        given().header("Authorization", "Bearer sk-test-master")
+                .get("/health")
+                .then()
+                .statusCode(200);
+    }
+
+    @Test
+    void metricsDoNotListKeyAliasesByDefault() {
+        String key = key(new JsonObject().put("key_alias", "secret-app-alias"));
+        chat(key, "demo-chat", "").then().statusCode(200);
+        String metrics =
+                given().get("/metrics").then().statusCode(200).extract().asString();
+        assertThat(metrics)
+                .doesNotContain("secret-app-alias")
+                .doesNotContain(Authenticator.sha256Hex(key).substring(0, 8))
+                .contains("gateway_key_tokens_total{key_alias=\"all\"");
     }
 
     @Test

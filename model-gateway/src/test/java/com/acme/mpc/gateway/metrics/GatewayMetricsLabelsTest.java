@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 /** Label values and their bounds, on records built by hand. */
 class GatewayMetricsLabelsTest {
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
-    private final GatewayMetrics metrics = new GatewayMetrics(registry);
+    private final GatewayMetrics metrics = new GatewayMetrics(registry, true);
 
     private static UsageRecord record(String alias, String hash, int status, boolean cacheHit, long upstreamNanos) {
         Instant t = Instant.parse("2026-11-28T10:00:00Z");
@@ -97,6 +97,30 @@ class GatewayMetricsLabelsTest {
                         .counter()
                         .count())
                 .isEqualTo(5);
+    }
+
+    @Test
+    void withoutKeyLabelsEveryKeyIsCountedUnderAll() {
+        SimpleMeterRegistry plain = new SimpleMeterRegistry();
+        GatewayMetrics unlabelled = new GatewayMetrics(plain, false);
+        unlabelled.record(record("team-a", "ab12cd34ef56", 200, false, 1_000_000));
+        unlabelled.record(record(null, "99ff88ee77dd", 200, false, 1_000_000));
+        assertThat(plain.find("gateway_spend_usd").summaries()).hasSize(1);
+        assertThat(plain.get("gateway_spend_usd")
+                        .tag("key_alias", "all")
+                        .summary()
+                        .count())
+                .isEqualTo(2);
+        assertThat(plain.get("gateway_key_tokens")
+                        .tags("key_alias", "all", "type", "prompt")
+                        .counter()
+                        .count())
+                .isEqualTo(20);
+        assertThat(plain.getMeters())
+                .allSatisfy(m -> assertThat(m.getId().getTags().toString())
+                        .doesNotContain("team-a")
+                        .doesNotContain("ab12cd34")
+                        .doesNotContain("99ff88ee"));
     }
 
     @Test

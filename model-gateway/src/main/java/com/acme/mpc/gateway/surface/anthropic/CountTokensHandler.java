@@ -78,12 +78,10 @@ public class CountTokensHandler {
     }
 
     private Uni<ObjectNode> count(RoutingContext ctx, Caller caller, String requestId) {
-        ObjectNode body = ctx.body() == null
-                ? null
-                : Json.objectOrNull(ctx.body().buffer().getBytes());
-        if (body == null) {
-            throw GatewayException.badRequest("request body must be a JSON object", null);
-        }
+        ObjectNode body = Json.clientObject(
+                ctx.body() == null || ctx.body().buffer() == null
+                        ? null
+                        : ctx.body().buffer().getBytes());
         MessagesValidator.validate(body, true);
         String group = body.get("model").asText();
         if (caller.key() != null && !caller.key().allows(group)) {

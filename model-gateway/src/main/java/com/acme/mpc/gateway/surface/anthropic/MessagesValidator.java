@@ -1,6 +1,7 @@
 package com.acme.mpc.gateway.surface.anthropic;
 
 import com.acme.mpc.gateway.core.GatewayException;
+import com.acme.mpc.gateway.surface.ParameterRanges;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
@@ -25,9 +26,6 @@ final class MessagesValidator {
             if (max == null || max.isNull()) {
                 throw bad("max_tokens: Field required", "max_tokens");
             }
-            if (!max.isIntegralNumber() || max.asLong() < 1) {
-                throw bad("max_tokens: must be an integer >= 1", "max_tokens");
-            }
         }
         messages(body.get("messages"));
         JsonNode system = body.get("system");
@@ -38,6 +36,7 @@ final class MessagesValidator {
         optional(body, "temperature", JsonNode::isNumber, "a number");
         optional(body, "top_p", JsonNode::isNumber, "a number");
         optional(body, "top_k", JsonNode::isIntegralNumber, "an integer");
+        ParameterRanges.anthropic(body, countTokens);
         optional(body, "metadata", JsonNode::isObject, "an object");
         optional(body, "thinking", JsonNode::isObject, "an object");
         optional(body, "tool_choice", JsonNode::isObject, "an object");

@@ -2,6 +2,7 @@ package com.acme.mpc.gateway.surface.openai;
 
 import com.acme.mpc.gateway.core.CallType;
 import com.acme.mpc.gateway.core.GatewayException;
+import com.acme.mpc.gateway.surface.ParameterRanges;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Set;
@@ -20,9 +21,7 @@ public final class RequestValidator {
         optionalBoolean(body, "stream");
         optionalNumber(body, "temperature");
         optionalNumber(body, "top_p");
-        optionalPositiveInt(body, "max_tokens");
-        optionalPositiveInt(body, "max_completion_tokens");
-        optionalPositiveInt(body, "n");
+        ParameterRanges.openAi(type, body);
         JsonNode streamOptions = body.get("stream_options");
         if (streamOptions != null && !streamOptions.isNull() && !streamOptions.isObject()) {
             throw GatewayException.badRequest("'stream_options' must be an object", "stream_options");
@@ -115,7 +114,6 @@ public final class RequestValidator {
                 throw GatewayException.badRequest("input[" + i + "] must be a string or a token array", "input");
             }
         }
-        optionalPositiveInt(body, "dimensions");
         JsonNode format = body.get("encoding_format");
         if (format != null
                 && !format.isNull()
@@ -146,13 +144,6 @@ public final class RequestValidator {
         JsonNode v = body.get(field);
         if (v != null && !v.isNull() && !v.isNumber()) {
             throw GatewayException.badRequest("'" + field + "' must be a number", field);
-        }
-    }
-
-    private static void optionalPositiveInt(ObjectNode body, String field) {
-        JsonNode v = body.get(field);
-        if (v != null && !v.isNull() && (!v.isIntegralNumber() || v.asLong() < 1)) {
-            throw GatewayException.badRequest("'" + field + "' must be an integer >= 1", field);
         }
     }
 }

@@ -3,6 +3,7 @@ package com.acme.mpc.gateway.api;
 import com.acme.mpc.gateway.config.GatewaySettings;
 import com.acme.mpc.gateway.core.GatewayException;
 import com.acme.mpc.gateway.surface.anthropic.AnthropicErrorShape;
+import io.vertx.core.VertxException;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.HttpVersion;
@@ -137,10 +138,20 @@ public class HttpLayerErrors {
             case 414 -> "Request URI too long";
             case 417 -> expectation(request.getHeader("expect"));
             case 431 -> "Request headers too large";
-            case 400 -> request.headers().get("host") == null ? "Missing Host header" : "malformed request";
+            case 400 -> badRequest(ctx, "malformed request");
             default -> "request refused (HTTP " + status + ")";
         };
         return new GatewayException(status, "invalid_request_error", message, null, CODES.get(status), false);
+    }
+
+    /** Why the router refused a request: a missing or invalid Host, an empty path, else {@code otherwise}. */
+    private static String badRequest(RoutingContext ctx, String otherwise) {
+        String host = ctx.request().headers().get("host");
+        if (host == null || host.isBlank()) {
+            return "Missing Host header";
+        }
+        // the router's own reasons ("For HTTP/1.x requests, the 'Host' header is required", ...) name no internals
+        return ctx.failure() instanceof VertxException v && v.getMessage() != null ? v.getMessage() : otherwise;
     }
 
     private static String expectation(String expect) {

@@ -43,6 +43,7 @@ public class ApiRoutes {
     private final ProxyHandler proxy;
     private final UsageHandler usage;
     private final HealthHandler health;
+    private final long maxBodySize;
 
     ApiRoutes(
             MpcApiConfig config,
@@ -66,6 +67,7 @@ public class ApiRoutes {
         this.gatewayKeys = gatewayKeys;
         this.rateLimiter = rateLimiter;
         this.bodyLimit = new BodyLimit(maxBodySize.asLongValue());
+        this.maxBodySize = maxBodySize.asLongValue();
         // With no client tokens and no gateway key, callers may bring their own gateway (virtual) key.
         boolean forwardClientAuthorization =
                 !clients.authenticationEnabled() && config.gateway().key().isEmpty();
@@ -85,7 +87,7 @@ public class ApiRoutes {
         router.route("/api/*")
                 .order(ORDER)
                 .handler(new RequestTracking(metrics, accessLog))
-                .failureHandler(ApiRoutes::failure);
+                .failureHandler(this::failure);
         router.route("/api/*").order(ORDER + 1).handler(new ClientAuthentication(clients, appKeys, gatewayKeys));
         router.route("/api/*").order(ORDER + 2).handler(new ClientRateLimit(rateLimiter, metrics));
         int order = ORDER + 3;
@@ -114,7 +116,12 @@ public class ApiRoutes {
                 "unknown_url");
     }
 
-    private static void failure(io.vertx.ext.web.RoutingContext rc) {
+    private void failure(io.vertx.ext.web.RoutingContext rc) {
+        if (rc.statusCode() >= 400 && rc.statusCode() < 500) {
+            // decided below the handlers (e.g. no Host header): the client's mistake, said in its terms
+            HttpLayerErrors.clientError(rc, rc.statusCode(), maxBodySize);
+            return;
+        }
         LOG.errorf(rc.failure(), "request %s failed", RequestTracking.requestId(rc));
         ApiErrors.send(
                 rc,

@@ -81,4 +81,29 @@ class AccessLogTest {
         assertTrue(line.message().contains("status=401"), line.message());
         assertFalse(line.message().contains("tok-nobody"));
     }
+
+    @Test
+    void aRawKeyInThePathIsMaskedInTheAccessLog() {
+        String key = "sk-" + UUID.randomUUID().toString().replace("-", "");
+        String hash = "ab12cd34" + "0".repeat(56);
+        for (String path :
+                new String[] {"/api/" + key, "/api/usage/" + key + "/x", "/api/key%20" + key, "/api/" + hash}) {
+            String id = given().auth()
+                    .oauth2(ClientsProfile.APP1)
+                    .urlEncodingEnabled(false)
+                    .get(path)
+                    .then()
+                    .statusCode(404)
+                    .extract()
+                    .header("x-request-id");
+            LogCapture.Line line = logs.await(
+                    l -> l.category().equals("mpc.access") && id.equals(l.mdc("requestId")), Duration.ofSeconds(5));
+            assertTrue(line.message().contains("status=404"), line.message());
+            assertFalse(line.message().contains(key.substring(3)), line.message());
+            assertFalse(line.message().contains(hash), line.message());
+        }
+        for (LogCapture.Line l : logs.lines()) {
+            assertFalse(l.message().contains(key.substring(3)), l.message());
+        }
+    }
 }

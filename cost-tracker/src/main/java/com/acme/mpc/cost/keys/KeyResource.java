@@ -38,10 +38,12 @@ public class KeyResource {
     @POST
     @Path("/update")
     public Map<String, Object> update(JsonNode body) {
+        // first: a body without a textual key is a 400 there, before it is read here
+        Map<String, Object> updated = keys.update(body);
         Map<String, Object> out = new LinkedHashMap<>();
         // LiteLLM answers the key the caller named (the key or its hash) beside the record
         out.put("key", body.get("key").textValue());
-        out.putAll(keys.update(body));
+        out.putAll(updated);
         return out;
     }
 

@@ -154,6 +154,16 @@ class HttpHardeningTest {
     }
 
     @Test
+    void aKeyUpdateWithoutItsKeyIsA400NotA500() {
+        // found by RequestFuzzTest: the resource read body.key before the service refused its absence
+        for (String body : new String[] {"{\"key_alias\":\"a\"}", "{\"key\":null}", "{\"key\":5}", "[]", "null"}) {
+            Response r = admin().body(body).post("/key/update");
+            assertOpenAiError(r, 400);
+            r.then().body("error.param", equalTo("key"));
+        }
+    }
+
+    @Test
     void anEmptyAcceptOnAReportIsAnsweredAsJsonAndAMalformedOneIsA4xx() throws Exception {
         for (String accept : new String[] {"Accept: \r\n", "Accept:    \r\n"}) {
             String answer = raw(report(accept));

@@ -12,6 +12,7 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import java.net.URI;
 import java.util.List;
 import java.util.Map;
 import org.jboss.logging.Logger;
@@ -77,8 +78,15 @@ public class HttpLayerErrors {
             send(ctx, 431, "Request headers larger than " + MAX_HEADER_BYTES + " bytes");
             return;
         }
-        if (request.version() == HttpVersion.HTTP_1_1 && request.headers().get("host") == null) {
+        String host = request.headers().get("host");
+        if ((host == null || host.isBlank()) && request.version() == HttpVersion.HTTP_1_1) {
             send(ctx, 400, "Missing Host header");
+            return;
+        }
+        if (request.getHeader("origin") != null && !isHostName(host)) {
+            // Quarkus' CORS filter compares the Origin with the Host as a URI and fails (a 500) on a host it cannot
+            // parse (empty, an underscore, ...)
+            send(ctx, 400, "Invalid Host header");
             return;
         }
         String expect = request.getHeader("expect");
@@ -152,6 +160,18 @@ public class HttpLayerErrors {
         }
         // the router's own reasons ("For HTTP/1.x requests, the 'Host' header is required", ...) name no internals
         return ctx.failure() instanceof VertxException v && v.getMessage() != null ? v.getMessage() : otherwise;
+    }
+
+    /** Whether {@code host} reads as a URI's host (and port). */
+    static boolean isHostName(String host) {
+        if (host == null || host.isBlank()) {
+            return false;
+        }
+        try {
+            return URI.create("http://" + host + "/").getHost() != null;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
     }
 
     private static String expectation(String expect) {

@@ -103,6 +103,11 @@ class HttpHardeningTest {
         String answer = raw("GET /v1/models HTTP/1.1\r\nAuthorization: " + KEY + "\r\nConnection: close\r\n\r\n");
         assertThat(answer).startsWith("HTTP/1.1 400");
         assertThat(openAiError(body(answer)).path("message").asText()).contains("Host");
+        for (String host : new String[] {"Host: \r\n", "Host: my_host\r\nOrigin: http://x.example\r\n"}) {
+            String odd = raw("GET /v1/models HTTP/1.1\r\n" + host + "Authorization: " + KEY + "\r\n\r\n");
+            assertThat(odd).as(host).startsWith("HTTP/1.1 400");
+            assertThat(openAiError(body(odd)).path("message").asText()).contains("Host");
+        }
     }
 
     @Test

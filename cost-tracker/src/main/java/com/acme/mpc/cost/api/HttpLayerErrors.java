@@ -175,8 +175,10 @@ public class HttpLayerErrors {
     }
 
     private static void send(RoutingContext ctx, int status, String message) {
-        if (status == 413 || status == 414 || status == 431 || status == 417) {
-            // the unread rest of the request would be parsed as the next one
+        if ((status == 413 || status == 414 || status == 431 || status == 417)
+                && ctx.request().version() != HttpVersion.HTTP_2) {
+            // the unread rest of the request would be parsed as the next one (HTTP/2 has no such header: a client
+            // upgraded with h2c would reject the answer)
             ctx.response().putHeader("connection", "close");
         }
         write(

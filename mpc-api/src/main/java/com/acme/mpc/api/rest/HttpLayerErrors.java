@@ -17,8 +17,9 @@ import org.jboss.logging.Logger;
 
 /**
  * Every answer the HTTP layer itself would give, below mpc-api's routes (no route, a path the router cannot decode, an
- * oversized URI, header block or body, a missing Host, an unsupported {@code Expect}), in OpenAI's error shape instead
- * of Vert.x's HTML page, Quarkus' {@code {"details":"Error id ..."}} or an empty body. The /api/* body limit itself
+ * oversized URI, header block or body, a missing Host, an unsupported {@code Expect}), in the shape of the API the path
+ * belongs to ({@link ApiErrors}: Anthropic's on /api/v1/messages..., OpenAI's elsewhere) instead of Vert.x's HTML
+ * page, Quarkus' {@code {"details":"Error id ..."}} or an empty body. The /api/* body limit itself
  * (chunked bodies included) stays with {@link BodyLimit}.
  *
  * <p>The URI and header limits are checked here, below the transport ceilings of {@code quarkus.http.limits}
@@ -121,7 +122,7 @@ public class HttpLayerErrors {
             return;
         }
         LOG.error("unhandled failure", ctx.failure());
-        OpenAiErrors.send(ctx.response(), 500, "mpc-api failed to handle the request", OpenAiErrors.API_ERROR, null);
+        ApiErrors.send(ctx, 500, "mpc-api failed to handle the request", OpenAiErrors.API_ERROR, null);
     }
 
     /** The answer to a 4xx the HTTP layer decided on. */
@@ -181,12 +182,14 @@ public class HttpLayerErrors {
     }
 
     private static void send(RoutingContext ctx, int status, String message) {
-        if (status == 413 || status == 414 || status == 431 || status == 417) {
-            // the unread rest of the request would be parsed as the next one
+        if ((status == 413 || status == 414 || status == 431 || status == 417)
+                && ctx.request().version() != HttpVersion.HTTP_2) {
+            // the unread rest of the request would be parsed as the next one (HTTP/2 has no such header: a client
+            // upgraded with h2c would reject the answer)
             ctx.response().putHeader("connection", "close");
         }
         String code = status == 404 ? "unknown_url" : CODES.get(status);
-        OpenAiErrors.send(ctx.response(), status, message, OpenAiErrors.INVALID_REQUEST, code);
+        ApiErrors.send(ctx, status, message, OpenAiErrors.INVALID_REQUEST, code);
     }
 
     private static long headerBytes(HttpServerRequest request) {

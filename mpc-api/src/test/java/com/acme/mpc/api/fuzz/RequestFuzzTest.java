@@ -33,8 +33,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Thousands of malformed requests against the running mpc-api over real HTTP (bad and truncated JSON, wrong types,
  * absurd numbers, NUL bytes, other encodings, odd headers, unknown paths, other methods, oversized bodies, URIs and
- * headers), relayed to the stand-in gateway when they get that far. None may get a 5xx, every 4xx is OpenAI-shaped,
- * and mpc-api still answers afterwards.
+ * headers), relayed to the stand-in gateway when they get that far. None may get a 5xx, every 4xx is OpenAI-shaped
+ * (Anthropic-shaped on /api/v1/messages...), and mpc-api still answers afterwards.
  *
  * <p>Seeded: a failure names its seed; rerun it with {@code -Dfuzz.seed=N} ({@code -Dfuzz.cases} and
  * {@code -Dfuzz.seconds} bound the run; by default 3,000 cases or 45 s; {@code -Dfuzz.case=N} replays one case). Only valid HTTP framing is sent: what the
@@ -44,8 +44,12 @@ import org.junit.jupiter.api.Test;
 @TestProfile(ClientsProfile.class)
 class RequestFuzzTest {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final List<String> MODEL_PATHS =
-            List.of("/api/chat/completions", "/api/completions", "/api/embeddings");
+    private static final List<String> MODEL_PATHS = List.of(
+            "/api/chat/completions",
+            "/api/completions",
+            "/api/embeddings",
+            "/api/v1/messages",
+            "/api/v1/messages/count_tokens");
     private static final List<String> OTHER_PATHS = List.of(
             "/api/models",
             "/api/usage",
@@ -146,11 +150,19 @@ class RequestFuzzTest {
             return;
         }
         String what = where + "\nanswer: " + answer.head() + "\n" + answer.body();
-        JsonNode error;
+        JsonNode body;
         try {
-            error = JSON.readTree(answer.body()).path("error");
+            body = JSON.readTree(answer.body());
         } catch (Exception e) {
             throw new AssertionError("error body is not JSON: " + what, e);
+        }
+        JsonNode error = body.path("error");
+        if (request.path().startsWith("/api/v1/messages")) {
+            // Anthropic's Messages API: Anthropic's shape
+            assertThat(body.path("type").asText()).as(what).isEqualTo("error");
+            assertThat(error.path("type").isTextual()).as(what).isTrue();
+            assertThat(error.path("message").isTextual()).as(what).isTrue();
+            return;
         }
         assertThat(error.path("message").isTextual()).as(what).isTrue();
         assertThat(error.path("type").isTextual()).as(what).isTrue();
@@ -219,8 +231,10 @@ class RequestFuzzTest {
             headers.add(new String[] {"Host", pick(r, "localhost", "localhost", "", "x".repeat(300), "[::1]:1")});
         }
         int a = r.nextInt(100);
-        if (a < 80) {
+        if (a < 70) {
             headers.add(new String[] {"Authorization", "Bearer " + ClientsProfile.APP1});
+        } else if (a < 80) {
+            headers.add(new String[] {"x-api-key", ClientsProfile.APP1});
         } else if (a < 85) {
             headers.add(new String[] {"Authorization", "Bearer " + ClientsProfile.LIMITED});
         } else if (a < 90) {
@@ -272,6 +286,10 @@ class RequestFuzzTest {
 
     private static String validBody(Random r, String path, String model) {
         boolean stream = r.nextInt(5) == 0;
+        if (path.contains("/messages")) {
+            return "{\"model\":\"" + model + "\",\"max_tokens\":" + (1 + r.nextInt(50)) + ",\"stream\":" + stream
+                    + ",\"messages\":[{\"role\":\"user\",\"content\":\"hello\"}]}";
+        }
         if (path.contains("embeddings")) {
             return "{\"model\":\"" + model + "\",\"input\":\"hello\"}";
         }

@@ -100,7 +100,17 @@ class HttpHardeningTest {
             assertThat(answer).as(path).startsWith("HTTP/1.1 417");
             assertThat(openAiError(body(answer)).path("code").asText()).isEqualTo("expectation_failed");
         }
+        for (String path : List.of("/api/v1/messages", "/api/v1/messages/count_tokens")) {
+            String answer = raw("POST " + path + " HTTP/1.1\r\nHost: localhost\r\nx-api-key: " + ClientsProfile.APP1
+                    + "\r\nContent-Type: application/json\r\nExpect: 999-bogus\r\n"
+                    + "Content-Length: " + body.length() + "\r\n\r\n" + body);
+            assertThat(answer).as(path).startsWith("HTTP/1.1 417");
+            JsonNode anthropic = JSON.readTree(body(answer));
+            assertThat(anthropic.path("type").asText()).as(answer).isEqualTo("error");
+            assertThat(anthropic.path("error").path("message").asText()).contains("999-bogus");
+        }
         assertThat(StandInGateway.get().received("/v1/chat/completions")).isEmpty();
+        assertThat(StandInGateway.get().received("/v1/messages")).isEmpty();
     }
 
     @Test

@@ -87,6 +87,8 @@ public class GatewayRoutes {
             get(router, prefix + "/models", authenticated(models::models));
             get(router, prefix + "/model/info", authenticated(models::modelInfo));
         }
+        get(router, "/v2/model/info", authenticated(models::modelInfoV2));
+        get(router, "/model_group/info", authenticated(models::modelGroupInfo));
         get(router, "/model/state", modelState::state);
         // Anthropic's Messages API; /anthropic/v1 is the base URL LiteLLM documents for Anthropic clients
         for (String prefix : List.of("/v1", "/anthropic/v1")) {
@@ -130,7 +132,22 @@ public class GatewayRoutes {
                 .with(
                         caller -> {
                             ctx.put(Caller.CONTEXT_KEY, caller);
-                            handler.handle(ctx);
+                            try {
+                                handler.handle(ctx);
+                            } catch (RuntimeException e) {
+                                // a handler's bug must answer (500), not leave the request hanging
+                                LOG.errorf(
+                                        e,
+                                        "%s %s failed",
+                                        ctx.request().method(),
+                                        ctx.request().path());
+                                if (!ctx.response().ended()) {
+                                    ApiErrors.write(
+                                            ctx.response(),
+                                            new GatewayException(
+                                                    500, "api_error", "internal gateway error", null, null, false));
+                                }
+                            }
                         },
                         e -> ApiErrors.write(
                                 ctx.response(),

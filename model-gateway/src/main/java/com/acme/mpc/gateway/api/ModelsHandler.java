@@ -3,6 +3,7 @@ package com.acme.mpc.gateway.api;
 import com.acme.mpc.gateway.config.ConfigHolder;
 import com.acme.mpc.gateway.config.Deployment;
 import com.acme.mpc.gateway.config.GatewayConfig;
+import com.acme.mpc.gateway.config.ModelInfo;
 import com.acme.mpc.gateway.core.Json;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -10,6 +11,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 
 /** {@code GET /models} (OpenAI list of model groups) and {@code GET /model/info} (LiteLLM's deployment details). */
 @ApplicationScoped
@@ -52,6 +57,146 @@ public class ModelsHandler {
             }
         }
         ctx.response().putHeader("content-type", "application/json").end(Json.toBuffer(root));
+    }
+
+    /** LiteLLM's {@code /v2/model/info}: {@code /model/info}, optionally for one model group ({@code model}). */
+    public void modelInfoV2(RoutingContext ctx) {
+        String onlyGroup = ctx.request().getParam("model");
+        ObjectNode root = JsonNodeFactory.instance.objectNode();
+        ArrayNode data = root.putArray("data");
+        for (Deployment d : config.deployments()) {
+            if (onlyGroup == null || onlyGroup.equals(d.modelName())) {
+                data.add(info(d));
+            }
+        }
+        ctx.response().putHeader("content-type", "application/json").end(Json.toBuffer(root));
+    }
+
+    /**
+     * LiteLLM's {@code /model_group/info}: one entry per model group the caller may use (a virtual key limited to some
+     * groups sees those), optionally one group ({@code model_group}): its providers, the largest context and output
+     * of its deployments, the first deployment's prices and mode, the sum of its deployments' rpm/tpm limits, and
+     * the {@code supports_*} flags any deployment's model_info declares.
+     */
+    public void modelGroupInfo(RoutingContext ctx) {
+        Caller caller = ctx.get(Caller.CONTEXT_KEY);
+        String onlyGroup = ctx.request().getParam("model_group");
+        ObjectNode root = JsonNodeFactory.instance.objectNode();
+        ArrayNode data = root.putArray("data");
+        config.groups().forEach((group, deployments) -> {
+            if (onlyGroup != null && !onlyGroup.equals(group)) {
+                return;
+            }
+            if (caller != null
+                    && caller.key() != null
+                    && !caller.key().allows(group)
+                    && !config.names().keyAllows(caller.key().models(), group)) {
+                return;
+            }
+            data.add(groupInfo(group, deployments));
+        });
+        ctx.response().putHeader("content-type", "application/json").end(Json.toBuffer(root));
+    }
+
+    /** The OpenAI parameters a chat group takes (LiteLLM's supported_openai_params of an OpenAI-style model). */
+    private static final List<String> CHAT_PARAMS = List.of(
+            "frequency_penalty",
+            "logit_bias",
+            "logprobs",
+            "top_logprobs",
+            "max_tokens",
+            "max_completion_tokens",
+            "n",
+            "presence_penalty",
+            "response_format",
+            "seed",
+            "stop",
+            "stream",
+            "stream_options",
+            "temperature",
+            "top_p",
+            "tools",
+            "tool_choice",
+            "parallel_tool_calls",
+            "user");
+
+    private static ObjectNode groupInfo(String group, List<Deployment> deployments) {
+        ObjectNode o = JsonNodeFactory.instance.objectNode();
+        o.put("model_group", group);
+        ArrayNode providers = o.putArray("providers");
+        Set<String> seen = new LinkedHashSet<>();
+        Integer maxIn = null;
+        Integer maxOut = null;
+        Integer rpm = 0;
+        Integer tpm = 0;
+        boolean anyRpm = false;
+        boolean anyTpm = false;
+        Set<String> supports = new TreeSet<>();
+        for (Deployment d : deployments) {
+            if (seen.add(d.providerName())) {
+                providers.add(d.providerName());
+            }
+            ModelInfo mi = d.modelInfo();
+            maxIn = max(maxIn, mi.maxInputTokens());
+            maxOut = max(maxOut, mi.maxOutputTokens());
+            if (d.rpm() != null) {
+                rpm += d.rpm();
+                anyRpm = true;
+            }
+            if (d.tpm() != null) {
+                tpm += d.tpm();
+                anyTpm = true;
+            }
+            if (mi.raw() != null) {
+                mi.raw().fields().forEachRemaining(e -> {
+                    if (e.getKey().startsWith("supports_") && e.getValue().asBoolean(false)) {
+                        supports.add(e.getKey());
+                    }
+                });
+            }
+        }
+        Deployment first = deployments.get(0);
+        putInt(o, "max_input_tokens", maxIn);
+        putInt(o, "max_output_tokens", maxOut);
+        putDecimal(o, "input_cost_per_token", first.modelInfo().inputCostPerToken());
+        putDecimal(o, "output_cost_per_token", first.modelInfo().outputCostPerToken());
+        o.put("mode", first.mode());
+        putInt(o, "tpm", anyTpm ? tpm : null);
+        putInt(o, "rpm", anyRpm ? rpm : null);
+        for (String flag :
+                List.of("supports_function_calling", "supports_parallel_function_calling", "supports_vision")) {
+            o.put(flag, supports.contains(flag));
+        }
+        supports.forEach(flag -> o.put(flag, true));
+        ArrayNode params = o.putArray("supported_openai_params");
+        if ("chat".equals(first.mode())) {
+            CHAT_PARAMS.forEach(params::add);
+        }
+        o.putNull("configurable_clientside_auth_params");
+        return o;
+    }
+
+    private static Integer max(Integer a, Integer b) {
+        if (a == null || b == null) {
+            return a == null ? b : a;
+        }
+        return Integer.valueOf(Math.max(a, b));
+    }
+
+    private static void putInt(ObjectNode o, String field, Integer v) {
+        if (v == null) {
+            o.putNull(field);
+        } else {
+            o.put(field, v);
+        }
+    }
+
+    private static void putDecimal(ObjectNode o, String field, java.math.BigDecimal v) {
+        if (v == null) {
+            o.putNull(field);
+        } else {
+            o.put(field, v);
+        }
     }
 
     private ObjectNode models() {

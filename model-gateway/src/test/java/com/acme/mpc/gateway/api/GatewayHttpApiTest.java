@@ -3,8 +3,11 @@ package com.acme.mpc.gateway.api;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.everyItem;
 import static org.hamcrest.Matchers.hasItems;
+import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.nullValue;
 
@@ -210,6 +213,32 @@ class GatewayHttpApiTest {
                 .then()
                 .statusCode(200)
                 .body("data.model_info.id", hasItems("demo-chat-1", "up-1"))
+                .body(not(containsString("sk-upstream-secret")));
+    }
+
+    @Test
+    void modelGroupInfoAndV2ModelInfoInLiteLlmsShapes() {
+        given().get("/model_group/info").then().statusCode(401);
+        given().header("Authorization", KEY)
+                .get("/model_group/info?model_group=demo-chat")
+                .then()
+                .statusCode(200)
+                .body("data", hasSize(1))
+                .body("data[0].model_group", equalTo("demo-chat"))
+                .body("data[0].mode", equalTo("chat"))
+                .body("data[0].providers", not(empty()))
+                .body("data[0].supports_vision", equalTo(false))
+                .body("data[0].supported_openai_params", hasItems("temperature", "tools", "stream_options"));
+        given().header("Authorization", KEY)
+                .get("/model_group/info")
+                .then()
+                .body("data.model_group", hasItems("demo-chat", "demo-embed"));
+        given().header("Authorization", KEY)
+                .get("/v2/model/info?model=demo-chat")
+                .then()
+                .statusCode(200)
+                .body("data.model_name", everyItem(equalTo("demo-chat")))
+                .body("data", not(empty()))
                 .body(not(containsString("sk-upstream-secret")));
     }
 

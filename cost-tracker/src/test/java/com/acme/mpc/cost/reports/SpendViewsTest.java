@@ -11,11 +11,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.acme.mpc.cost.TestDatabase;
 import com.acme.mpc.cost.keys.KeyHash;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -24,6 +27,7 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @QuarkusTestResource(TestDatabase.class)
 class SpendViewsTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private static String newKey(String alias) {
         return admin().body(Map.of("key_alias", alias))
@@ -57,22 +61,27 @@ class SpendViewsTest {
     }
 
     @Test
-    void spendKeysListsKeysByDescendingSpendWithoutTheirSecret() {
+    void spendKeysListsKeysByDescendingSpendWithoutTheirSecret() throws Exception {
         String big = newKey("views-big-" + System.nanoTime());
         String small = newKey("views-small-" + System.nanoTime());
         spend(small, 1000);
         spend(big, 400_000);
-        List<String> tokens =
-                admin().get("/spend/keys").then().statusCode(200).extract().path("token");
+        // read with Jackson: other tests' keys may carry metadata nested too deeply for the test client's parser
+        String body =
+                admin().get("/spend/keys").then().statusCode(200).extract().asString();
+        JsonNode keys = JSON.readTree(body);
+        List<String> tokens = new ArrayList<>();
+        keys.forEach(k -> tokens.add(k.path("token").asText()));
         int iBig = tokens.indexOf(KeyHash.of(big));
         int iSmall = tokens.indexOf(KeyHash.of(small));
         assertTrue(iBig >= 0 && iSmall >= 0, "both keys listed");
         assertTrue(iBig < iSmall, "the key that spent more comes first");
-        List<Number> spends = admin().get("/spend/keys").then().extract().path("spend");
-        for (int i = 1; i < spends.size(); i++) {
-            assertTrue(spends.get(i - 1).doubleValue() >= spends.get(i).doubleValue(), "ordered by spend: " + spends);
+        for (int i = 1; i < keys.size(); i++) {
+            assertTrue(
+                    keys.get(i - 1).path("spend").asDouble()
+                            >= keys.get(i).path("spend").asDouble(),
+                    "ordered by spend at " + i);
         }
-        String body = admin().get("/spend/keys").then().extract().asString();
         assertTrue(!body.contains(big) && !body.contains(small), "no key in clear");
         admin().get("/spend/keys?limit=1").then().body("$", hasSize(1));
         admin().get("/spend/keys?limit=0").then().statusCode(400).body("error.param", equalTo("limit"));
@@ -80,7 +89,7 @@ class SpendViewsTest {
     }
 
     @Test
-    void spendUsersListsUsersAndOneUserById() {
+    void spendUsersListsUsersAndOneUserById() throws Exception {
         String id = "views-user-" + System.nanoTime();
         admin().body(Map.of("user_id", id, "max_budget", 3, "auto_create_key", false))
                 .post("/user/new")
@@ -92,8 +101,13 @@ class SpendViewsTest {
                 .body("$", hasSize(1))
                 .body("[0].user_id", equalTo(id))
                 .body("[0].max_budget", equalTo(3));
-        List<String> ids =
-                admin().get("/spend/users").then().statusCode(200).extract().path("user_id");
+        List<String> ids = new ArrayList<>();
+        JSON.readTree(admin().get("/spend/users")
+                        .then()
+                        .statusCode(200)
+                        .extract()
+                        .asString())
+                .forEach(u -> ids.add(u.path("user_id").asText()));
         assertTrue(ids.contains(id));
         admin().get("/spend/users?user_id=nobody-" + System.nanoTime()).then().statusCode(404);
     }

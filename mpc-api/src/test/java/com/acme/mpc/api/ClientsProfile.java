@@ -15,6 +15,9 @@ public class ClientsProfile implements QuarkusTestProfile {
     public static final String APP1 = "tok-app1-secret";
     public static final String APP2 = "tok-app2-secret";
     public static final String LIMITED = "tok-limited-secret";
+    /** An app allowed one request a minute, for the fuzz test's 429s (its own: the others count their requests). */
+    public static final String LIMITED_FUZZ = "tok-limited-fuzz-secret";
+
     /** An app allowed one request a minute, for the Anthropic routes' 429. */
     public static final String LIMITED_ANTHROPIC = "tok-limited-anthropic-secret";
 
@@ -29,10 +32,10 @@ public class ClientsProfile implements QuarkusTestProfile {
                 Map.entry(
                         "mpc.clients.tokens",
                         "app1:" + APP1 + ",app2:" + APP2 + ",limited:" + LIMITED + ",limited-anthropic:"
-                                + LIMITED_ANTHROPIC),
+                                + LIMITED_ANTHROPIC + ",limited-fuzz:" + LIMITED_FUZZ),
                 Map.entry("mpc.gateway.key", GATEWAY_KEY),
                 Map.entry("mpc.cost-tracker.master-key", MASTER_KEY),
-                Map.entry("mpc.rate-limit.per-client", "limited:3,limited-anthropic:1"),
+                Map.entry("mpc.rate-limit.per-client", "limited:3,limited-anthropic:1,limited-fuzz:1"),
                 Map.entry("mpc.cache.enabled", "true"),
                 Map.entry("quarkus.cache.caffeine.\"mpc-api-responses\".maximum-size", "100"),
                 Map.entry("mpc.gateway.timeout", "5s"),

@@ -236,7 +236,7 @@ class RequestFuzzTest {
         } else if (a < 80) {
             headers.add(new String[] {"x-api-key", ClientsProfile.APP1});
         } else if (a < 85) {
-            headers.add(new String[] {"Authorization", "Bearer " + ClientsProfile.LIMITED});
+            headers.add(new String[] {"Authorization", "Bearer " + ClientsProfile.LIMITED_FUZZ});
         } else if (a < 90) {
             headers.add(new String[] {"Authorization", pick(r, "", "Bearer", "Basic Og==", "\u00ff", "Bearer sk-x")});
         }

@@ -6,16 +6,30 @@ import java.util.Set;
 
 /** The canonical (OpenAI-format) request body prepared for one deployment, as every provider adapter receives it. */
 public final class CanonicalBody {
-    /** Request fields that steer the gateway itself and must not reach a provider. */
-    private static final Set<String> GATEWAY_FIELDS = Set.of(
+    /**
+     * Request fields that steer the gateway itself (LiteLLM's own request parameters) and must not reach a provider;
+     * docs/configuration.md says which ones are honoured and which only kept from the provider.
+     */
+    static final Set<String> GATEWAY_FIELDS = Set.of(
             "cache",
+            "caching",
             "metadata",
+            "litellm_metadata",
             "tags",
             "mock_response",
+            "mock_testing_fallbacks",
+            "mock_timeout",
             "num_retries",
+            "max_retries",
             "fallbacks",
             "context_window_fallbacks",
-            "content_policy_fallbacks");
+            "context_window_fallback_dict",
+            "content_policy_fallbacks",
+            "drop_params",
+            "guardrails",
+            "timeout",
+            "stream_timeout",
+            "request_timeout");
 
     private CanonicalBody() {}
 

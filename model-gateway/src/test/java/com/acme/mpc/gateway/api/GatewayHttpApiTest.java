@@ -243,6 +243,49 @@ class GatewayHttpApiTest {
     }
 
     @Test
+    void liteLlmsOwnRequestParametersNeverReachTheProvider() {
+        GatewayTestResource.upstream.reset();
+        given().header("Authorization", KEY)
+                .contentType(ContentType.JSON)
+                .body("{\"model\":\"upstream-chat\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],"
+                        + "\"caching\":false,\"guardrails\":[\"pii\"],\"timeout\":30,\"drop_params\":true,"
+                        + "\"mock_testing_fallbacks\":false,\"context_window_fallback_dict\":{\"a\":\"b\"},"
+                        + "\"metadata\":{\"tags\":[\"t\"]},\"temperature\":0.5}")
+                .post("/v1/chat/completions")
+                .then()
+                .statusCode(200);
+        io.vertx.core.json.JsonObject sent =
+                GatewayTestResource.upstream.lastRequest().json();
+        assertThat(sent.fieldNames())
+                .doesNotContain(
+                        "caching",
+                        "guardrails",
+                        "timeout",
+                        "drop_params",
+                        "mock_testing_fallbacks",
+                        "context_window_fallback_dict",
+                        "metadata")
+                .contains("temperature", "messages");
+    }
+
+    @Test
+    void clientSideCredentialsAreRefusedBeforeAnyProviderCall() {
+        GatewayTestResource.upstream.reset();
+        for (String field : List.of("api_key", "api_base", "base_url")) {
+            given().header("Authorization", KEY)
+                    .contentType(ContentType.JSON)
+                    .body("{\"model\":\"upstream-chat\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\""
+                            + field + "\":\"https://attacker.example/v1\"}")
+                    .post("/v1/chat/completions")
+                    .then()
+                    .statusCode(400)
+                    .body("error.type", equalTo("invalid_request_error"))
+                    .body("error.param", equalTo(field));
+        }
+        assertThat(GatewayTestResource.upstream.requests()).isEmpty();
+    }
+
+    @Test
     void deepHealthReportsHealthyAndUnhealthyDeployments() {
         given().header("Authorization", KEY)
                 .get("/health")

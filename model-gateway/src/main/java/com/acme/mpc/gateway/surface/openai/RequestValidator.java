@@ -16,8 +16,22 @@ public final class RequestValidator {
 
     private RequestValidator() {}
 
+    /**
+     * Provider credentials a client may try to send in the body (LiteLLM's client-side credentials): never sent on,
+     * never used; refused as LiteLLM refuses them without {@code allow_client_side_credentials}.
+     */
+    static final java.util.List<String> CLIENT_CREDENTIALS = java.util.List.of("api_key", "api_base", "base_url");
+
     public static void validate(CallType type, ObjectNode body) {
         requireString(body, "model");
+        for (String field : CLIENT_CREDENTIALS) {
+            if (body.has(field)) {
+                throw GatewayException.badRequest(
+                        "Rejected request: '" + field + "' is not allowed in the request body: the gateway calls"
+                                + " providers with its own credentials (client-side credentials are not supported)",
+                        field);
+            }
+        }
         optionalBoolean(body, "stream");
         optionalNumber(body, "temperature");
         optionalNumber(body, "top_p");

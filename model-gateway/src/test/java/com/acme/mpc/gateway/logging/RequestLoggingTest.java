@@ -141,7 +141,8 @@ class RequestLoggingTest {
     @Test
     void theBodySwitchLogsPromptsButNeverAKey() {
         String id = "req-" + UUID.randomUUID();
-        String body = "{\"model\":\"obs-chat\",\"api_key\":\"sk-client-secret-987654\",\"metadata\":{\"x-api-key\":"
+        // a body api_key is refused (client-side credentials): the secrets ride in metadata, which is logged
+        String body = "{\"model\":\"obs-chat\",\"metadata\":{\"api_key\":\"sk-client-secret-987654\",\"x-api-key\":"
                 + "\"plain-secret-value\"},\"messages\":[{\"role\":\"user\",\"content\":\"my prompt; the master key is "
                 + ObservabilityTestResource.MASTER_KEY + " and Bearer abcdefghijkl\"}],\"max_tokens\":7}";
         chat(id, body).then().statusCode(200);

@@ -705,16 +705,15 @@ public class KeyService {
         String sql = "SELECT e.blocked, coalesce(e.max_budget, b.max_budget) AS max,"
                 + " CASE WHEN e.budget_reset_at IS NOT NULL AND e.budget_reset_at <= now() THEN 0 ELSE e.spend END"
                 + " AS spend,"
-                + " (SELECT coalesce(sum(r.amount_usd), 0) FROM key_reservations r WHERE r." + l.reservationColumn()
-                + " = e." + l.idColumn() + " AND r.expires_at > now() AND r.request_id <> ?) AS open,"
-                + " (SELECT count(*) FROM key_reservations r WHERE r." + l.reservationColumn() + " = e."
-                + l.idColumn() + " AND r.expires_at > now() AND r.request_id <> ?) AS n"
+                + " r.open, r.n"
                 + " FROM " + l.table() + " e LEFT JOIN budgets b ON b.budget_id = e.budget_id"
+                + " CROSS JOIN LATERAL (SELECT coalesce(sum(amount_usd), 0) AS open, count(*) AS n"
+                + " FROM key_reservations WHERE " + l.reservationColumn() + " = e." + l.idColumn()
+                + " AND expires_at > now() AND request_id <> ?) r"
                 + " WHERE e." + l.idColumn() + " = ?";
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, requestId);
-            ps.setString(2, requestId);
-            ps.setString(3, id);
+            ps.setString(2, id);
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
                     return null;

@@ -49,10 +49,14 @@ public class ModelsHandler {
 
     public void modelInfo(RoutingContext ctx) {
         String onlyId = ctx.request().getParam("litellm_model_id");
+        deployments(ctx, d -> onlyId == null || onlyId.equals(d.id()));
+    }
+
+    private void deployments(RoutingContext ctx, java.util.function.Predicate<Deployment> which) {
         ObjectNode root = JsonNodeFactory.instance.objectNode();
         ArrayNode data = root.putArray("data");
         for (Deployment d : config.deployments()) {
-            if (onlyId == null || onlyId.equals(d.id())) {
+            if (which.test(d)) {
                 data.add(info(d));
             }
         }
@@ -62,14 +66,7 @@ public class ModelsHandler {
     /** LiteLLM's {@code /v2/model/info}: {@code /model/info}, optionally for one model group ({@code model}). */
     public void modelInfoV2(RoutingContext ctx) {
         String onlyGroup = ctx.request().getParam("model");
-        ObjectNode root = JsonNodeFactory.instance.objectNode();
-        ArrayNode data = root.putArray("data");
-        for (Deployment d : config.deployments()) {
-            if (onlyGroup == null || onlyGroup.equals(d.modelName())) {
-                data.add(info(d));
-            }
-        }
-        ctx.response().putHeader("content-type", "application/json").end(Json.toBuffer(root));
+        deployments(ctx, d -> onlyGroup == null || onlyGroup.equals(d.modelName()));
     }
 
     /**

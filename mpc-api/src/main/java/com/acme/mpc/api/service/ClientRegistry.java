@@ -89,7 +89,8 @@ public class ClientRegistry {
         return java.util.Set.copyOf(nameByTokenHash.values());
     }
 
-    private static String hash(String token) {
+    /** SHA-256 hex of a credential: the only form in which mpc-api keeps one. */
+    static String hash(String token) {
         try {
             MessageDigest digest = MessageDigest.getInstance("SHA-256");
             return HexFormat.of().formatHex(digest.digest(token.getBytes(StandardCharsets.UTF_8)));

@@ -9,9 +9,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -67,7 +64,7 @@ public class GatewayKeys {
      * timeout, 5xx), which is not the client's fault.
      */
     public Future<Optional<String>> appFor(String key) {
-        String hash = sha256(key);
+        String hash = ClientRegistry.hash(key);
         long now = clock.getAsLong();
         Entry cached = byHash.get(hash);
         if (cached != null && now < cached.expiresAtNanos()) {
@@ -106,14 +103,5 @@ public class GatewayKeys {
             // an answer without an alias: named by its hash below
         }
         return "key-" + hash.substring(0, 8);
-    }
-
-    static String sha256(String key) {
-        try {
-            return HexFormat.of()
-                    .formatHex(MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -1,9 +1,9 @@
 package com.acme.mpc.cost.admin;
 
 import com.acme.mpc.cost.api.ApiException;
+import com.acme.mpc.cost.api.QueryParams;
 import com.fasterxml.jackson.databind.JsonNode;
 import jakarta.ws.rs.Consumes;
-import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -45,7 +45,9 @@ public class BudgetResource {
     @GET
     @Path("/list")
     public List<Map<String, Object>> list(
-            @QueryParam("page") @DefaultValue("1") int page, @QueryParam("page_size") @DefaultValue("1000") int size) {
+            @QueryParam("page") String pageParam, @QueryParam("page_size") String sizeParam) {
+        int page = QueryParams.integer(pageParam, "page", 1);
+        int size = QueryParams.integer(sizeParam, "page_size", 1000);
         @SuppressWarnings("unchecked")
         List<Map<String, Object>> rows = (List<Map<String, Object>>)
                 store.list(EntityKind.BUDGET, page, size, null, null).get("data");

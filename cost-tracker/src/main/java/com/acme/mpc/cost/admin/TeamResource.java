@@ -1,13 +1,13 @@
 package com.acme.mpc.cost.admin;
 
 import com.acme.mpc.cost.api.ApiException;
+import com.acme.mpc.cost.api.QueryParams;
 import com.acme.mpc.cost.keys.KeyService;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import jakarta.ws.rs.Consumes;
-import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -64,7 +64,9 @@ public class TeamResource {
     @GET
     @Path("/list")
     public List<Map<String, Object>> list(
-            @QueryParam("page") @DefaultValue("1") int page, @QueryParam("page_size") @DefaultValue("1000") int size) {
+            @QueryParam("page") String pageParam, @QueryParam("page_size") String sizeParam) {
+        int page = QueryParams.integer(pageParam, "page", 1);
+        int size = QueryParams.integer(sizeParam, "page_size", 1000);
         @SuppressWarnings("unchecked")
         List<Map<String, Object>> rows = (List<Map<String, Object>>)
                 store.list(EntityKind.TEAM, page, size, null, null).get("data");

@@ -1,11 +1,11 @@
 package com.acme.mpc.cost.admin;
 
+import com.acme.mpc.cost.api.QueryParams;
 import com.acme.mpc.cost.keys.KeyService;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import jakarta.ws.rs.Consumes;
-import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -74,8 +74,9 @@ public class UserResource {
 
     @GET
     @Path("/list")
-    public Map<String, Object> list(
-            @QueryParam("page") @DefaultValue("1") int page, @QueryParam("page_size") @DefaultValue("25") int size) {
+    public Map<String, Object> list(@QueryParam("page") String pageParam, @QueryParam("page_size") String sizeParam) {
+        int page = QueryParams.integer(pageParam, "page", 1);
+        int size = QueryParams.integer(sizeParam, "page_size", 25);
         Map<String, Object> rows = store.list(EntityKind.USER, page, size, null, null);
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("users", rows.get("data"));

@@ -2,10 +2,10 @@ package com.acme.mpc.cost.keys;
 
 import com.acme.mpc.cost.api.ApiException;
 import com.acme.mpc.cost.api.Auth;
+import com.acme.mpc.cost.api.QueryParams;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import jakarta.ws.rs.Consumes;
-import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -138,12 +138,15 @@ public class KeyResource {
     @GET
     @Path("/list")
     public Map<String, Object> list(
-            @QueryParam("page") @DefaultValue("1") int page,
-            @QueryParam("size") @DefaultValue("10") int size,
+            @QueryParam("page") String pageParam,
+            @QueryParam("size") String sizeParam,
             @QueryParam("user_id") String userId,
             @QueryParam("team_id") String teamId,
             @QueryParam("key_alias") String keyAlias,
-            @QueryParam("return_full_object") @DefaultValue("false") boolean full) {
+            @QueryParam("return_full_object") String fullParam) {
+        int page = QueryParams.integer(pageParam, "page", 1);
+        int size = QueryParams.integer(sizeParam, "size", 10);
+        boolean full = QueryParams.bool(fullParam, "return_full_object", false);
         return keys.list(page, size, userId, teamId, keyAlias, full);
     }
 }

@@ -1,6 +1,7 @@
 package com.acme.mpc.cost.reports;
 
 import com.acme.mpc.cost.api.ApiException;
+import com.acme.mpc.cost.api.QueryParams;
 import com.acme.mpc.cost.keys.KeyHash;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
@@ -61,10 +62,11 @@ public class ReportResource {
     @GET
     @Path("global/spend/models")
     public Response models(
-            @QueryParam("limit") @DefaultValue("10") int limit,
+            @QueryParam("limit") String limitParam,
             @QueryParam("start_date") String start,
             @QueryParam("end_date") String end,
             @QueryParam("format") String format) {
+        int limit = QueryParams.integer(limitParam, "limit", 10);
         var rows = reports.top("model", ReportService.range(start, end, 30), limit(limit));
         return Render.of(headers, format, rows, rows, List.of("model", "total_spend"), "spend_models");
     }
@@ -72,10 +74,11 @@ public class ReportResource {
     @GET
     @Path("global/spend/keys")
     public Response keys(
-            @QueryParam("limit") @DefaultValue("10") int limit,
+            @QueryParam("limit") String limitParam,
             @QueryParam("start_date") String start,
             @QueryParam("end_date") String end,
             @QueryParam("format") String format) {
+        int limit = QueryParams.integer(limitParam, "limit", 10);
         var rows = reports.top("key", ReportService.range(start, end, 30), limit(limit));
         return Render.of(headers, format, rows, rows, List.of("api_key", "key_alias", "total_spend"), "spend_keys");
     }
@@ -83,10 +86,11 @@ public class ReportResource {
     @GET
     @Path("global/spend/teams")
     public Response teams(
-            @QueryParam("limit") @DefaultValue("10") int limit,
+            @QueryParam("limit") String limitParam,
             @QueryParam("start_date") String start,
             @QueryParam("end_date") String end,
             @QueryParam("format") String format) {
+        int limit = QueryParams.integer(limitParam, "limit", 10);
         var rows = reports.top("team", ReportService.range(start, end, 30), limit(limit));
         return Render.of(headers, format, rows, rows, List.of("team_id", "total_spend"), "spend_teams");
     }
@@ -94,10 +98,11 @@ public class ReportResource {
     @GET
     @Path("global/spend/end_users")
     public Response endUsers(
-            @QueryParam("limit") @DefaultValue("10") int limit,
+            @QueryParam("limit") String limitParam,
             @QueryParam("start_date") String start,
             @QueryParam("end_date") String end,
             @QueryParam("format") String format) {
+        int limit = QueryParams.integer(limitParam, "limit", 10);
         var rows = reports.top("end_user", ReportService.range(start, end, 30), limit(limit));
         return Render.of(headers, format, rows, rows, List.of("end_user", "total_spend"), "spend_end_users");
     }
@@ -119,12 +124,13 @@ public class ReportResource {
             @QueryParam("end_date") String end,
             @QueryParam("group_by") String groupBy,
             @QueryParam("granularity") @DefaultValue("day") String granularity,
-            @QueryParam("flat") @DefaultValue("false") boolean flat,
+            @QueryParam("flat") String flatParam,
             @QueryParam("api_key") String apiKey,
             @QueryParam("internal_user_id") String internalUserId,
             @QueryParam("team_id") String teamId,
             @QueryParam("customer_id") String customerId,
             @QueryParam("format") String format) {
+        boolean flat = QueryParams.bool(flatParam, "flat", false);
         if (!granularity.equals("day") && !granularity.equals("total")) {
             throw ApiException.badRequest("granularity must be day or total", "granularity");
         }
@@ -232,9 +238,11 @@ public class ReportResource {
             @QueryParam("status") String status,
             @QueryParam("start_date") String start,
             @QueryParam("end_date") String end,
-            @QueryParam("page") @DefaultValue("1") int page,
-            @QueryParam("page_size") @DefaultValue("50") int pageSize,
+            @QueryParam("page") String pageParam,
+            @QueryParam("page_size") String pageSizeParam,
             @QueryParam("format") String format) {
+        int page = QueryParams.integer(pageParam, "page", 1);
+        int pageSize = QueryParams.integer(pageSizeParam, "page_size", 50);
         var q = new ReportService.LogQuery(
                 apiKey != null ? apiKey : keyHash,
                 userId,

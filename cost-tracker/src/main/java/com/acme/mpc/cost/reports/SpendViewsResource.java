@@ -3,6 +3,7 @@ package com.acme.mpc.cost.reports;
 import com.acme.mpc.cost.admin.EntityKind;
 import com.acme.mpc.cost.admin.EntityStore;
 import com.acme.mpc.cost.api.ApiException;
+import com.acme.mpc.cost.api.QueryParams;
 import com.acme.mpc.cost.keys.KeyHash;
 import com.acme.mpc.cost.keys.KeyService;
 import jakarta.ws.rs.GET;
@@ -57,7 +58,8 @@ public class SpendViewsResource {
     /** Every key, highest spend first (LiteLLM: "View all keys created, ordered by spend"). */
     @GET
     @Path("spend/keys")
-    public List<Map<String, Object>> spendKeys(@QueryParam("limit") Integer limit) {
+    public List<Map<String, Object>> spendKeys(@QueryParam("limit") String limitParam) {
+        Integer limit = QueryParams.optionalInteger(limitParam, "limit");
         return keys.bySpend(limit(limit));
     }
 
@@ -65,7 +67,8 @@ public class SpendViewsResource {
     @GET
     @Path("spend/users")
     public List<Map<String, Object>> spendUsers(
-            @QueryParam("user_id") String userId, @QueryParam("limit") Integer limit) {
+            @QueryParam("user_id") String userId, @QueryParam("limit") String limitParam) {
+        Integer limit = QueryParams.optionalInteger(limitParam, "limit");
         if (userId != null) {
             return List.of(entities.info(EntityKind.USER, userId));
         }

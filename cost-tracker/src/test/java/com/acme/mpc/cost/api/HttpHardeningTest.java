@@ -164,6 +164,23 @@ class HttpHardeningTest {
     }
 
     @Test
+    void aQueryParameterOfTheWrongTypeIsA400NamingIt() {
+        // JAX-RS answers a query parameter it cannot convert with a bare 404, as if the route did not exist
+        String[][] cases = {
+            {"/global/spend/models?limit=abc", "limit"},
+            {"/global/spend/keys?limit=1e99", "limit"},
+            {"/key/list?page=two", "page"},
+            {"/team/list?page_size=%00", "page_size"},
+            {"/global/spend/report?flat=maybe&start_date=2030-01-01&end_date=2030-01-02", "flat"},
+        };
+        for (String[] c : cases) {
+            Response r = admin().get(c[0]);
+            assertOpenAiError(r, 400);
+            r.then().body("error.param", equalTo(c[1])).body("error.message", containsString(c[1]));
+        }
+    }
+
+    @Test
     void anEmptyAcceptOnAReportIsAnsweredAsJsonAndAMalformedOneIsA4xx() throws Exception {
         for (String accept : new String[] {"Accept: \r\n", "Accept:    \r\n"}) {
             String answer = raw(report(accept));

@@ -828,6 +828,14 @@ public final class ConfigLoader {
                 }
             }
             String writtenBase = apiBaseText;
+            BedrockAccess bedrock = null;
+            if (provider == ProviderKind.BEDROCK && upstreamModel != null) {
+                upstreamModel = BedrockAccess.modelId(upstreamModel);
+                bedrock = BedrockAccess.resolve(params, ConfigLoader.this::env, upstreamModel);
+                if (apiBaseText == null) {
+                    apiBaseText = bedrock.endpoint() != null ? bedrock.endpoint() : bedrock.regionalEndpoint();
+                }
+            }
             if (apiBaseText == null && provider != null && provider.baseEnv() != null) {
                 // as LiteLLM: without api_base the provider's own variable (e.g. OLLAMA_API_BASE) may give it
                 apiBaseText = env(provider.baseEnv());
@@ -868,6 +876,9 @@ public final class ConfigLoader {
             if (unavailable == null && mockResponse == null) {
                 unavailable = credentialsProblem(provider, model, apiKey, apiBase, missingCredentials);
             }
+            if (unavailable == null && mockResponse == null && bedrock != null && apiKey == null) {
+                unavailable = bedrockCredentialsProblem(bedrock, model);
+            }
             if (unavailable != null) {
                 if (strict) {
                     tree.problem(path, unavailable.reason() + " (gateway.config.strict is on)");
@@ -882,6 +893,13 @@ public final class ConfigLoader {
                     extra.set(e.getKey(), e.getValue());
                 }
             });
+            if (bedrock != null) {
+                // resolved once here (params first, then the AWS variables) for the adapter's signer
+                putIfSet(extra, "aws_region_name", bedrock.region());
+                putIfSet(extra, "aws_access_key_id", bedrock.accessKeyId());
+                putIfSet(extra, "aws_secret_access_key", bedrock.secretAccessKey());
+                putIfSet(extra, "aws_session_token", bedrock.sessionToken());
+            }
             Deployment d = new Deployment(
                     index,
                     info.id() != null ? info.id() : generatedId(modelName, model, writtenBase, index),
@@ -967,6 +985,27 @@ public final class ConfigLoader {
                                 + " environment variable " + provider.keyEnv());
             }
             return null;
+        }
+
+        /** Only static keys (params or AWS_* variables) or a Bedrock API key sign requests here. */
+        private Unavailability bedrockCredentialsProblem(BedrockAccess access, String model) {
+            if (access.hasKeys()) {
+                return null;
+            }
+            String why = access.role() != null
+                    ? "aws_role_name (STS AssumeRole) is not supported by this gateway; give"
+                    : "the gateway has no AWS credentials for this deployment: set";
+            return new Unavailability(
+                    Unavailability.Kind.NO_CREDENTIALS,
+                    model,
+                    why + " litellm_params aws_access_key_id and aws_secret_access_key (or AWS_ACCESS_KEY_ID and"
+                            + " AWS_SECRET_ACCESS_KEY), or a Bedrock API key in api_key (or AWS_BEARER_TOKEN_BEDROCK)");
+        }
+
+        private static void putIfSet(ObjectNode extra, String key, String value) {
+            if (value != null) {
+                extra.put(key, value);
+            }
         }
 
         private List<String> accessGroups(JsonNode node) {

@@ -90,7 +90,14 @@ public enum ProviderKind {
     /** GitHub Models. */
     GITHUB("github", Protocol.OPENAI, "https://models.inference.ai.azure.com", "GITHUB_API_BASE", "GITHUB_API_KEY"),
     /** Native Gemini API (provider/gemini): generateContent, streamGenerateContent, embedContent. */
-    GEMINI("gemini", Protocol.GEMINI, "https://generativelanguage.googleapis.com", "GEMINI_API_BASE", "GEMINI_API_KEY");
+    GEMINI("gemini", Protocol.GEMINI, "https://generativelanguage.googleapis.com", "GEMINI_API_BASE", "GEMINI_API_KEY"),
+    /**
+     * AWS Bedrock's Converse API (provider/bedrock), SigV4-signed with AWS credentials; the endpoint follows from the
+     * region ({@code https://bedrock-runtime.<region>.amazonaws.com}) unless {@code aws_bedrock_runtime_endpoint} or
+     * {@code api_base} names one. A Bedrock API key ({@code api_key}, {@code AWS_BEARER_TOKEN_BEDROCK}) replaces
+     * the signature with a bearer token.
+     */
+    BEDROCK("bedrock", Protocol.BEDROCK, null, "AWS_BEDROCK_RUNTIME_ENDPOINT", "AWS_BEARER_TOKEN_BEDROCK");
 
     /** The wire protocol an adapter speaks. */
     public enum Protocol {
@@ -163,7 +170,8 @@ public enum ProviderKind {
 
     /** Whether a deployment must name its {@code api_base}. */
     public boolean requiresApiBase() {
-        return defaultApiBase == null;
+        // Bedrock derives its endpoint from the region at call time
+        return defaultApiBase == null && protocol != Protocol.BEDROCK;
     }
 
     /** Base URL used when {@code api_base} is absent; null when the provider requires one or derives it. */

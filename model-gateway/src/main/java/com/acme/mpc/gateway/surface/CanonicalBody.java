@@ -39,7 +39,8 @@ public final class CanonicalBody {
         out.put("model", d.upstreamModel());
         out.remove(GATEWAY_FIELDS);
         d.extraParams().fields().forEachRemaining(e -> {
-            if (!out.has(e.getKey())) {
+            // AWS credentials and region steer the Bedrock signer; no provider body may carry them
+            if (!out.has(e.getKey()) && !e.getKey().startsWith("aws_")) {
                 out.set(e.getKey(), e.getValue());
             }
         });

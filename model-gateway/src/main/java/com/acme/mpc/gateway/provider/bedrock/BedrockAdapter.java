@@ -16,6 +16,7 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.net.URI;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -38,6 +39,7 @@ public class BedrockAdapter implements ProviderAdapter {
     private final UpstreamHttp http;
     private final Clock clock;
 
+    @Inject
     public BedrockAdapter(UpstreamHttp http) {
         this(http, Clock.systemUTC());
     }

@@ -155,4 +155,47 @@ class GeminiThroughGatewayTest {
         assertThat(r.provider()).isEqualTo("gemini");
         assertThat(r.promptTokens()).isEqualTo(4); // estimated: 2 + 2
     }
+
+    @Test
+    void anthropicMessagesAreTranslatedToGenerateContentAndBack() {
+        JsonPath answer = given().header("x-api-key", "sk-test-master")
+                .header("anthropic-version", "2023-06-01")
+                .contentType("application/json")
+                .body("{\"model\":\"gemini-flash\",\"max_tokens\":100,\"system\":\"Be brief.\","
+                        + "\"messages\":[{\"role\":\"user\",\"content\":\"Hello\"}]}")
+                .post("/v1/messages")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
+        assertThat(answer.getString("type")).isEqualTo("message");
+        assertThat(answer.getString("content[0].text")).isEqualTo("Hello! How can I help you today?");
+        assertThat(answer.getString("stop_reason")).isEqualTo("end_turn");
+        assertThat(answer.getInt("usage.input_tokens")).isEqualTo(9);
+        FakeUpstream.Recorded upstream = onlyUpstreamRequest();
+        assertThat(upstream.path()).isEqualTo("/v1beta/models/gemini-2.5-flash:generateContent");
+        assertThat(upstream.json())
+                .isEqualTo(new JsonObject("{\"contents\":[{\"role\":\"user\",\"parts\":[{\"text\":\"Hello\"}]}],"
+                        + "\"systemInstruction\":{\"parts\":[{\"text\":\"Be brief.\"}]},"
+                        + "\"generationConfig\":{\"maxOutputTokens\":100}}"));
+    }
+
+    @Test
+    void anthropicMessagesStreamFromAGeminiStream() {
+        String body = given().header("x-api-key", "sk-test-master")
+                .header("anthropic-version", "2023-06-01")
+                .contentType("application/json")
+                .body("{\"model\":\"gemini-flash\",\"max_tokens\":100,\"stream\":true,"
+                        + "\"messages\":[{\"role\":\"user\",\"content\":\"Hello\"}]}")
+                .post("/v1/messages")
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString();
+        assertThat(body)
+                .contains("event: message_start")
+                .contains("\"text\":\"Hello\"")
+                .contains("event: message_stop");
+        assertThat(onlyUpstreamRequest().query()).isEqualTo("alt=sse");
+    }
 }

@@ -17,8 +17,6 @@ final class LiteLlmProviders {
             "vertex_ai",
             "vertex_ai_beta",
             "palm",
-            "cohere",
-            "cohere_chat",
             "replicate",
             "huggingface_tgi",
             "ai21",

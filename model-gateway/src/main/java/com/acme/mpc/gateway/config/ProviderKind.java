@@ -97,7 +97,17 @@ public enum ProviderKind {
      * {@code api_base} names one. A Bedrock API key ({@code api_key}, {@code AWS_BEARER_TOKEN_BEDROCK}) replaces
      * the signature with a bearer token.
      */
-    BEDROCK("bedrock", Protocol.BEDROCK, null, "AWS_BEDROCK_RUNTIME_ENDPOINT", "AWS_BEARER_TOKEN_BEDROCK");
+    BEDROCK("bedrock", Protocol.BEDROCK, null, "AWS_BEDROCK_RUNTIME_ENDPOINT", "AWS_BEARER_TOKEN_BEDROCK"),
+    /** Cohere's v2 API (provider/cohere): {@code /v2/chat} (JSON and SSE) and {@code /v2/embed}. */
+    COHERE("cohere", Protocol.COHERE, "https://api.cohere.com", "COHERE_API_BASE", "COHERE_API_KEY", "CO_API_KEY"),
+    /** LiteLLM's other prefix for Cohere's chat models; served by the same adapter. */
+    COHERE_CHAT(
+            "cohere_chat",
+            Protocol.COHERE,
+            "https://api.cohere.com",
+            "COHERE_API_BASE",
+            "COHERE_API_KEY",
+            "CO_API_KEY");
 
     /** The wire protocol an adapter speaks. */
     public enum Protocol {
@@ -108,7 +118,8 @@ public enum ProviderKind {
         ANTHROPIC,
         OLLAMA,
         GEMINI,
-        BEDROCK
+        BEDROCK,
+        COHERE
     }
 
     private static final Map<String, ProviderKind> BY_PREFIX =
@@ -209,6 +220,7 @@ public enum ProviderKind {
             case OLLAMA -> "ollama";
             case GEMINI -> "gemini";
             case BEDROCK -> "bedrock";
+            case COHERE -> "cohere";
         };
     }
 }

@@ -2,11 +2,12 @@
 # Measures what model-gateway adds on top of an upstream: a fast local OpenAI-compatible upstream (nginx serving
 # fixed JSON and SSE bodies), then wrk straight to it and through the gateway in the same run, at 1, 8 and 64
 # connections, JSON and streaming; then Anthropic's /v1/messages passed through to an Anthropic-wire upstream and
-# translated to the OpenAI one, at 1 and 64 connections. Prints RPS, p50 and p99 for both, the added latency, and
-# the gateway's RSS idle and under load. Gateway pinned to CPU 0, nginx and wrk to CPU 1.
+# translated to the OpenAI one, at 1 and 64 connections; then a Bedrock ConverseStream (AWS's binary event stream,
+# SigV4-signed request) translated to OpenAI chunks and to /v1/messages events. Prints RPS, p50 and p99 for both,
+# the added latency, and the gateway's RSS idle and under load. Gateway pinned to CPU 0, nginx and wrk to CPU 1.
 #
-# Usage: infra/bench/gateway-bench.sh [--duration SECONDS] [--out FILE.md]
-# Needs: nginx, wrk, taskset (Debian: apt-get install nginx-light wrk util-linux), JDK 25, a built gateway
+# Usage: infra/bench/gateway-bench.sh [--duration SECONDS] [--out FILE.md] [--only-bedrock]
+# Needs: nginx, wrk, taskset (Debian: apt-get install nginx-light wrk util-linux), python3, JDK 25, a built gateway
 # (./mvnw -pl model-gateway package -DskipTests). Only 127.0.0.1 is used (ports 18080, 14000, 18081; see
 # BENCH_*_PORT below); every load run is bounded in time.
 set -euo pipefail
@@ -14,8 +15,10 @@ set -euo pipefail
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 DURATION=10
 OUT=""
+ONLY_BEDROCK=false
 while (($#)); do
   case "$1" in
+    --only-bedrock) ONLY_BEDROCK=true; shift ;;
     --duration) DURATION="$2"; shift 2 ;;
     --out) OUT="$2"; shift 2 ;;
     -h | --help) sed -n '2,10p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
@@ -23,7 +26,7 @@ while (($#)); do
   esac
 done
 
-for tool in nginx wrk taskset curl; do
+for tool in nginx wrk taskset curl python3; do
   command -v "$tool" >/dev/null || { echo "missing $tool (apt-get install nginx-light wrk util-linux curl)" >&2; exit 1; }
 done
 JAVA="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/java"
@@ -76,6 +79,33 @@ ANTH_SSE_BODY+="event: content_block_stop\ndata: {\"type\":\"content_block_stop\
 ANTH_SSE_BODY+="event: message_delta\ndata: {\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"end_turn\",\"stop_sequence\":null},\"usage\":{\"output_tokens\":8}}\n\n"
 ANTH_SSE_BODY+="event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n"
 
+# Bedrock's Converse answer (same text), and its ConverseStream answer: application/vnd.amazon.eventstream messages with real CRC32s, as
+# Bedrock frames them (string headers :event-type/:content-type/:message-type, JSON payloads with the "p" padding)
+BEDROCK_JSON_BODY='{"output":{"message":{"role":"assistant","content":[{"text":"The capital of France is Paris."}]}},"stopReason":"end_turn","usage":{"inputTokens":14,"outputTokens":8,"totalTokens":22},"metrics":{"latencyMs":300}}'
+mkdir -p "$WORK/bedrock"
+python3 - "$WORK/bedrock/stream.bin" <<'PY'
+import json, struct, sys, zlib
+def frame(event, payload):
+    h = b""
+    for k, v in ((":event-type", event), (":content-type", "application/json"), (":message-type", "event")):
+        h += bytes([len(k)]) + k.encode() + b"\x07" + struct.pack(">H", len(v)) + v.encode()
+    body = json.dumps(payload, separators=(",", ":")).encode()
+    prelude = struct.pack(">II", 12 + len(h) + len(body) + 4, len(h))
+    msg = prelude + struct.pack(">I", zlib.crc32(prelude)) + h + body
+    return msg + struct.pack(">I", zlib.crc32(msg))
+events = [("messageStart", {"p": "abcdefghijklmnopqrstuvwxyzABCDEF", "role": "assistant"})]
+events += [("contentBlockDelta", {"contentBlockIndex": 0, "delta": {"text": t}, "p": "abcdefghijklmnop"})
+           for t in ("The", " capital", " of France", " is Paris.")]
+events += [("contentBlockStop", {"contentBlockIndex": 0, "p": "abcdefghijklmnopqrstuvwxyzABCDEFGHIJ"}),
+           ("messageStop", {"p": "abcdefghijklmnopqrstuvwxyzABCDEFGH", "stopReason": "end_turn"}),
+           ("metadata", {"metrics": {"latencyMs": 300}, "p": "abcdefghijklmnopqrst",
+                         "usage": {"inputTokens": 14, "outputTokens": 8, "totalTokens": 22}})]
+open(sys.argv[1], "wb").write(b"".join(frame(e, p) for e, p in events))
+PY
+# nginx's worker runs as an unprivileged user when started as root: it must be able to read the file (mktemp -d is 0700)
+chmod 755 "$WORK" "$WORK/bedrock"
+chmod 644 "$WORK/bedrock/stream.bin"
+
 cat >"$WORK/nginx.conf" <<NGINX
 worker_processes 1;
 daemon off;
@@ -93,6 +123,15 @@ http {
     location = /sse/v1/chat/completions { default_type text/event-stream; return 200 '$SSE_BODY'; }
     location = /anth-json/v1/messages { default_type application/json; return 200 '$ANTH_JSON_BODY'; }
     location = /anth-sse/v1/messages { default_type text/event-stream; return 200 '$ANTH_SSE_BODY'; }
+    # Bedrock: Converse answers JSON; any other POST under /bedrock/ gets the binary stream (static files answer POST with 405, hence the GET)
+    location ~ ^/bedrock/.*/converse\$ { default_type application/json; return 200 '$BEDROCK_JSON_BODY'; }
+    location /bedrock/ {
+      root $WORK;
+      default_type application/vnd.amazon.eventstream;
+      rewrite ^ /bedrock/stream.bin break;
+      error_page 405 =200 /bedrock-get/stream.bin;
+    }
+    location /bedrock-get/ { alias $WORK/bedrock/; default_type application/vnd.amazon.eventstream; }
   }
 }
 NGINX
@@ -136,6 +175,14 @@ model_list:
   - model_name: bench-anth-sse
     litellm_params: {model: anthropic/claude-sonnet-4-5, api_base: "http://127.0.0.1:$UP_PORT/anth-sse", api_key: sk-bench-upstream}
     model_info: {id: bench-anth-sse, input_cost_per_token: 3.0e-06, output_cost_per_token: 1.5e-05}
+  - model_name: bench-bedrock
+    litellm_params:
+      model: bedrock/anthropic.claude-3-5-haiku-20241022-v1:0
+      aws_bedrock_runtime_endpoint: "http://127.0.0.1:$UP_PORT/bedrock"
+      aws_access_key_id: AKIDBENCH
+      aws_secret_access_key: bench-secret-key
+      aws_region_name: us-east-1
+    model_info: {id: bench-bedrock, input_cost_per_token: 8.0e-07, output_cost_per_token: 4.0e-06}
 general_settings: {master_key: sk-bench-master}
 YAML
 
@@ -178,6 +225,14 @@ msg_lua bench-anth-json false true >"$WORK/gw-msg-pass-json.lua"
 msg_lua bench-anth-sse true true >"$WORK/gw-msg-pass-sse.lua"
 msg_lua bench-json false true >"$WORK/gw-msg-trans-json.lua"
 msg_lua bench-sse true true >"$WORK/gw-msg-trans-sse.lua"
+lua bench-bedrock true true >"$WORK/gw-bedrock-sse.lua"
+lua bench-bedrock false true >"$WORK/gw-bedrock-json.lua"
+msg_lua bench-bedrock true true >"$WORK/gw-msg-bedrock-sse.lua"
+cat >"$WORK/direct-bedrock.lua" <<'LUA'
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+wrk.body = '{"messages":[{"role":"user","content":[{"text":"What is the capital of France?"}]}]}'
+LUA
 lua gpt-4o-mini false false >"$WORK/direct-json.lua"
 lua gpt-4o-mini true false >"$WORK/direct-sse.lua"
 lua bench-json false true >"$WORK/gw-json.lua"
@@ -186,14 +241,20 @@ lua bench-sse true true >"$WORK/gw-sse.lua"
 rss_mb() { awk '/VmRSS/ {printf "%.0f", $2/1024}' "/proc/$GW_PID/status"; }
 
 # warm-up: JIT compiles the hot path before anything is measured
-for s in gw-json gw-sse; do
-  url="http://127.0.0.1:$GW_PORT/v1/chat/completions"
-  taskset -c 1 wrk -t1 -c16 -d10s -s "$WORK/$s.lua" "$url" >/dev/null
-done
-for s in gw-msg-pass-json gw-msg-pass-sse gw-msg-trans-json gw-msg-trans-sse; do
-  taskset -c 1 wrk -t1 -c16 -d5s -s "$WORK/$s.lua" "http://127.0.0.1:$GW_PORT/v1/messages" >/dev/null
-done
+if [[ "$ONLY_BEDROCK" != true ]]; then
+  for s in gw-json gw-sse; do
+    url="http://127.0.0.1:$GW_PORT/v1/chat/completions"
+    taskset -c 1 wrk -t1 -c16 -d10s -s "$WORK/$s.lua" "$url" >/dev/null
+  done
+  for s in gw-msg-pass-json gw-msg-pass-sse gw-msg-trans-json gw-msg-trans-sse; do
+    taskset -c 1 wrk -t1 -c16 -d5s -s "$WORK/$s.lua" "http://127.0.0.1:$GW_PORT/v1/messages" >/dev/null
+  done
+fi
 IDLE_RSS_BEFORE=$(rss_mb)
+BEDROCK_DIRECT="http://127.0.0.1:$UP_PORT/bedrock/model/anthropic.claude-3-5-haiku-20241022-v1%3A0/converse-stream"
+for s in gw-bedrock-json:/v1/chat/completions gw-bedrock-sse:/v1/chat/completions gw-msg-bedrock-sse:/v1/messages gw-json:/v1/chat/completions; do
+  taskset -c 1 wrk -t1 -c16 -d5s -s "$WORK/${s%%:*}.lua" "http://127.0.0.1:$GW_PORT${s#*:}" >/dev/null
+done
 
 # run <label> <url> <script> <conns> -> "rps p50_ms p99_ms"
 run() {
@@ -211,6 +272,53 @@ run() {
 to_ms() { # wrk prints 123.45us / 1.23ms / 1.02s
   awk -v v="$1" 'BEGIN { n=v+0; if (v ~ /us$/) n/=1000; else if (v ~ /ms$/) n=n; else if (v ~ /s$/) n*=1000; printf "%.3f", n }'
 }
+
+# The gateway's own time per request (x-litellm-overhead-duration-ms: everything but the wait for the upstream),
+# as it reports it, at 1 connection: chat, and /v1/messages passed through and translated (JSON). Less disturbed
+# by other load on the machine than the latencies, since it excludes the time the request waits for the upstream.
+# overhead <script> <path> -> "p50 .. p90 .. p99 .. over N requests"
+overhead() {
+  cp "$WORK/$1.lua" "$WORK/$1-overhead.lua"
+  cat >>"$WORK/$1-overhead.lua" <<'LUA'
+response = function(status, headers, body)
+  local o = headers["x-litellm-overhead-duration-ms"]
+  if o then io.write(o, "\n") end
+end
+LUA
+  taskset -c 1 wrk -t1 -c1 -d"${DURATION}s" -s "$WORK/$1-overhead.lua" "http://127.0.0.1:$GW_PORT$2" >"$WORK/$1-overhead.txt"
+  grep -E '^[0-9.]+$' "$WORK/$1-overhead.txt" | sort -n |
+    awk '{a[NR]=$1} END {if (NR) printf "p50 %.3f ms, p90 %.3f ms, p99 %.3f ms over %d requests", a[int(NR*0.5)], a[int(NR*0.9)], a[int(NR*0.99)], NR}'
+}
+# Bedrock: the gateway signs the request (SigV4), decodes the binary event stream and translates it; direct = the
+# same nginx answer (the raw event stream) without the gateway.
+BEDROCK_RESULTS="$WORK/bedrock.txt"
+printf "| Bedrock ConverseStream | conns | direct RPS | direct p50 ms | direct p99 ms | gateway RPS | gateway p50 ms | gateway p99 ms | added p50 ms | added p99 ms |\n" >"$BEDROCK_RESULTS"
+printf "|---|---|---|---|---|---|---|---|---|---|\n" >>"$BEDROCK_RESULTS"
+for target in "chat sse:gw-bedrock-sse:/v1/chat/completions" "/v1/messages sse:gw-msg-bedrock-sse:/v1/messages"; do
+  IFS=: read -r label script path <<<"$target"
+  for c in 1 64; do
+    read -r drps dp50 dp99 < <(run "direct-bedrock-$c" "$BEDROCK_DIRECT" "$WORK/direct-bedrock.lua" "$c")
+    read -r grps gp50 gp99 < <(run "$script-$c" "http://127.0.0.1:$GW_PORT$path" "$WORK/$script.lua" "$c")
+    awk -v m="translated to $label" -v c="$c" -v dr="$drps" -v d5="$dp50" -v d9="$dp99" -v gr="$grps" -v g5="$gp50" -v g9="$gp99" \
+      'BEGIN { printf "| %s | %s | %.0f | %.3f | %.3f | %.0f | %.3f | %.3f | %.3f | %.3f |\n", m, c, dr, d5, d9, gr, g5, g9, g5-d5, g9-d9 }' >>"$BEDROCK_RESULTS"
+  done
+done
+# the gateway's own time for an OpenAI chat call and for the same call to Bedrock (signing, Converse mapping)
+OVERHEAD_CHAT_B=$(overhead gw-json /v1/chat/completions)
+OVERHEAD_BEDROCK=$(overhead gw-bedrock-json /v1/chat/completions)
+if [[ "$ONLY_BEDROCK" == true ]]; then
+  {
+    echo "Run: $(date -u +%Y-%m-%dT%H:%MZ), ${DURATION}s per point, gateway on CPU 0, nginx + wrk on CPU 1, $(nproc) cores, $(uname -m)."
+    echo
+    cat "$BEDROCK_RESULTS"
+    echo
+    echo "Gateway RSS: idle after warm-up ${IDLE_RSS_BEFORE} MB, after the runs $(rss_mb) MB."
+    echo "Gateway's own processing time per request (x-litellm-overhead-duration-ms, JSON, 1 connection): OpenAI chat"
+    echo "${OVERHEAD_CHAT_B}; the same chat to Bedrock (SigV4 + Converse) ${OVERHEAD_BEDROCK}."
+  } | tee "$WORK/report.md"
+  [[ -n "$OUT" ]] && cp "$WORK/report.md" "$OUT"
+  exit 0
+fi
 
 RESULTS="$WORK/results.txt"
 MAX_RSS=0
@@ -248,22 +356,6 @@ for kind in pass trans; do
     done
   done
 done
-# The gateway's own time per request (x-litellm-overhead-duration-ms: everything but the wait for the upstream),
-# as it reports it, at 1 connection: chat, and /v1/messages passed through and translated (JSON). Less disturbed
-# by other load on the machine than the latencies, since it excludes the time the request waits for the upstream.
-# overhead <script> <path> -> "p50 .. p90 .. p99 .. over N requests"
-overhead() {
-  cp "$WORK/$1.lua" "$WORK/$1-overhead.lua"
-  cat >>"$WORK/$1-overhead.lua" <<'LUA'
-response = function(status, headers, body)
-  local o = headers["x-litellm-overhead-duration-ms"]
-  if o then io.write(o, "\n") end
-end
-LUA
-  taskset -c 1 wrk -t1 -c1 -d"${DURATION}s" -s "$WORK/$1-overhead.lua" "http://127.0.0.1:$GW_PORT$2" >"$WORK/$1-overhead.txt"
-  grep -E '^[0-9.]+$' "$WORK/$1-overhead.txt" | sort -n |
-    awk '{a[NR]=$1} END {if (NR) printf "p50 %.3f ms, p90 %.3f ms, p99 %.3f ms over %d requests", a[int(NR*0.5)], a[int(NR*0.9)], a[int(NR*0.99)], NR}'
-}
 OVERHEAD=$(overhead gw-json /v1/chat/completions)
 OVERHEAD_PASS=$(overhead gw-msg-pass-json /v1/messages)
 OVERHEAD_TRANS=$(overhead gw-msg-trans-json /v1/messages)
@@ -276,6 +368,10 @@ IDLE_RSS_AFTER=$(rss_mb)
   cat "$RESULTS"
   echo
   cat "$MSG_RESULTS"
+  echo
+  cat "$BEDROCK_RESULTS"
+  echo
+  echo "Gateway's own processing time, chat to Bedrock (SigV4 + Converse, JSON, 1 connection): ${OVERHEAD_BEDROCK} (OpenAI chat in the same minute: ${OVERHEAD_CHAT_B})."
   echo
   echo "Gateway RSS: idle after warm-up ${IDLE_RSS_BEFORE} MB, max under load ${MAX_RSS} MB, idle after the runs ${IDLE_RSS_AFTER} MB."
   echo "Gateway's own processing time per request (x-litellm-overhead-duration-ms, JSON, 1 connection): chat ${OVERHEAD};"

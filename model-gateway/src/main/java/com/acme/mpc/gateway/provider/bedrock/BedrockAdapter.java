@@ -179,6 +179,8 @@ public class BedrockAdapter implements ProviderAdapter {
     /** The headers to send, signed (SigV4) or with the Bedrock API key. */
     MultiMap headers(Deployment d, URI url, Buffer body, String accept) {
         Map<String, String> headers = new LinkedHashMap<>();
+        // litellm_params.extra_headers go first so that the protocol's own headers win, and they are signed too
+        d.headers().forEach((k, v) -> headers.put(k.toLowerCase(java.util.Locale.ROOT), v));
         headers.put("content-type", "application/json");
         headers.put("accept", accept);
         MultiMap out = MultiMap.caseInsensitiveMultiMap();

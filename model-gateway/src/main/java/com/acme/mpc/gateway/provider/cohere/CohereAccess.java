@@ -30,7 +30,7 @@ public final class CohereAccess {
         return URI.create(base + "/v2/" + path);
     }
 
-    /** JSON content, the bearer key and Cohere's client name header. */
+    /** The deployment's extra_headers, then JSON content, the bearer key and Cohere's client name header. */
     public static MultiMap headers(Deployment d, boolean stream) {
         if (d.apiKey() == null || d.apiKey().isBlank()) {
             throw new GatewayException(
@@ -41,10 +41,11 @@ public final class CohereAccess {
                     "missing_provider_key",
                     false);
         }
-        return MultiMap.caseInsensitiveMultiMap()
-                .add("content-type", "application/json")
-                .add("accept", stream ? "text/event-stream" : "application/json")
-                .add("authorization", "Bearer " + d.apiKey())
-                .add("x-client-name", "mpc-gateway");
+        MultiMap h = MultiMap.caseInsensitiveMultiMap();
+        d.headers().forEach(h::set);
+        return h.set("content-type", "application/json")
+                .set("accept", stream ? "text/event-stream" : "application/json")
+                .set("authorization", "Bearer " + d.apiKey())
+                .set("x-client-name", "mpc-gateway");
     }
 }

@@ -51,7 +51,7 @@ public class GeminiAdapter implements ProviderAdapter {
                     long created = Instant.now().getEpochSecond();
                     return http.post(
                                     url(d, "generateContent", false),
-                                    headers(key),
+                                    headers(d, key),
                                     Json.toBuffer(request),
                                     call.timeout())
                             .map(response -> {
@@ -78,7 +78,7 @@ public class GeminiAdapter implements ProviderAdapter {
                     ObjectNode request = GeminiMapper.toGeminiRequest(call.body());
                     return http.stream(
                             url(d, "streamGenerateContent", true),
-                            headers(key),
+                            headers(d, key),
                             Json.toBuffer(request),
                             call.streamTimeout(),
                             new GeminiStreamDriver(Instant.now().getEpochSecond(), d.upstreamModel(), key));
@@ -101,7 +101,7 @@ public class GeminiAdapter implements ProviderAdapter {
                             ? GeminiEmbeddingMapper.toEmbedRequest(d.upstreamModel(), texts.get(0), call.body())
                             : GeminiEmbeddingMapper.toBatchRequest(d.upstreamModel(), texts, call.body());
                     URI url = url(d, single ? "embedContent" : "batchEmbedContents", false);
-                    return http.post(url, headers(key), Json.toBuffer(request), call.timeout())
+                    return http.post(url, headers(d, key), Json.toBuffer(request), call.timeout())
                             .map(response -> {
                                 ObjectNode answer =
                                         Json.objectOrNull(response.body().getBytes());
@@ -156,9 +156,10 @@ public class GeminiAdapter implements ProviderAdapter {
         return URI.create(base + "/models/" + segment + ":" + method + (sse ? "?alt=sse" : ""));
     }
 
-    static MultiMap headers(String key) {
-        return MultiMap.caseInsensitiveMultiMap()
-                .add("content-type", "application/json")
-                .add("x-goog-api-key", key);
+    /** The deployment's extra_headers, then JSON content and the key (which no extra header can replace). */
+    static MultiMap headers(Deployment d, String key) {
+        MultiMap h = MultiMap.caseInsensitiveMultiMap();
+        d.headers().forEach(h::set);
+        return h.set("content-type", "application/json").set("x-goog-api-key", key);
     }
 }

@@ -32,6 +32,7 @@ public class BedrockGatewayTestResource implements QuarkusTestResourceLifecycleM
                       aws_secret_access_key: os.environ/BEDROCK_TEST_SECRET
                       aws_session_token: %3$s
                       aws_region_name: us-east-1
+                      extra_headers: {X-Tenant: acme}
                     model_info: {id: claude-bedrock-1, input_cost_per_token: 0.000003, output_cost_per_token: 0.000015, cache_read_input_token_cost: 0.0000003}
                   - model_name: llama-bedrock
                     litellm_params: {model: bedrock/meta.llama3-3-70b-instruct-v1:0, aws_bedrock_runtime_endpoint: %1$s, aws_access_key_id: %2$s, aws_secret_access_key: os.environ/BEDROCK_TEST_SECRET}

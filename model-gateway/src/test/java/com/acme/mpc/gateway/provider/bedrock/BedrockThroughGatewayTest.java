@@ -74,10 +74,12 @@ class BedrockThroughGatewayTest {
         assertThat(upstream.path()).isEqualTo(CLAUDE_PATH + "/converse");
         String today = LocalDate.now(ZoneOffset.UTC).format(DateTimeFormatter.BASIC_ISO_DATE);
         assertThat(upstream.headers().get("authorization"))
-                .startsWith("AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/" + today + "/us-east-1/bedrock/aws4_request,"
-                        + " SignedHeaders=accept;content-type;host;x-amz-date;x-amz-security-token, Signature=");
+                .startsWith(
+                        "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/" + today + "/us-east-1/bedrock/aws4_request,"
+                                + " SignedHeaders=accept;content-type;host;x-amz-date;x-amz-security-token;x-tenant, Signature=");
         assertThat(upstream.headers())
                 .containsEntry("x-amz-security-token", FakeBedrock.SESSION_TOKEN)
+                .containsEntry("x-tenant", "acme") // extra_headers, signed with the rest
                 .containsEntry("content-type", "application/json")
                 .containsEntry("accept", "application/json");
         assertThat(upstream.json())

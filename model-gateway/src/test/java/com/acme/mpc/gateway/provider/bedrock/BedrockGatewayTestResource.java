@@ -47,6 +47,8 @@ public class BedrockGatewayTestResource implements QuarkusTestResourceLifecycleM
                   - model_name: cohere-embed
                     litellm_params: {model: bedrock/cohere.embed-english-v3, aws_bedrock_runtime_endpoint: %1$s, aws_access_key_id: %2$s, aws_secret_access_key: os.environ/BEDROCK_TEST_SECRET}
                     model_info: {id: cohere-embed-1, mode: embedding}
+                  - model_name: "bedrock/*"
+                    litellm_params: {model: "bedrock/*", aws_bedrock_runtime_endpoint: %1$s, aws_access_key_id: %2$s, aws_secret_access_key: os.environ/BEDROCK_TEST_SECRET, aws_region_name: us-east-1}
                   - model_name: bedrock-no-keys
                     litellm_params: {model: bedrock/amazon.nova-micro-v1:0, aws_region_name: us-east-1}
                 router_settings: {num_retries: 0}

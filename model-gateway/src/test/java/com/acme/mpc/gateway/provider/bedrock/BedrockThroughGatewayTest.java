@@ -315,4 +315,18 @@ class BedrockThroughGatewayTest {
         assertThat(onlyUpstreamRequest().json().encode())
                 .isEqualTo("{\"texts\":[\"first\",\"second\"],\"input_type\":\"search_query\"}");
     }
+
+    @Test
+    void aWildcardDeploymentServesAnyBedrockModelWithItsCredentials() {
+        given().header("Authorization", KEY)
+                .contentType("application/json")
+                .body(chat("bedrock/amazon.nova-pro-v1:0", false, ""))
+                .post("/v1/chat/completions")
+                .then()
+                .statusCode(200)
+                .body("choices[0].message.content", org.hamcrest.Matchers.equalTo("Hello! How can I help you today?"));
+        FakeUpstream.Recorded upstream = onlyUpstreamRequest();
+        assertThat(upstream.path()).isEqualTo("/model/amazon.nova-pro-v1%3A0/converse");
+        assertThat(upstream.headers().get("authorization")).contains("/us-east-1/bedrock/aws4_request");
+    }
 }

@@ -59,6 +59,17 @@ public final class BedrockMapper {
         if (!additional.isEmpty()) {
             out.set("additionalModelRequestFields", additional);
         }
+        // Bedrock Guardrails, as LiteLLM passes them: {guardrailIdentifier, guardrailVersion, trace,
+        // streamProcessingMode}
+        JsonNode guardrail = body.get("guardrailConfig");
+        if (guardrail != null && !guardrail.isNull()) {
+            if (!guardrail.isObject() || !guardrail.path("guardrailIdentifier").isTextual()) {
+                throw GatewayException.badRequest(
+                        "guardrailConfig must be an object with guardrailIdentifier and guardrailVersion",
+                        "guardrailConfig");
+            }
+            out.set("guardrailConfig", guardrail);
+        }
         return out;
     }
 

@@ -36,16 +36,16 @@ final class BedrockMessageMapper {
             String role = msg.path("role").asText("");
             switch (role) {
                 case "system", "developer" -> {
-                    for (JsonNode block : contentBlocks(msg.get("content"), p)) {
-                        if (!block.has("text")) {
+                    for (JsonNode block : withCachePoint(msg, contentBlocks(msg.get("content"), p))) {
+                        if (!block.has("text") && !block.has("cachePoint")) {
                             throw GatewayException.badRequest(
                                     "system messages may only hold text for bedrock models", p + ".content");
                         }
                         system.add(block);
                     }
                 }
-                case "user" -> append(out, "user", contentBlocks(msg.get("content"), p));
-                case "assistant" -> append(out, "assistant", assistantBlocks(msg, p));
+                case "user" -> append(out, "user", withCachePoint(msg, contentBlocks(msg.get("content"), p)));
+                case "assistant" -> append(out, "assistant", withCachePoint(msg, assistantBlocks(msg, p)));
                 case "tool" -> append(out, "user", F.arrayNode().add(toolResult(msg, p)));
                 default ->
                     throw GatewayException.badRequest(
@@ -89,7 +89,12 @@ final class BedrockMessageMapper {
             String pp = p + ".content[" + j + "]";
             String type = part.path("type").asText("");
             switch (type) {
-                case "text" -> addText(blocks, part.path("text").asText(""));
+                case "text" -> {
+                    addText(blocks, part.path("text").asText(""));
+                    if (part.path("cache_control").isObject() && !blocks.isEmpty()) {
+                        blocks.add(cachePoint());
+                    }
+                }
                 case "image_url" -> blocks.add(image(part.get("image_url"), pp + ".image_url"));
                 default ->
                     throw GatewayException.badRequest(
@@ -97,6 +102,23 @@ final class BedrockMessageMapper {
             }
         }
         return blocks;
+    }
+
+    /**
+     * Anthropic-style {@code cache_control} (on a message or a content part, as LiteLLM accepts it) marks a prompt
+     * cache point: Converse takes it as a {@code cachePoint} block after the cached content.
+     */
+    private static ArrayNode withCachePoint(JsonNode msg, ArrayNode blocks) {
+        if (msg.path("cache_control").isObject() && !blocks.isEmpty()) {
+            blocks.add(cachePoint());
+        }
+        return blocks;
+    }
+
+    static ObjectNode cachePoint() {
+        ObjectNode block = F.objectNode();
+        block.putObject("cachePoint").put("type", "default");
+        return block;
     }
 
     private static void addText(ArrayNode blocks, String text) {

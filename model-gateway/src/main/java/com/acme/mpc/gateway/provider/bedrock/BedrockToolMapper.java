@@ -37,6 +37,9 @@ final class BedrockToolMapper {
         ArrayNode specs = F.arrayNode();
         for (int i = 0; i < tools.size(); i++) {
             specs.add(toolSpec(tools.get(i), "tools[" + i + "]"));
+            if (tools.get(i).path("cache_control").isObject()) {
+                specs.add(BedrockMessageMapper.cachePoint()); // the tool definitions up to here are cached
+            }
         }
         ObjectNode config = out.putObject("toolConfig");
         config.set("tools", specs);

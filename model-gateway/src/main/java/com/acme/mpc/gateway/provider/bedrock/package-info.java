@@ -13,6 +13,8 @@
  *       {@code max_tokens}, {@code temperature}, {@code top_p}, {@code stop} go to {@code inferenceConfig};
  *       {@code top_k} and {@code thinking} to {@code additionalModelRequestFields}. Dropped: logit_bias, logprobs,
  *       seed, penalties, user, response_format. {@code n > 1} and the legacy {@code functions} are refused with 400.
+ *   <li>Anthropic-style {@code cache_control} (message, text part, tool) becomes a {@code cachePoint} block after the
+ *       cached content; {@code guardrailConfig} passes through.
  *   <li>Stop reasons: end_turn/stop_sequence are {@code stop}, tool_use {@code tool_calls}, max_tokens
  *       {@code length}, guardrail_intervened/content_filtered {@code content_filter}. prompt_tokens include cache
  *       reads and writes.

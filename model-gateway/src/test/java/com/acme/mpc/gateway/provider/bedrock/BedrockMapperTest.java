@@ -63,6 +63,31 @@ class BedrockMapperTest {
         assertEquals(expected, BedrockMapper.toConverseRequest(body));
     }
 
+    @Test
+    void cacheControlBecomesCachePointsAndGuardrailConfigPassesThrough() {
+        ObjectNode out = BedrockMapper.toConverseRequest(req("""
+                {"messages":[
+                  {"role":"system","content":[{"type":"text","text":"Long policy.","cache_control":{"type":"ephemeral"}}]},
+                  {"role":"user","content":"Question","cache_control":{"type":"ephemeral"}}],
+                 "tools":[{"type":"function","function":{"name":"f"},"cache_control":{"type":"ephemeral"}}],
+                 "guardrailConfig":{"guardrailIdentifier":"gr-1","guardrailVersion":"1","trace":"enabled"}}"""));
+        assertEquals(
+                "[{\"text\":\"Long policy.\"},{\"cachePoint\":{\"type\":\"default\"}}]",
+                out.path("system").toString());
+        assertEquals(
+                "[{\"text\":\"Question\"},{\"cachePoint\":{\"type\":\"default\"}}]",
+                out.path("messages").get(0).path("content").toString());
+        assertEquals(
+                "{\"cachePoint\":{\"type\":\"default\"}}",
+                out.path("toolConfig").path("tools").get(1).toString());
+        assertEquals(
+                "gr-1", out.path("guardrailConfig").path("guardrailIdentifier").asText());
+        assertEquals(
+                "guardrailConfig",
+                bad("{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"guardrailConfig\":\"x\"}")
+                        .param());
+    }
+
     @ParameterizedTest
     @CsvSource({"auto,{\"auto\":{}}", "required,{\"any\":{}}"})
     void toolChoiceStrings(String choice, String expected) {

@@ -8,6 +8,7 @@ import com.acme.mpc.gateway.provider.NativeAnthropicMessages;
 import com.acme.mpc.gateway.provider.ProviderAdapter;
 import com.acme.mpc.gateway.provider.UpstreamCall;
 import com.acme.mpc.gateway.provider.http.SseFrame;
+import com.acme.mpc.gateway.provider.http.SseStreamDriver;
 import com.acme.mpc.gateway.provider.http.UpstreamHttp;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -77,7 +78,8 @@ public class AnthropicAdapter implements ProviderAdapter, NativeAnthropicMessage
                             headers(d, call.body()),
                             Json.toBuffer(request),
                             call.streamTimeout(),
-                            new AnthropicStreamDriver(Instant.now().getEpochSecond(), d.apiKey()));
+                            new SseStreamDriver<ObjectNode>(sink ->
+                                    new AnthropicStreamTranslator(Instant.now().getEpochSecond(), sink, d.apiKey())));
                 })
                 .onFailure()
                 .transform(t -> AnthropicErrors.translate(t, d.apiKey()));

@@ -4,6 +4,7 @@ import com.acme.mpc.gateway.core.GatewayException;
 import com.acme.mpc.gateway.core.Json;
 import com.acme.mpc.gateway.core.OpenAiShapes;
 import com.acme.mpc.gateway.provider.http.SseEvent;
+import com.acme.mpc.gateway.provider.http.SseTranslator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -18,7 +19,7 @@ import java.util.function.Consumer;
  * and input tokens arrive in {@code message_start}, the output tokens and stop reason in {@code message_delta}, and
  * tool calls need their own index because Anthropic's block index also counts text and thinking blocks.
  */
-public final class AnthropicStreamTranslator {
+public final class AnthropicStreamTranslator implements SseTranslator {
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
 
     private final long created;
@@ -45,6 +46,7 @@ public final class AnthropicStreamTranslator {
     }
 
     /** Translates one SSE event; an {@code error} event throws the mapped {@link GatewayException}. */
+    @Override
     public void onEvent(SseEvent event) {
         ObjectNode data = Json.objectOrNull(event.data());
         if (data == null) {
@@ -67,6 +69,7 @@ public final class AnthropicStreamTranslator {
     }
 
     /** The upstream closed the connection; without message_stop the answer was cut off. */
+    @Override
     public void onEnd() {
         if (!finished) {
             throw new GatewayException(

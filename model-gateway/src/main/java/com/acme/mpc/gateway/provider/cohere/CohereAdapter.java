@@ -7,6 +7,7 @@ import com.acme.mpc.gateway.core.Json;
 import com.acme.mpc.gateway.provider.EmbeddingShapes;
 import com.acme.mpc.gateway.provider.ProviderAdapter;
 import com.acme.mpc.gateway.provider.UpstreamCall;
+import com.acme.mpc.gateway.provider.http.SseStreamDriver;
 import com.acme.mpc.gateway.provider.http.UpstreamHttp;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -66,7 +67,8 @@ public class CohereAdapter implements ProviderAdapter {
                             CohereAccess.headers(d, true),
                             Json.toBuffer(request),
                             call.streamTimeout(),
-                            new CohereStreamDriver(Instant.now().getEpochSecond(), d.upstreamModel(), d.apiKey()));
+                            new SseStreamDriver<ObjectNode>(sink -> new CohereStreamTranslator(
+                                    Instant.now().getEpochSecond(), d.upstreamModel(), sink, d.apiKey())));
                 })
                 .onFailure()
                 .transform(t -> CohereErrors.translate(t, d.apiKey()));

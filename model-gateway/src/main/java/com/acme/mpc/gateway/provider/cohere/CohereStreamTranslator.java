@@ -5,6 +5,7 @@ import com.acme.mpc.gateway.core.Json;
 import com.acme.mpc.gateway.core.OpenAiShapes;
 import com.acme.mpc.gateway.core.Usage;
 import com.acme.mpc.gateway.provider.http.SseEvent;
+import com.acme.mpc.gateway.provider.http.SseTranslator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -15,7 +16,7 @@ import java.util.function.Consumer;
  * {@code message-end}) as OpenAI {@code chat.completion.chunk}s. Stateful, one instance per stream: the finish reason
  * and the usage both arrive with {@code message-end}.
  */
-public final class CohereStreamTranslator {
+public final class CohereStreamTranslator implements SseTranslator {
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
 
     private final long created;
@@ -34,6 +35,7 @@ public final class CohereStreamTranslator {
         this.apiKey = apiKey;
     }
 
+    @Override
     public void onEvent(SseEvent event) {
         if (ended) {
             return;
@@ -94,6 +96,7 @@ public final class CohereStreamTranslator {
         }
     }
 
+    @Override
     public void onEnd() {
         if (!ended) {
             throw new GatewayException(

@@ -8,6 +8,7 @@ import com.acme.mpc.gateway.provider.EmbeddingShapes;
 import com.acme.mpc.gateway.provider.ProviderAdapter;
 import com.acme.mpc.gateway.provider.ProviderEnvironment;
 import com.acme.mpc.gateway.provider.UpstreamCall;
+import com.acme.mpc.gateway.provider.http.SseStreamDriver;
 import com.acme.mpc.gateway.provider.http.UpstreamHttp;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.smallrye.mutiny.Multi;
@@ -81,7 +82,8 @@ public class GeminiAdapter implements ProviderAdapter {
                             headers(d, key),
                             Json.toBuffer(request),
                             call.streamTimeout(),
-                            new GeminiStreamDriver(Instant.now().getEpochSecond(), d.upstreamModel(), key));
+                            new SseStreamDriver<ObjectNode>(sink -> new GeminiStreamTranslator(
+                                    Instant.now().getEpochSecond(), d.upstreamModel(), sink, key)));
                 })
                 .onFailure()
                 .transform(t -> GeminiErrors.translate(t, key));

@@ -4,6 +4,7 @@ import com.acme.mpc.gateway.core.GatewayException;
 import com.acme.mpc.gateway.core.Json;
 import com.acme.mpc.gateway.core.OpenAiShapes;
 import com.acme.mpc.gateway.provider.http.SseEvent;
+import com.acme.mpc.gateway.provider.http.SseTranslator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -15,7 +16,7 @@ import java.util.function.Consumer;
  * last one holds the totals), function calls arrive whole and need an OpenAI index, and the finish reason depends on
  * whether any function was called.
  */
-public final class GeminiStreamTranslator {
+public final class GeminiStreamTranslator implements SseTranslator {
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
 
     private final long created;
@@ -41,6 +42,7 @@ public final class GeminiStreamTranslator {
     }
 
     /** Translates one SSE event; an in-stream error object throws the mapped {@link GatewayException}. */
+    @Override
     public void onEvent(SseEvent event) {
         ObjectNode data = Json.objectOrNull(event.data());
         if (data == null) {
@@ -85,6 +87,7 @@ public final class GeminiStreamTranslator {
     }
 
     /** The upstream closed the stream: the usage chunk goes out, unless no event ever carried a finish reason. */
+    @Override
     public void onEnd() {
         if (!finished) {
             throw new GatewayException(

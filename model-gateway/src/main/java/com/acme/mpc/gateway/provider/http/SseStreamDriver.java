@@ -1,27 +1,27 @@
-package com.acme.mpc.gateway.provider.anthropic;
+package com.acme.mpc.gateway.provider.http;
 
 import com.acme.mpc.gateway.core.GatewayException;
-import com.acme.mpc.gateway.provider.http.SseParser;
-import com.acme.mpc.gateway.provider.http.StreamDriver;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
-/** Wires a fresh SSE parser to a fresh translator for one stream, and turns translator failures into stream failures. */
-final class AnthropicStreamDriver implements StreamDriver<ObjectNode> {
-    private final long created;
-    private final String apiKey;
+/**
+ * Wires a fresh SSE parser to a fresh translator for one stream, and turns translator failures into stream failures.
+ * Shared by every provider whose stream is SSE; what differs per provider is only the translator.
+ */
+public final class SseStreamDriver<T> implements StreamDriver<T> {
+    private final Function<Consumer<T>, SseTranslator> translators;
     private SseParser parser;
-    private AnthropicStreamTranslator translator;
+    private SseTranslator translator;
     private boolean failed;
 
-    AnthropicStreamDriver(long created, String apiKey) {
-        this.created = created;
-        this.apiKey = apiKey;
+    /** {@code translators} makes the stream's translator, given where it emits items. */
+    public SseStreamDriver(Function<Consumer<T>, SseTranslator> translators) {
+        this.translators = translators;
     }
 
     @Override
-    public Consumer<byte[]> start(Output<ObjectNode> out) {
-        translator = new AnthropicStreamTranslator(created, out::emit, apiKey);
+    public Consumer<byte[]> start(Output<T> out) {
+        translator = translators.apply(out::emit);
         parser = new SseParser(event -> {
             if (failed) {
                 return; // whatever follows an error event is not part of an answer
@@ -41,7 +41,7 @@ final class AnthropicStreamDriver implements StreamDriver<ObjectNode> {
     }
 
     @Override
-    public void end(Output<ObjectNode> out) {
+    public void end(Output<T> out) {
         if (failed) {
             return;
         }

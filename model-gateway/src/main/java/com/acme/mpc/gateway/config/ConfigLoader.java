@@ -84,7 +84,7 @@ public final class ConfigLoader {
             "extra_headers",
             "litellm_credential_name");
 
-    private static final Set<String> GENERAL_SUPPORTED = Set.of("master_key");
+    private static final Set<String> GENERAL_SUPPORTED = Set.of("master_key", "allow_client_side_credentials");
     private static final Set<String> ROUTER_KEYS = Set.of(
             "routing_strategy",
             "num_retries",
@@ -103,7 +103,8 @@ public final class ConfigLoader {
             "retry_backoff_base",
             "retry_backoff_max",
             "max_retry_after",
-            "model_group_alias");
+            "model_group_alias",
+            "enable_pre_call_checks");
     private static final Set<String> LITELLM_KEYS = Set.of(
             "drop_params",
             "allowed_fails",
@@ -242,6 +243,7 @@ public final class ConfigLoader {
             }
         }
 
+        boolean allowClientCredentials = allowClientSideCredentials(resolved.get("general_settings"), tree);
         checkUnsetVariables(tree);
         if (!tree.problems().isEmpty()) {
             throw new ConfigException(source, tree.problems());
@@ -255,7 +257,17 @@ public final class ConfigLoader {
                 cache,
                 Boolean.TRUE.equals(dropParams),
                 names,
-                providerAccess());
+                providerAccess(),
+                allowClientCredentials);
+    }
+
+    /** {@code general_settings.allow_client_side_credentials} (LiteLLM's default: false). */
+    private static boolean allowClientSideCredentials(JsonNode general, ConfigTree tree) {
+        if (general == null || !general.isObject()) {
+            return false;
+        }
+        return Boolean.TRUE.equals(tree.bool(
+                general.get("allow_client_side_credentials"), "general_settings.allow_client_side_credentials"));
     }
 
     private Map<String, String> readEnvironmentVariables(JsonNode node, ConfigTree tree) {
@@ -525,7 +537,9 @@ public final class ConfigLoader {
                 orDefault(
                         tree.seconds(router.get("max_retry_after"), "router_settings.max_retry_after"),
                         d.maxRetryAfter()),
-                Map.copyOf(aliases));
+                Map.copyOf(aliases),
+                Boolean.TRUE.equals(
+                        tree.bool(router.get("enable_pre_call_checks"), "router_settings.enable_pre_call_checks")));
     }
 
     /**

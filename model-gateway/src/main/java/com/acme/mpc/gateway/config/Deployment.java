@@ -117,6 +117,35 @@ public record Deployment(
                 accessGroups);
     }
 
+    /**
+     * This deployment answering locally with {@code text} (LiteLLM's per-request {@code mock_response}): same id,
+     * group and limits, no provider call.
+     */
+    public Deployment mocked(String text) {
+        return new Deployment(
+                index,
+                id,
+                modelName,
+                provider,
+                upstreamModel,
+                apiBase,
+                apiKey,
+                apiVersion,
+                rpm,
+                tpm,
+                weight,
+                timeout,
+                streamTimeout,
+                maxTokens,
+                text,
+                extraParams,
+                modelInfo,
+                unavailable,
+                organization,
+                headers,
+                accessGroups);
+    }
+
     /** Whether the router may pick this deployment. */
     public boolean available() {
         return unavailable == null;

@@ -12,6 +12,8 @@ import java.util.Map;
  * @param masterKey {@code general_settings.master_key}; null disables authentication
  * @param names how a requested model name finds its group (exact, alias, deployment id, wildcard)
  * @param providerAccess each provider's base URL and key from the environment, for {@code model: "*"} deployments
+ * @param allowClientSideCredentials {@code general_settings.allow_client_side_credentials}: a request may carry its
+ *     own {@code api_key}/{@code api_base} for the deployment it is routed to
  */
 public record GatewayConfig(
         Path source,
@@ -22,7 +24,8 @@ public record GatewayConfig(
         CacheSettings cache,
         boolean dropParams,
         ModelNames names,
-        Map<ProviderKind, ProviderAccess> providerAccess) {
+        Map<ProviderKind, ProviderAccess> providerAccess,
+        boolean allowClientSideCredentials) {
 
     /** A provider's endpoint as the environment gives it (LiteLLM's variables), for wildcard deployments. */
     public record ProviderAccess(java.net.URI apiBase, String apiKey) {}

@@ -10,6 +10,8 @@ import java.util.Map;
  * this gateway's own keys: the exponential back-off between attempts on the same deployment, and the longest upstream
  * retry-after hint worth waiting for (a longer hint fails over or answers at once instead). {@code model_group_alias}
  * maps a requested name to a model group (LiteLLM's string or {@code {model: x, hidden: true}} forms).
+ * {@code enable_pre_call_checks} counts the prompt's tokens before routing and skips deployments whose
+ * {@code model_info.max_input_tokens} is smaller.
  */
 public record RouterSettings(
         String routingStrategy,
@@ -29,7 +31,8 @@ public record RouterSettings(
         Duration retryBackoffBase,
         Duration retryBackoffMax,
         Duration maxRetryAfter,
-        Map<String, String> modelGroupAlias) {
+        Map<String, String> modelGroupAlias,
+        boolean enablePreCallChecks) {
 
     /** LiteLLM's ROUTER_MAX_FALLBACKS: at most this many fallback groups are tried per request. */
     public static final int MAX_FALLBACKS = 5;
@@ -61,7 +64,8 @@ public record RouterSettings(
                 Duration.ofMillis(500),
                 Duration.ofSeconds(8),
                 Duration.ofSeconds(10),
-                Map.of());
+                Map.of(),
+                false);
     }
 
     /** Whether rpm/tpm counters and cooldowns are shared with other replicas through Redis. */

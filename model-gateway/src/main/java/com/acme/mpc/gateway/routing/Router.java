@@ -145,6 +145,22 @@ public class Router {
         return g == null ? -1 : g.indexOf(s);
     }
 
+    /**
+     * The usable deployments of a group in the order of the per-request tried set ({@link #indexIn}); empty for an
+     * unknown or unusable group.
+     */
+    public List<Deployment> deployments(String group) {
+        Group g = groups.get(group);
+        if (g == null) {
+            return List.of();
+        }
+        List<Deployment> out = new java.util.ArrayList<>(g.states.length);
+        for (DeploymentState s : g.states) {
+            out.add(s.deployment());
+        }
+        return out;
+    }
+
     /** Whether the group has a usable deployment (not cooling down, not full) that this request has not tried. */
     public boolean hasUntried(String group, BitSet tried) {
         Group g = groups.get(group);

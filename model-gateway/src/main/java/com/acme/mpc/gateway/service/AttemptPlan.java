@@ -88,6 +88,17 @@ final class AttemptPlan {
         return fallbacks > 0;
     }
 
+    /** Deployments of the current group this request must not be sent to (they count as tried). */
+    void exclude(BitSet indexes) {
+        if (indexes.isEmpty()) {
+            return;
+        }
+        if (tried == null) {
+            tried = new BitSet();
+        }
+        tried.or(indexes);
+    }
+
     /** An attempt starts on deployment {@code index} of the current group. */
     void started(int index) {
         attempts++;

@@ -44,6 +44,13 @@ public final class CallContext {
 
     long firstTokenNanos;
 
+    /** LiteLLM's mock_testing_fallbacks: the requested group has yet to fail once. */
+    boolean mockFailurePending;
+    /** The answer comes from the request's mock_response: nothing was bought from a provider. */
+    boolean mocked;
+    /** Prompt tokens per tokenizer for the pre-call context-window check, counted once per request. */
+    java.util.EnumMap<com.acme.mpc.gateway.tokens.TokenizerFamily, Long> preCallTokens;
+
     CallContext(
             String eventId,
             String requestId,
@@ -68,6 +75,7 @@ public final class CallContext {
         this.user = caller.userId();
         this.endUser = endUser != null && !endUser.isBlank() ? endUser : request.user();
         this.tags = request.tags();
+        this.mockFailurePending = request.routing().mockTestingFallbacks();
     }
 
     public String requestId() {

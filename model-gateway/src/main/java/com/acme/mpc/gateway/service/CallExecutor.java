@@ -13,7 +13,10 @@ import com.acme.mpc.gateway.routing.DeploymentState;
 import com.acme.mpc.gateway.routing.Router;
 import com.acme.mpc.gateway.routing.WildcardDeployments;
 import com.acme.mpc.gateway.surface.Attempt;
+import com.acme.mpc.gateway.surface.RequestFields;
 import com.acme.mpc.gateway.surface.Surface;
+import com.acme.mpc.gateway.tokens.PromptTokenCounter;
+import com.acme.mpc.gateway.tokens.TokenizerFamily;
 import com.acme.mpc.gateway.tracing.GatewayTracing;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.smallrye.mutiny.Multi;
@@ -24,6 +27,8 @@ import io.vertx.core.http.HttpServerResponse;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Duration;
+import java.util.BitSet;
+import java.util.EnumMap;
 import java.util.List;
 
 /**
@@ -49,6 +54,10 @@ public class CallExecutor {
     /** config-dropin: concrete deployments of wildcard groups ({@code openai/*}, {@code *}). */
     @Inject
     WildcardDeployments wildcards;
+
+    /** router_settings.enable_pre_call_checks: the prompt's tokens against each deployment's max_input_tokens. */
+    @Inject
+    PromptTokenCounter tokenCounter;
 
     public CallExecutor(
             ConfigHolder holder,
@@ -99,8 +108,10 @@ public class CallExecutor {
     /** Resolves to the provider's answer of the first attempt that succeeds; headers are set on {@code response}. */
     <T> Uni<ObjectNode> answer(HttpServerResponse response, Surface<T> surface, CallContext call, AttemptPlan plan) {
         long routeStart = tracing.now();
-        return router.acquire(plan.group(), plan.tried())
-                .flatMap(state -> {
+        GatewayException before = beforeRouting(call, plan);
+        Uni<DeploymentState> acquired =
+                before != null ? Uni.createFrom().failure(before) : router.acquire(plan.group(), plan.tried());
+        return acquired.flatMap(state -> {
                     Deployment d = begin(call, plan, state);
                     ResponseHeaders.routing(response, call, plan);
                     GatewayTracing.Attempt traced = traced(call, plan, d, routeStart);
@@ -142,6 +153,59 @@ public class CallExecutor {
                 });
     }
 
+    /**
+     * {@code answer} bounded by the request's own {@code timeout} (LiteLLM's per-request parameter), counted from the
+     * request's arrival and covering every retry, back-off and fallback: when it runs out the attempt in flight is
+     * cancelled and the call fails with 408. The timer runs on the request's event loop.
+     */
+    Uni<ObjectNode> bounded(Uni<ObjectNode> answer, CallContext call) {
+        Duration limit = call.request.routing().timeout();
+        if (limit == null) {
+            return answer;
+        }
+        long left = remainingMillis(call, limit);
+        Uni<ObjectNode> deadline = Uni.createFrom().emitter(em -> {
+            long id = vertx.setTimer(left, t -> em.fail(timedOut(limit)));
+            em.onTermination(() -> vertx.cancelTimer(id));
+        });
+        return Uni.combine().any().of(answer, deadline);
+    }
+
+    /** Starts the request's own {@code timeout} for a stream: when it fires, the relay ends the call with 408. */
+    private long streamDeadline(CallContext call, StreamRelay<?> relay) {
+        Duration limit = call.request.routing().timeout();
+        if (limit == null) {
+            return -1;
+        }
+        return vertx.setTimer(remainingMillis(call, limit), t -> relay.expire(timedOut(limit)));
+    }
+
+    private static long remainingMillis(CallContext call, Duration limit) {
+        long elapsed = (System.nanoTime() - call.startNanos) / 1_000_000;
+        return Math.max(1, limit.toMillis() - elapsed);
+    }
+
+    /** LiteLLM's {@code litellm.Timeout}: 408, after which nothing is retried. */
+    static GatewayException timedOut(Duration limit) {
+        return new GatewayException(
+                408,
+                "timeout",
+                "Request timed out: the request's timeout of " + seconds(limit)
+                        + " s ran out (it covers retries and fallbacks)",
+                "timeout",
+                REQUEST_TIMEOUT,
+                false);
+    }
+
+    /** The code of {@link #timedOut}: the call may have reached a provider, so its prompt is billed. */
+    static final String REQUEST_TIMEOUT = "request_timeout";
+
+    private static String seconds(Duration d) {
+        return java.math.BigDecimal.valueOf(d.toMillis(), 3)
+                .stripTrailingZeros()
+                .toPlainString();
+    }
+
     /** A back-off on a Vert.x timer: the next attempt starts on the event loop again; cancelling stops the timer. */
     private Uni<Void> delay(long millis) {
         return Uni.createFrom().emitter(em -> {
@@ -152,7 +216,7 @@ public class CallExecutor {
 
     private Deployment begin(CallContext call, AttemptPlan plan, DeploymentState state) {
         // a wildcard deployment serves the concrete model the client asked for
-        Deployment d = wildcards.serve(state.deployment(), call.modelGroup);
+        Deployment d = forRequest(call, wildcards.serve(state.deployment(), call.modelGroup));
         plan.started(router.indexIn(plan.group(), state));
         call.deployment = d;
         router.started(state);
@@ -188,6 +252,7 @@ public class CallExecutor {
         StreamRun<T> run = new StreamRun<>(response, surface, call, plan, relay);
         relay.hooks(run);
         relay.listenForDisconnect();
+        run.deadline = streamDeadline(call, relay);
         run.start();
     }
 
@@ -201,6 +266,9 @@ public class CallExecutor {
         private DeploymentState state;
         private long attemptStart;
         private long timer = -1;
+        /** The request's own timeout (-1: none). */
+        private long deadline = -1;
+
         private Cancellable acquiring;
         private long routeStart;
         private GatewayTracing.Attempt traced = GatewayTracing.Attempt.NONE;
@@ -224,6 +292,12 @@ public class CallExecutor {
                 return;
             }
             routeStart = tracing.now();
+            GatewayException before = beforeRouting(call, plan);
+            if (before != null) {
+                // nothing was picked or started: the relay's retry hook decides (a fallback group, or the error)
+                relay.onFailure(before);
+                return;
+            }
             acquiring = router.acquire(plan.group(), plan.tried())
                     .subscribe()
                     .with(this::run, t -> relay.onFailure(CallPipeline.asGatewayException(t)));
@@ -313,6 +387,9 @@ public class CallExecutor {
             if (timer >= 0) {
                 vertx.cancelTimer(timer);
             }
+            if (deadline >= 0) {
+                vertx.cancelTimer(deadline);
+            }
             if (acquiring != null && clientGone) {
                 acquiring.cancel();
             }
@@ -330,6 +407,96 @@ public class CallExecutor {
                 router.succeeded(s, firstChunk - attemptStart, usage == null ? 0 : usage.totalTokens());
             }
         }
+    }
+
+    /**
+     * What fails an attempt before a deployment is picked: LiteLLM's {@code mock_testing_fallbacks} (the requested
+     * group fails once, not retriable, so its fallbacks run; no deployment is charged with the failure) and the
+     * pre-call context-window check. Null when the group may be tried; deployments too small for the prompt are
+     * excluded from the plan.
+     */
+    private GatewayException beforeRouting(CallContext call, AttemptPlan plan) {
+        if (call.mockFailurePending) {
+            call.mockFailurePending = false;
+            return new GatewayException(
+                    500,
+                    "api_error",
+                    "This is a mock exception for model=" + plan.group()
+                            + ", to trigger a fallback (mock_testing_fallbacks)",
+                    null,
+                    "mock_testing_fallbacks",
+                    false);
+        }
+        return config.router().enablePreCallChecks() ? contextWindowCheck(call, plan) : null;
+    }
+
+    /**
+     * LiteLLM's pre-call check: the prompt's tokens (tiktoken, as LiteLLM counts them) against each deployment's
+     * {@code model_info.max_input_tokens}. Deployments too small are skipped; when none fits, a 400
+     * {@code context_length_exceeded} (LiteLLM's ContextWindowExceededError), which context_window_fallbacks serve.
+     */
+    private GatewayException contextWindowCheck(CallContext call, AttemptPlan plan) {
+        List<Deployment> deployments = router.deployments(plan.group());
+        BitSet tooSmall = new BitSet();
+        long largestNeed = 0;
+        int largestWindow = 0;
+        for (int i = 0; i < deployments.size(); i++) {
+            Deployment d = deployments.get(i);
+            Integer max = d.modelInfo().maxInputTokens();
+            if (max == null) {
+                continue;
+            }
+            long need = promptTokens(call, d);
+            if (need > max) {
+                tooSmall.set(i);
+                largestNeed = Math.max(largestNeed, need);
+                largestWindow = Math.max(largestWindow, max);
+            }
+        }
+        if (!deployments.isEmpty() && tooSmall.cardinality() == deployments.size()) {
+            return new GatewayException(
+                    400,
+                    "invalid_request_error",
+                    "Context Window exceeded for given call: the prompt has about " + largestNeed + " tokens and no"
+                            + " deployment of model '" + plan.group() + "' takes more than " + largestWindow
+                            + " input tokens (router_settings.enable_pre_call_checks)",
+                    "messages",
+                    "context_length_exceeded",
+                    false);
+        }
+        plan.exclude(tooSmall);
+        return null;
+    }
+
+    private long promptTokens(CallContext call, Deployment d) {
+        TokenizerFamily family = TokenizerFamily.of(d.provider(), d.upstreamModel());
+        // LiteLLM counts models without a tokenizer of their own with cl100k_base, without a margin
+        TokenizerFamily counted = family == TokenizerFamily.O200K ? family : TokenizerFamily.CL100K;
+        if (call.preCallTokens == null) {
+            call.preCallTokens = new EnumMap<>(TokenizerFamily.class);
+        }
+        return call.preCallTokens.computeIfAbsent(
+                counted,
+                f -> tokenCounter.count(
+                        call.request.canonical(), call.request.body().toString().length(), f));
+    }
+
+    /** The deployment as this request uses it: its own mock_response, or its client-side credentials. */
+    private static Deployment forRequest(CallContext call, Deployment d) {
+        RequestFields.Routing r = call.request.routing();
+        if (r.mockResponse() != null) {
+            call.mocked = true;
+            return d.mocked(r.mockResponse());
+        }
+        RequestFields.ClientCredentials own = r.clientCredentials();
+        if (own == null || d.isMock()) {
+            return d;
+        }
+        return d.serving(
+                d.provider(),
+                d.upstreamModel(),
+                own.apiBase() != null ? own.apiBase() : d.apiBase(),
+                own.apiKey() != null ? own.apiKey() : d.apiKey());
     }
 
     private Duration timeout(Deployment d) {

@@ -202,7 +202,7 @@ public class CallPipeline {
             CallContext call,
             AttemptPlan plan,
             ResponseCache.Lookup lookup) {
-        Uni<ObjectNode> result = executor.answer(response, surface, call, plan);
+        Uni<ObjectNode> result = executor.bounded(executor.answer(response, surface, call, plan), call);
         AtomicReference<Cancellable> pending = new AtomicReference<>();
         boolean[] settled = {false};
         response.closeHandler(v -> {
@@ -283,7 +283,11 @@ public class CallPipeline {
             LOG.warnf("request %s failed: %d %s", call == null ? "-" : call.requestId, e.status(), e.getMessage());
         }
         if (call != null && call.deployment != null) {
-            usage.record(call, Usage.ZERO, null, e.status(), e.type(), false);
+            // a call cut off by the request's own timeout may have reached the provider: its prompt is billed
+            Usage u = CallExecutor.REQUEST_TIMEOUT.equals(e.code())
+                    ? new Usage(executor.writeAhead().promptEstimate(call), 0, 0, 0, 0)
+                    : Usage.ZERO;
+            usage.record(call, u, null, e.status(), e.type(), false);
         }
         surface.writeError(response, e);
     }

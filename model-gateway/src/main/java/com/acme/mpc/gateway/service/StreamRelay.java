@@ -45,6 +45,7 @@ final class StreamRelay<T> {
     private Cancellable upstream;
     private boolean finished;
     private boolean clientGone;
+    private boolean expired;
     private Buffer pending;
     private boolean flushScheduled;
 
@@ -164,12 +165,28 @@ final class StreamRelay<T> {
         return all;
     }
 
+    /**
+     * The request's own timeout ran out: the attempt in flight is cancelled and the call ends with {@code e}, without
+     * another attempt (an error event when the stream has begun).
+     */
+    void expire(GatewayException e) {
+        if (finished) {
+            return;
+        }
+        expired = true;
+        if (upstream != null) {
+            upstream.cancel();
+        }
+        onFailure(e);
+    }
+
     void onFailure(Throwable t) {
         if (finished) {
             return;
         }
         GatewayException e = t instanceof GatewayException g ? g : CallPipeline.internal(t);
-        if (!response.headWritten()
+        if (!expired
+                && !response.headWritten()
                 && !response.closed()
                 && encoder.relayedChars() == 0
                 && call.firstTokenNanos == 0

@@ -41,7 +41,8 @@ public class UsageRecorder {
         Deployment d = call.deployment;
         Usage u = usage == null ? Usage.ZERO : usage;
         BigDecimal cost = d == null || cacheHit ? null : CostCalculator.cost(d.modelInfo(), u);
-        if (cacheHit) {
+        if (cacheHit || call.mocked) {
+            // a cached or mocked answer bought nothing from a provider
             cost = BigDecimal.ZERO;
         }
         Long ttftMs = call.firstTokenNanos == 0 ? null : (call.firstTokenNanos - call.startNanos) / 1_000_000;

@@ -29,7 +29,12 @@ public final class CanonicalBody {
             "guardrails",
             "timeout",
             "stream_timeout",
-            "request_timeout");
+            "request_timeout",
+            // client-side credentials (general_settings.allow_client_side_credentials) go in the HTTP call's auth
+            // and base URL, never into the provider's body
+            "api_key",
+            "api_base",
+            "base_url");
 
     private CanonicalBody() {}
 

@@ -44,7 +44,7 @@ public final class OpenAiSurface implements Surface<ObjectNode> {
 
     @Override
     public SurfaceRequest read(ObjectNode body, HttpServerRequest http) {
-        RequestValidator.validate(type, body);
+        RequestValidator.validate(type, body, config.allowClientSideCredentials());
         boolean stream = type != CallType.EMBEDDING && body.path("stream").asBoolean(false);
         return new SurfaceRequest(
                 body,

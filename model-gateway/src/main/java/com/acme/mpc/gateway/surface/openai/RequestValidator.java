@@ -23,12 +23,21 @@ public final class RequestValidator {
     static final java.util.List<String> CLIENT_CREDENTIALS = java.util.List.of("api_key", "api_base", "base_url");
 
     public static void validate(CallType type, ObjectNode body) {
+        validate(type, body, false);
+    }
+
+    /**
+     * @param allowClientCredentials {@code general_settings.allow_client_side_credentials}: the body may carry
+     *     {@code api_key}/{@code api_base}/{@code base_url} (checked by {@code RequestFields.routing})
+     */
+    public static void validate(CallType type, ObjectNode body, boolean allowClientCredentials) {
         requireString(body, "model");
         for (String field : CLIENT_CREDENTIALS) {
-            if (body.has(field)) {
+            if (!allowClientCredentials && body.has(field)) {
                 throw GatewayException.badRequest(
                         "Rejected request: '" + field + "' is not allowed in the request body: the gateway calls"
-                                + " providers with its own credentials (client-side credentials are not supported)",
+                                + " providers with its own credentials (set general_settings.allow_client_side_credentials"
+                                + " to let clients send their own)",
                         field);
             }
         }

@@ -1,0 +1,75 @@
+package com.acme.mpc.gateway.service;
+
+import com.acme.mpc.gateway.testsupport.FakeUpstream;
+import com.acme.mpc.gateway.testsupport.TestConfigFiles;
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A gateway for LiteLLM's per-request parameters: a provider that never answers (timeout), a group with a fallback
+ * (mock_testing_fallbacks), deployments with small context windows (enable_pre_call_checks) and client-side
+ * credentials allowed.
+ */
+public class RequestParamsTestResource implements QuarkusTestResourceLifecycleManager {
+    public static FakeUpstream upstream;
+
+    public static class Profile implements QuarkusTestProfile {
+        @Override
+        public List<TestResourceEntry> testResources() {
+            return List.of(new TestResourceEntry(RequestParamsTestResource.class));
+        }
+    }
+
+    @Override
+    public Map<String, String> start() {
+        upstream =
+                new FakeUpstream().onModel("slow-upstream", FakeUpstream.hang()).otherwise(FakeUpstream.chatOrStream());
+        String base = upstream.baseUrl() + "/v1";
+        String yaml = """
+                model_list:
+                  - model_name: fast
+                    litellm_params: {model: openai/fast-upstream, api_base: %1$s, api_key: sk-gw-fast-123456}
+                    model_info: {id: fast-1, input_cost_per_token: 0.000001, output_cost_per_token: 0.000002}
+                  - model_name: slow
+                    litellm_params: {model: openai/slow-upstream, api_base: %1$s, api_key: sk-gw-slow-123456}
+                  - model_name: primary
+                    litellm_params: {model: openai/primary-upstream, api_base: %1$s, api_key: sk-gw-123456789}
+                  - model_name: backup
+                    litellm_params: {model: openai/backup-upstream, api_base: %1$s, api_key: sk-gw-123456789}
+                    model_info: {id: backup-1}
+                  - model_name: windowed
+                    litellm_params: {model: openai/small-window, api_base: %1$s, api_key: sk-gw-123456789}
+                    model_info: {id: small-1, max_input_tokens: 40}
+                  - model_name: windowed
+                    litellm_params: {model: openai/large-window, api_base: %1$s, api_key: sk-gw-123456789}
+                    model_info: {id: large-1, max_input_tokens: 100000}
+                  - model_name: tiny
+                    litellm_params: {model: openai/tiny-window, api_base: %1$s, api_key: sk-gw-123456789}
+                    model_info: {id: tiny-1, max_input_tokens: 40}
+                  - model_name: tiny-alone
+                    litellm_params: {model: openai/tiny-alone-window, api_base: %1$s, api_key: sk-gw-123456789}
+                    model_info: {id: tiny-alone-1, max_input_tokens: 40}
+                  - model_name: roomy
+                    litellm_params: {model: openai/roomy-window, api_base: %1$s, api_key: sk-gw-123456789}
+                    model_info: {id: roomy-1, max_input_tokens: 100000}
+                router_settings:
+                  enable_pre_call_checks: true
+                  num_retries: 2
+                  fallbacks: [{primary: [backup]}]
+                  context_window_fallbacks: [{tiny: [roomy]}]
+                general_settings:
+                  master_key: sk-params-master
+                  allow_client_side_credentials: true
+                """.formatted(base);
+        return Map.of("gateway.config-file", TestConfigFiles.write("gateway-params-", yaml));
+    }
+
+    @Override
+    public void stop() {
+        if (upstream != null) {
+            upstream.close();
+        }
+    }
+}

@@ -52,6 +52,48 @@ class CostCalculatorTest {
     }
 
     @Test
+    void openAiCompatibleHostsArePricedByTheModelNameAfterTheirPrefix() {
+        // the gateway reports groq/xai/together_ai/... deployments as provider openai_compatible, with the upstream
+        // model (together's keeps its org/ prefix); 1M in + 1M out each, LiteLLM's prices of 2026-12-07
+        assertCost(
+                "18.00", "table", calc.cost(usage("openai_compatible", "grok-4-0709", 1_000_000, 1_000_000, 0, 0, 0)));
+        // a suffixed variant priced apart from its shorter name does not fall back to it
+        assertCost(
+                "4.60",
+                "table",
+                calc.cost(usage("openai_compatible", "grok-3-mini-fast-beta", 1_000_000, 1_000_000, 0, 0, 0)));
+        assertCost(
+                "0.70",
+                "table",
+                calc.cost(usage("openai_compatible", "grok-4-1-fast-reasoning", 1_000_000, 1_000_000, 0, 0, 0)));
+        assertCost(
+                "1.76",
+                "table",
+                calc.cost(usage(
+                        "openai_compatible",
+                        "meta-llama/Llama-3.3-70B-Instruct-Turbo",
+                        1_000_000,
+                        1_000_000,
+                        0,
+                        0,
+                        0)));
+        assertCost(
+                "0",
+                "table",
+                calc.cost(usage(
+                        "openai_compatible",
+                        "meta-llama/Llama-3.3-70B-Instruct-Turbo-Free",
+                        1_000_000,
+                        1_000_000,
+                        0,
+                        0,
+                        0)));
+        assertCost("18.00", "table", calc.cost(usage("openai_compatible", "sonar-pro", 1_000_000, 1_000_000, 0, 0, 0)));
+        assertCost(
+                "2.05", "table", calc.cost(usage("openai_compatible", "llama-3.3-70b", 1_000_000, 1_000_000, 0, 0, 0)));
+    }
+
+    @Test
     void anthropicCacheReadsAndWritesArePricedApart() {
         // claude-sonnet-4: $3 in, $0.30 cache read, $3.75 cache write (5m), $15 out per 1M.
         // 2000 uncached * 3e-6 = 0.006; 6000 read * 3e-7 = 0.0018; 2000 write * 3.75e-6 = 0.0075;

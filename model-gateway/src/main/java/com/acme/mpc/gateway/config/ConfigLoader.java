@@ -73,16 +73,34 @@ public final class ConfigLoader {
             "mock_response",
             "input_cost_per_token",
             "output_cost_per_token",
-            "max_retries",
             "organization",
-            "tags",
-            "region_name",
             "custom_llm_provider",
-            "use_in_pass_through",
-            "merge_reasoning_content_in_choices",
-            "drop_params",
             "extra_headers",
             "litellm_credential_name");
+
+    /**
+     * LiteLLM's own litellm_params that steer its proxy, not the provider: accepted, kept out of the provider's body
+     * and ignored here (docs/configuration.md, LiteLLM compatibility).
+     */
+    static final Set<String> LITELLM_ONLY_PARAMS = Set.of(
+            "configurable_clientside_auth_params",
+            "litellm_trace_id",
+            "max_budget",
+            "budget_duration",
+            "input_cost_per_second",
+            "output_cost_per_second",
+            "max_file_size_mb",
+            "use_litellm_proxy",
+            "model_info",
+            "additional_drop_params",
+            "cache_read_input_token_cost",
+            "cache_creation_input_token_cost",
+            "max_retries",
+            "tags",
+            "region_name",
+            "use_in_pass_through",
+            "merge_reasoning_content_in_choices",
+            "drop_params");
 
     private static final Set<String> GENERAL_SUPPORTED = Set.of("master_key", "allow_client_side_credentials");
     private static final Set<String> ROUTER_KEYS = Set.of(
@@ -119,9 +137,7 @@ public final class ConfigLoader {
             "default_fallbacks",
             "callbacks",
             "success_callback",
-            "failure_callback",
-            "set_verbose",
-            "json_logs");
+            "failure_callback");
 
     /** An {@code os.environ/NAME} reference whose variable is unset or empty, at its key path. */
     private record UnsetRef(String path, String name) {}
@@ -239,7 +255,10 @@ public final class ConfigLoader {
             } else if (Set.of("callbacks", "success_callback", "failure_callback")
                     .contains(key)) {
                 notices.add("litellm_settings." + key
-                        + ": callbacks are not run; Prometheus metrics are always served at /metrics");
+                        + ": callbacks are not run (ignored); Prometheus metrics are always served at /metrics");
+            } else if (key.equals("drop_params")) {
+                notices.add("litellm_settings.drop_params: ignored; translating adapters (Anthropic, Gemini, Ollama)"
+                        + " always drop what their API lacks, OpenAI-compatible providers receive every parameter");
             }
         }
 
@@ -796,6 +815,14 @@ public final class ConfigLoader {
             String pp = path + ".litellm_params";
             List<String> missingCredentials = unsetVariablesOfEntry(pp);
             String model = tree.string(params.get("model"), pp + ".model");
+            String customProvider = tree.string(params.get("custom_llm_provider"), pp + ".custom_llm_provider");
+            if (model != null
+                    && customProvider != null
+                    && !customProvider.isBlank()
+                    && !model.startsWith(customProvider + "/")) {
+                // LiteLLM's explicit provider: the whole model string is the upstream model
+                model = customProvider + "/" + model;
+            }
             String mockResponse = tree.string(params.get("mock_response"), pp + ".mock_response");
             String apiBaseText =
                     tree.string(firstPresent(params.get("api_base"), params.get("base_url")), pp + ".api_base");
@@ -903,7 +930,10 @@ public final class ConfigLoader {
             }
             ObjectNode extra = JsonNodeFactory.instance.objectNode();
             params.fields().forEachRemaining(e -> {
-                if (!INTERPRETED_PARAMS.contains(e.getKey())) {
+                if (LITELLM_ONLY_PARAMS.contains(e.getKey())) {
+                    notices.add(
+                            pp + "." + e.getKey() + ": LiteLLM proxy setting not supported by this gateway; ignored");
+                } else if (!INTERPRETED_PARAMS.contains(e.getKey())) {
                     extra.set(e.getKey(), e.getValue());
                 }
             });

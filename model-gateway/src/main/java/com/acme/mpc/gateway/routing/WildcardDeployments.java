@@ -24,8 +24,14 @@ public class WildcardDeployments {
     private final GatewayConfig config;
     private final ConcurrentHashMap<String, Deployment> memo = new ConcurrentHashMap<>();
 
+    @jakarta.inject.Inject
     public WildcardDeployments(ConfigHolder holder) {
-        this.config = holder.config();
+        this(holder.config());
+    }
+
+    /** Over a config built in code (benchmarks). */
+    public WildcardDeployments(GatewayConfig config) {
+        this.config = config;
     }
 
     /** {@code d} itself unless it is a wildcard; then the deployment serving {@code requested}. */

@@ -80,9 +80,10 @@ class ConfigLoaderTest {
         assertThat(c.cache().ttl()).isEqualTo(Duration.ofSeconds(600));
         assertThat(c.cache().supportedCallTypes()).containsExactlyInAnyOrder("completion", "embedding");
         assertThat(c.dropParams()).isTrue();
+        assertThat(c.router().enablePreCallChecks()).isTrue();
 
         assertThat(loader.notices())
-                .anyMatch(n -> n.startsWith("router_settings.enable_pre_call_checks"))
+                .noneMatch(n -> n.startsWith("router_settings.enable_pre_call_checks"))
                 .anyMatch(n -> n.startsWith("general_settings.database_url"))
                 .anyMatch(n -> n.startsWith("litellm_settings.success_callback"));
     }

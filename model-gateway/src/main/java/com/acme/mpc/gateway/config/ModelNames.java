@@ -17,6 +17,10 @@ public final class ModelNames {
     private final Map<String, String> aliases;
     private final Map<String, Deployment> byId = new HashMap<>();
     private final List<String> wildcards = new ArrayList<>();
+    /** The patterns' literal heads and tails, in {@link #wildcards} order: matched without allocating. */
+    private String[] heads = new String[0];
+
+    private String[] tails = new String[0];
 
     public ModelNames(Map<String, List<Deployment>> groups, Map<String, String> aliases) {
         this.groups = groups;
@@ -32,6 +36,15 @@ public final class ModelNames {
                 .sorted(Comparator.comparingInt((String p) -> p.replace("*", "").length())
                         .reversed())
                 .forEach(wildcards::add);
+        heads = new String[wildcards.size()];
+        tails = new String[wildcards.size()];
+        for (int i = 0; i < wildcards.size(); i++) {
+            String p = wildcards.get(i);
+            int star = p.indexOf('*');
+            heads[i] = p.substring(0, star);
+            // a pattern with several stars is matched by captured(); its tail is left null
+            tails[i] = p.indexOf('*', star + 1) >= 0 ? null : p.substring(star + 1);
+        }
     }
 
     public static boolean isPattern(String name) {
@@ -53,9 +66,15 @@ public final class ModelNames {
         if (byId.containsKey(requested)) {
             return requested;
         }
-        for (String pattern : wildcards) {
-            if (matches(pattern, requested)) {
-                return pattern;
+        for (int i = 0; i < heads.length; i++) {
+            String tail = tails[i];
+            boolean match = tail == null
+                    ? matches(wildcards.get(i), requested)
+                    : requested.length() > heads[i].length() + tail.length()
+                            && requested.startsWith(heads[i])
+                            && requested.endsWith(tail);
+            if (match) {
+                return wildcards.get(i);
             }
         }
         return null;

@@ -15,14 +15,17 @@ import java.util.concurrent.ConcurrentHashMap;
  * the {@code *} of {@code litellm_params.model}; for {@code "*"} the result's {@code provider/} prefix (or a bare
  * model's family) picks the provider, with the deployment's api_base/api_key else the provider's variables. The
  * concrete deployment keeps the id, limits and prices; usage and cost see the upstream model name. Results are
- * memoised (bounded), so a repeated name costs one map lookup.
+ * memoised (bounded), so a repeated name costs two map lookups and no allocation.
  */
 @ApplicationScoped
 public class WildcardDeployments {
     private static final int MAX_MEMO = 10_000;
 
     private final GatewayConfig config;
-    private final ConcurrentHashMap<String, Deployment> memo = new ConcurrentHashMap<>();
+    /** Per wildcard deployment id, the concrete deployment of each requested name (two probes, no allocation). */
+    private final ConcurrentHashMap<String, ConcurrentHashMap<String, Deployment>> memo = new ConcurrentHashMap<>();
+
+    private final java.util.concurrent.atomic.AtomicInteger memoSize = new java.util.concurrent.atomic.AtomicInteger();
 
     @jakarta.inject.Inject
     public WildcardDeployments(ConfigHolder holder) {
@@ -39,14 +42,17 @@ public class WildcardDeployments {
         if (!d.isWildcard() || requested == null) {
             return d;
         }
-        String key = d.id() + '\u0000' + requested;
-        Deployment known = memo.get(key);
+        ConcurrentHashMap<String, Deployment> forDeployment = memo.get(d.id());
+        if (forDeployment == null) {
+            forDeployment = memo.computeIfAbsent(d.id(), k -> new ConcurrentHashMap<>());
+        }
+        Deployment known = forDeployment.get(requested);
         if (known != null) {
             return known;
         }
         Deployment concrete = concrete(d, requested);
-        if (memo.size() < MAX_MEMO) {
-            memo.put(key, concrete);
+        if (memoSize.get() < MAX_MEMO && forDeployment.putIfAbsent(requested, concrete) == null) {
+            memoSize.incrementAndGet();
         }
         return concrete;
     }

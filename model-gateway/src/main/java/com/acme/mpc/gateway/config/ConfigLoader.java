@@ -256,9 +256,6 @@ public final class ConfigLoader {
                     .contains(key)) {
                 notices.add("litellm_settings." + key
                         + ": callbacks are not run (ignored); Prometheus metrics are always served at /metrics");
-            } else if (key.equals("drop_params")) {
-                notices.add("litellm_settings.drop_params: ignored; translating adapters (Anthropic, Gemini, Ollama)"
-                        + " always drop what their API lacks, OpenAI-compatible providers receive every parameter");
             }
         }
 

@@ -48,6 +48,8 @@ public final class CallContext {
     boolean mockFailurePending;
     /** The answer comes from the request's mock_response: nothing was bought from a provider. */
     boolean mocked;
+    /** Body fields providers refused as unsupported and drop_params removes from later attempts. */
+    java.util.Set<String> droppedParams = java.util.Set.of();
     /** Prompt tokens per tokenizer for the pre-call context-window check, counted once per request. */
     java.util.EnumMap<com.acme.mpc.gateway.tokens.TokenizerFamily, Long> preCallTokens;
 

@@ -140,6 +140,10 @@ public class CallExecutor {
                 .onFailure()
                 .recoverWithUni(t -> {
                     GatewayException e = CallPipeline.asGatewayException(t);
+                    if (dropRefusedParam(call, e)) {
+                        // drop_params: the same request again without the field the provider refused
+                        return answer(response, surface, call, plan);
+                    }
                     AttemptPlan.Next next = decide(call, plan, e);
                     ResponseHeaders.routing(response, call, plan);
                     return switch (next.kind()) {
@@ -236,7 +240,7 @@ public class CallExecutor {
     }
 
     private Attempt attempt(CallContext call, Deployment d) {
-        return new Attempt(d, call.request, call.requestId, timeout(d), streamTimeout(d));
+        return new Attempt(d, call.request, call.requestId, timeout(d), streamTimeout(d), call.droppedParams);
     }
 
     private static long tokens(Surface<?> surface, ObjectNode json) {
@@ -351,6 +355,11 @@ public class CallExecutor {
             if (state != null) {
                 failed(state, e);
                 state = null;
+            }
+            if (dropRefusedParam(call, e)) {
+                // drop_params: the same request again without the field the provider refused
+                start();
+                return true;
             }
             AttemptPlan.Next next = decide(call, plan, e);
             ResponseHeaders.routing(response, call, plan);
@@ -479,6 +488,35 @@ public class CallExecutor {
                 counted,
                 f -> tokenCounter.count(
                         call.request.canonical(), call.request.body().toString().length(), f));
+    }
+
+    /** At most this many fields are dropped from one request. */
+    private static final int MAX_DROPPED_PARAMS = 5;
+
+    /**
+     * LiteLLM's {@code drop_params} (the request's own, else {@code litellm_settings.drop_params}): when the provider
+     * refused a body field as unsupported, remember to leave it out; true when the request should be sent again.
+     * The translating adapters (Anthropic, Gemini, Ollama) already leave out what their API lacks; this covers the
+     * OpenAI-compatible providers, which receive every parameter.
+     */
+    private boolean dropRefusedParam(CallContext call, GatewayException e) {
+        Boolean own = call.request.routing().dropParams();
+        boolean enabled = own != null ? own : config.dropParams();
+        if (!enabled || call.deployment == null || call.droppedParams.size() >= MAX_DROPPED_PARAMS) {
+            return false;
+        }
+        java.util.Set<String> sent = new java.util.LinkedHashSet<>();
+        call.request.canonical().fieldNames().forEachRemaining(sent::add);
+        call.deployment.extraParams().fieldNames().forEachRemaining(sent::add);
+        sent.removeAll(call.droppedParams);
+        String field = UnsupportedParams.named(e, sent);
+        if (field == null) {
+            return false;
+        }
+        java.util.Set<String> dropped = new java.util.LinkedHashSet<>(call.droppedParams);
+        dropped.add(field);
+        call.droppedParams = java.util.Set.copyOf(dropped);
+        return true;
     }
 
     /** The deployment as this request uses it: its own mock_response, or its client-side credentials. */

@@ -27,6 +27,8 @@ public final class RequestFields {
      *     its fallbacks run
      * @param clientCredentials the client's own {@code api_key}/{@code api_base} (only read when the config allows
      *     client-side credentials); null when it sent none
+     * @param dropParams LiteLLM's per-request {@code drop_params} (overrides {@code litellm_settings.drop_params});
+     *     null when absent
      */
     public record Routing(
             Integer retries,
@@ -34,11 +36,12 @@ public final class RequestFields {
             Duration timeout,
             String mockResponse,
             boolean mockTestingFallbacks,
-            ClientCredentials clientCredentials) {
-        public static final Routing NONE = new Routing(null, null, null, null, false, null);
+            ClientCredentials clientCredentials,
+            Boolean dropParams) {
+        public static final Routing NONE = new Routing(null, null, null, null, false, null, null);
 
         public Routing(Integer retries, List<String> fallbacks) {
-            this(retries, fallbacks, null, null, false, null);
+            this(retries, fallbacks, null, null, false, null, null);
         }
     }
 
@@ -69,7 +72,8 @@ public final class RequestFields {
                 timeout(body),
                 mockResponse(body),
                 flag(body, "mock_testing_fallbacks"),
-                config.allowClientSideCredentials() ? clientCredentials(body) : null);
+                config.allowClientSideCredentials() ? clientCredentials(body) : null,
+                body.hasNonNull("drop_params") ? flag(body, "drop_params") : null);
     }
 
     private static Duration timeout(ObjectNode body) {

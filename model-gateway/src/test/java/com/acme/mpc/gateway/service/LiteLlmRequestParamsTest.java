@@ -180,6 +180,32 @@ class LiteLlmRequestParamsTest {
     }
 
     @Test
+    void dropParamsSendsTheRequestAgainWithoutWhatTheProviderRefused() {
+        String refused = ",\"logit_bias\":{\"50256\":-100},\"seed\":7";
+        // without drop_params the provider's refusal is the answer
+        post(id(), chat("picky", false, refused))
+                .then()
+                .statusCode(400)
+                .body("error.message", containsString("logit_bias"));
+        for (boolean stream : new boolean[] {false, true}) {
+            long before = RequestParamsTestResource.upstream.count("picky-upstream");
+            String rid = id();
+            post(rid, chat("picky", stream, refused + ",\"drop_params\":true"))
+                    .then()
+                    .statusCode(200);
+            // refused logit_bias (400), then seed (Mistral's 422), then answered without both
+            assertThat(RequestParamsTestResource.upstream.count("picky-upstream") - before)
+                    .isEqualTo(3);
+            String last = RequestParamsTestResource.upstream.lastRequest().body();
+            assertThat(last)
+                    .doesNotContain("logit_bias")
+                    .doesNotContain("\"seed\"")
+                    .doesNotContain("drop_params");
+            assertThat(usage.await(rid, WAIT).httpStatus()).isEqualTo(200);
+        }
+    }
+
+    @Test
     void clientSideCredentialsAreUsedForTheCallAndBilledToTheCallersKey() {
         String rid = id();
         String base = RequestParamsTestResource.upstream.baseUrl() + "/client/v1";

@@ -24,14 +24,18 @@ public class RequestParamsTestResource implements QuarkusTestResourceLifecycleMa
 
     @Override
     public Map<String, String> start() {
-        upstream =
-                new FakeUpstream().onModel("slow-upstream", FakeUpstream.hang()).otherwise(FakeUpstream.chatOrStream());
+        upstream = new FakeUpstream()
+                .onModel("slow-upstream", FakeUpstream.hang())
+                .onModel("picky-upstream", RequestParamsTestResource::picky)
+                .otherwise(FakeUpstream.chatOrStream());
         String base = upstream.baseUrl() + "/v1";
         String yaml = """
                 model_list:
                   - model_name: fast
                     litellm_params: {model: openai/fast-upstream, api_base: %1$s, api_key: sk-gw-fast-123456}
                     model_info: {id: fast-1, input_cost_per_token: 0.000001, output_cost_per_token: 0.000002}
+                  - model_name: picky
+                    litellm_params: {model: openai/picky-upstream, api_base: %1$s, api_key: sk-gw-123456789}
                   - model_name: slow
                     litellm_params: {model: openai/slow-upstream, api_base: %1$s, api_key: sk-gw-slow-123456}
                   - model_name: primary
@@ -64,6 +68,29 @@ public class RequestParamsTestResource implements QuarkusTestResourceLifecycleMa
                   allow_client_side_credentials: true
                 """.formatted(base);
         return Map.of("gateway.config-file", TestConfigFiles.write("gateway-params-", yaml));
+    }
+
+    /**
+     * A provider that refuses parameters it does not support, as OpenAI-compatible servers answer: logit_bias with
+     * OpenAI's 400 "Unrecognized request argument", seed with Mistral's 422 extra_forbidden body.
+     */
+    private static void picky(io.vertx.core.http.HttpServerRequest req, FakeUpstream.Recorded rec) {
+        if (rec.body().contains("\"logit_bias\"")) {
+            FakeUpstream.json(
+                    req,
+                    400,
+                    "{\"error\":{\"message\":\"Unrecognized request argument supplied: logit_bias\","
+                            + "\"type\":\"invalid_request_error\",\"param\":null,\"code\":null}}");
+        } else if (rec.body().contains("\"seed\"")) {
+            FakeUpstream.json(
+                    req,
+                    422,
+                    "{\"object\":\"error\",\"message\":{\"detail\":[{\"type\":\"extra_forbidden\",\"loc\":"
+                            + "[\"body\",\"seed\"],\"msg\":\"Extra inputs are not permitted\",\"input\":7}]},"
+                            + "\"type\":\"invalid_request_message_error\",\"param\":null,\"code\":null}");
+        } else {
+            FakeUpstream.chatOrStream().accept(req, rec);
+        }
     }
 
     @Override

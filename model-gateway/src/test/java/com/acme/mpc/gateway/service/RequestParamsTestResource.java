@@ -27,7 +27,7 @@ public class RequestParamsTestResource implements QuarkusTestResourceLifecycleMa
         upstream = new FakeUpstream()
                 .onModel("slow-upstream", FakeUpstream.hang())
                 .onModel("picky-upstream", RequestParamsTestResource::picky)
-                .otherwise(FakeUpstream.chatOrStream());
+                .otherwise(RequestParamsTestResource::openAiWire);
         String base = upstream.baseUrl() + "/v1";
         String yaml = """
                 model_list:
@@ -58,6 +58,7 @@ public class RequestParamsTestResource implements QuarkusTestResourceLifecycleMa
                   - model_name: roomy
                     litellm_params: {model: openai/roomy-window, api_base: %1$s, api_key: sk-gw-123456789}
                     model_info: {id: roomy-1, max_input_tokens: 100000}
+                %2$s
                 router_settings:
                   enable_pre_call_checks: true
                   num_retries: 2
@@ -66,8 +67,63 @@ public class RequestParamsTestResource implements QuarkusTestResourceLifecycleMa
                 general_settings:
                   master_key: sk-params-master
                   allow_client_side_credentials: true
-                """.formatted(base);
+                """.formatted(base, prefixDeployments());
         return Map.of("gateway.config-file", TestConfigFiles.write("gateway-params-", yaml));
+    }
+
+    /** The OpenAI-compatible prefixes of LiteLLM's provider table, each routed through the gateway's HTTP path. */
+    public static final List<String> PREFIXES = List.of(
+            "openai",
+            "text-completion-openai",
+            "groq",
+            "mistral",
+            "deepseek",
+            "xai",
+            "openrouter",
+            "together_ai",
+            "fireworks_ai",
+            "perplexity",
+            "cerebras",
+            "deepinfra",
+            "nvidia_nim",
+            "hosted_vllm",
+            "vllm",
+            "lm_studio",
+            "huggingface",
+            "github",
+            "openai_like",
+            "custom_openai",
+            "my-own-server");
+
+    /** One deployment per prefix, named via-<prefix>, at its own path of the fake upstream with its own key. */
+    private static String prefixDeployments() {
+        StringBuilder yaml = new StringBuilder();
+        for (String p : PREFIXES) {
+            yaml.append("  - model_name: via-")
+                    .append(p)
+                    .append("\n    litellm_params: {model: ")
+                    .append(p)
+                    .append("/some-model, api_base: ")
+                    .append(upstream.baseUrl())
+                    .append("/")
+                    .append(p)
+                    .append("/v1, api_key: key-for-")
+                    .append(p)
+                    .append("}\n");
+        }
+        // placed at the start of a line of the config's model_list: the entries keep their own indentation
+        return yaml.toString().stripTrailing();
+    }
+
+    /** OpenAI's wire format: the recorded chat or text completion, whole or streamed, by path and body. */
+    private static void openAiWire(io.vertx.core.http.HttpServerRequest req, FakeUpstream.Recorded rec) {
+        boolean legacy = rec.path().endsWith("/completions") && !rec.path().endsWith("/chat/completions");
+        boolean stream = rec.body().contains("\"stream\":true");
+        String fixture = legacy
+                ? stream ? "fixtures/openai/text-completion-stream.sse" : "fixtures/openai/text-completion.json"
+                : stream ? "fixtures/openai/chat-stream.sse" : "fixtures/openai/chat-completion.json";
+        (stream ? FakeUpstream.sse(fixture, java.time.Duration.ofMillis(1)) : FakeUpstream.fixture(fixture))
+                .accept(req, rec);
     }
 
     /**

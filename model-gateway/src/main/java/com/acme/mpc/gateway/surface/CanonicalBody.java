@@ -38,6 +38,18 @@ public final class CanonicalBody {
 
     private CanonicalBody() {}
 
+    /**
+     * Removes the gateway's own request fields from a body sent on in a provider's native format, but for those
+     * that are also fields of that format (Anthropic's {@code metadata}).
+     */
+    public static void removeGatewayFields(ObjectNode body, Set<String> nativeFields) {
+        for (String f : GATEWAY_FIELDS) {
+            if (!nativeFields.contains(f)) {
+                body.remove(f);
+            }
+        }
+    }
+
     /** A copy of {@code body} with the upstream model name, the deployment's defaults, gateway fields removed. */
     public static ObjectNode prepare(ObjectNode body, Deployment d) {
         ObjectNode out = body.deepCopy();

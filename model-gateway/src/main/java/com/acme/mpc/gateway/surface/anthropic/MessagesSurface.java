@@ -25,6 +25,7 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Anthropic's {@code POST /v1/messages}. Deployments that speak Anthropic's API natively get the client's body
@@ -35,6 +36,8 @@ import java.util.Map;
 public final class MessagesSurface implements Surface<AnthropicEvent> {
     /** The client headers sent on to Anthropic deployments. */
     private static final String[] FORWARDED = {"anthropic-version", "anthropic-beta"};
+    /** Request fields of Anthropic's API that are also LiteLLM request parameters. */
+    private static final Set<String> ANTHROPIC_FIELDS = Set.of("metadata");
 
     private final GatewayConfig config;
 
@@ -58,7 +61,7 @@ public final class MessagesSurface implements Surface<AnthropicEvent> {
                 true,
                 body.path("metadata").path("user_id").asText(null),
                 RequestFields.tags(body, false, http),
-                RequestFields.Routing.NONE,
+                RequestFields.routing(body, config),
                 forwardedHeaders(http),
                 stream ? TokenEstimate.of(MessagesText.of(body)) : 0,
                 () -> MessagesToChat.convert(body));
@@ -113,11 +116,15 @@ public final class MessagesSurface implements Surface<AnthropicEvent> {
         return new AnthropicEvent(type, data, frame.raw());
     }
 
-    /** The client's body as sent, but for the deployment's model name (a shallow copy: nothing else changes). */
+    /**
+     * The client's body as sent, but for the deployment's model name and LiteLLM's request parameters, which steer
+     * the gateway and which Anthropic refuses as unknown fields (a shallow copy: nothing else changes).
+     */
     private static com.acme.mpc.gateway.provider.UpstreamCall passThrough(Attempt attempt) {
         ObjectNode body = JsonNodeFactory.instance.objectNode();
         body.setAll(attempt.request().body());
         body.put("model", attempt.deployment().upstreamModel());
+        CanonicalBody.removeGatewayFields(body, ANTHROPIC_FIELDS);
         return attempt.upstream(CallType.ANTHROPIC_MESSAGES, body);
     }
 

@@ -355,4 +355,39 @@ class AnthropicSdkTest {
             return new FakeRequest(r.path(), r.headers(), r.json());
         }
     }
+
+    @Test
+    void litellmRequestParametersSteerTheGatewayAndNeverReachAnthropic() {
+        HttpResponseFor<Message> raw = client("sk-test-master")
+                .messages()
+                .withRawResponse()
+                .create(ask("claude", "Hello")
+                        .metadata(com.anthropic.models.messages.Metadata.builder()
+                                .userId("end-user-7")
+                                .build())
+                        .putAdditionalBodyProperty("timeout", JsonValue.from(30))
+                        .putAdditionalBodyProperty("num_retries", JsonValue.from(0))
+                        .putAdditionalBodyProperty("caching", JsonValue.from(false))
+                        .build());
+        assertThat(raw.parse().content()).isNotEmpty();
+        io.vertx.core.json.JsonObject sent = FakeRequest.last().json();
+        assertThat(sent.fieldNames()).doesNotContain("timeout", "num_retries", "caching");
+        // Anthropic's own metadata is a field of its API, not LiteLLM's
+        assertThat(sent.getJsonObject("metadata").getString("user_id")).isEqualTo("end-user-7");
+
+        Message mocked = client("sk-test-master")
+                .messages()
+                .create(ask("claude", "Hello")
+                        .putAdditionalBodyProperty("mock_response", JsonValue.from("canned answer"))
+                        .build());
+        assertThat(mocked.content().get(0).asText().text()).isEqualTo("canned answer");
+
+        assertThatThrownBy(() -> client("sk-test-master")
+                        .messages()
+                        .create(ask("claude", "Hello")
+                                .putAdditionalBodyProperty("timeout", JsonValue.from(-1))
+                                .build()))
+                .isInstanceOf(BadRequestException.class)
+                .hasMessageContaining("timeout");
+    }
 }

@@ -31,7 +31,7 @@ import org.jboss.logging.Logger;
 /**
  * LiteLLM's management routes on the gateway's port ({@code /key/*}, {@code /team/*}, {@code /user/*},
  * {@code /customer/*}, {@code /end_user/*}, {@code /budget/*}, {@code /spend/*}, {@code /global/*}, {@code
- * /model/new|update|delete}), relayed over HTTP to cost-tracker, which owns the data. The model-call hot path is
+ * /model/new|update|delete} through {@link StoredModelRoutes}), relayed over HTTP to cost-tracker, which owns the data. The model-call hot path is
  * untouched: these routes have their own HTTP client and pool. The master key is required, checked here; the one
  * exception is a virtual key reading its own record ({@code GET /key/info}), which cost-tracker decides. Only the route's method, normalized path, query string, body and content type are forwarded; the caller's
  * credential headers are replaced by one {@code Authorization: Bearer}.
@@ -44,8 +44,11 @@ public class AdminRelay {
     static final List<String> PREFIXES =
             List.of("/key", "/v2/key", "/team", "/user", "/customer", "/end_user", "/budget", "/spend", "/global");
 
-    /** Single routes relayed besides the prefixes (the gateway serves {@code /model/info} itself). */
-    static final List<String> ROUTES = List.of("/model/new", "/model/update", "/model/delete");
+    /**
+     * Single routes relayed besides the prefixes: none today ({@code /model/info} is the gateway's own; {@code
+     * /model/new|update|delete} are checked first by {@link StoredModelRoutes}).
+     */
+    static final List<String> ROUTES = List.of();
 
     /** Routes a virtual key may call for itself; cost-tracker checks that it reads only its own record. */
     private static final Set<String> SELF_SERVICE = Set.of("/key/info");
@@ -65,8 +68,16 @@ public class AdminRelay {
     private final long maxBodySize;
     private volatile HttpClient client;
 
-    public AdminRelay(Vertx vertx, CostTrackerSettings costTracker, ConfigHolder holder, GatewaySettings settings) {
+    private final SpendCalculateHandler spendCalculate;
+
+    public AdminRelay(
+            Vertx vertx,
+            CostTrackerSettings costTracker,
+            ConfigHolder holder,
+            GatewaySettings settings,
+            SpendCalculateHandler spendCalculate) {
         this.vertx = vertx;
+        this.spendCalculate = spendCalculate;
         this.base = costTracker.url().map(u -> u.replaceAll("/+$", "")).orElse(null);
         this.masterKeyText = holder.config().masterKey();
         this.masterKey = masterKeyText == null ? null : masterKeyText.getBytes(StandardCharsets.UTF_8);
@@ -76,6 +87,23 @@ public class AdminRelay {
 
     void register(@Observes Router router) {
         BodyHandler body = BodyHandler.create(false).setBodyLimit(maxBodySize).setHandleFileUploads(false);
+        // the gateway prices this one itself (it has the deployments' prices); registered before the /spend prefix
+        router.post("/spend/calculate")
+                .handler(body)
+                .handler(spendCalculate::handle)
+                .failureHandler(AdminRelay::failure);
+        router.route("/spend/calculate").handler(ctx -> {
+            ctx.response().putHeader("allow", "POST");
+            ApiErrors.write(
+                    ctx.response(),
+                    new GatewayException(
+                            405,
+                            "invalid_request_error",
+                            ctx.request().method() + " is not allowed on /spend/calculate; use POST",
+                            null,
+                            "method_not_allowed",
+                            false));
+        });
         for (String prefix : PREFIXES) {
             route(router, prefix, body);
             route(router, prefix + "/*", body);
@@ -89,7 +117,7 @@ public class AdminRelay {
         router.route(path).handler(body).handler(this::relay).failureHandler(AdminRelay::failure);
     }
 
-    private static void failure(RoutingContext ctx) {
+    static void failure(RoutingContext ctx) {
         GatewayException e = ctx.statusCode() == 413
                 ? new GatewayException(
                         413, "invalid_request_error", "request body too large", null, "request_too_large", false)

@@ -63,10 +63,10 @@ public class GatewayRoutes {
             GatewaySettings settings,
             @All List<PrometheusMeterRegistry> prometheus) {
         this.pipeline = pipeline;
-        this.chat = new OpenAiSurface(CallType.CHAT_COMPLETION, holder.config());
-        this.completions = new OpenAiSurface(CallType.TEXT_COMPLETION, holder.config());
-        this.embeddings = new OpenAiSurface(CallType.EMBEDDING, holder.config());
-        this.messages = new MessagesSurface(holder.config());
+        this.chat = new OpenAiSurface(CallType.CHAT_COMPLETION, holder::config);
+        this.completions = new OpenAiSurface(CallType.TEXT_COMPLETION, holder::config);
+        this.embeddings = new OpenAiSurface(CallType.EMBEDDING, holder::config);
+        this.messages = new MessagesSurface();
         this.countTokens = countTokens;
         this.models = models;
         this.modelState = modelState;

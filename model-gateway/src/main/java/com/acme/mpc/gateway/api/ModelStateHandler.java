@@ -2,7 +2,6 @@ package com.acme.mpc.gateway.api;
 
 import com.acme.mpc.gateway.config.ConfigHolder;
 import com.acme.mpc.gateway.config.Deployment;
-import com.acme.mpc.gateway.config.GatewayConfig;
 import com.acme.mpc.gateway.core.GatewayException;
 import com.acme.mpc.gateway.core.Json;
 import com.acme.mpc.gateway.routing.DeploymentState;
@@ -23,12 +22,12 @@ import java.time.Instant;
 public class ModelStateHandler {
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
 
-    private final GatewayConfig config;
+    private final ConfigHolder holder;
     private final Router router;
     private final Authenticator authenticator;
 
     public ModelStateHandler(ConfigHolder holder, Router router, Authenticator authenticator) {
-        this.config = holder.config();
+        this.holder = holder;
         this.router = router;
         this.authenticator = authenticator;
     }
@@ -45,7 +44,7 @@ public class ModelStateHandler {
         ObjectNode root = F.objectNode();
         root.put("time", Instant.ofEpochMilli(now).toString());
         ArrayNode data = root.putArray("data");
-        for (Deployment d : config.deployments()) {
+        for (Deployment d : holder.config().deployments()) {
             DeploymentState s = router.state(d.id());
             if (s != null) {
                 data.add(describe(d, s, now));

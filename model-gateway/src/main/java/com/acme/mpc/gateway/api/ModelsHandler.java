@@ -19,32 +19,44 @@ import java.util.TreeSet;
 /** {@code GET /models} (OpenAI list of model groups) and {@code GET /model/info} (LiteLLM's deployment details). */
 @ApplicationScoped
 public class ModelsHandler {
-    private final GatewayConfig config;
+    private final ConfigHolder holder;
     private final long created = System.currentTimeMillis() / 1000;
-    private final Buffer modelsBody;
+    /** The unfiltered /models answer of one config snapshot: rebuilt only when stored models change it. */
+    private volatile Listing listing;
+
+    private record Listing(GatewayConfig config, Buffer body) {}
 
     public ModelsHandler(ConfigHolder holder) {
-        this.config = holder.config();
-        this.modelsBody = Json.toBuffer(models());
+        this.holder = holder;
+    }
+
+    private Buffer modelsBody() {
+        GatewayConfig config = holder.config();
+        Listing l = listing;
+        if (l == null || l.config() != config) {
+            l = new Listing(config, Json.toBuffer(models(config)));
+            listing = l;
+        }
+        return l.body();
     }
 
     public void models(RoutingContext ctx) {
         Caller caller = ctx.get(Caller.CONTEXT_KEY);
         if (caller != null && caller.key() != null && !caller.key().models().isEmpty()) {
             // a virtual key limited to some model groups sees only those
-            ObjectNode root = models();
+            ObjectNode root = models(holder.config());
             ArrayNode data = (ArrayNode) root.get("data");
             for (int i = data.size() - 1; i >= 0; i--) {
                 String id = data.get(i).path("id").asText();
                 if (!caller.key().allows(id)
-                        && !config.names().keyAllows(caller.key().models(), id)) {
+                        && !holder.config().names().keyAllows(caller.key().models(), id)) {
                     data.remove(i);
                 }
             }
             ctx.response().putHeader("content-type", "application/json").end(Json.toBuffer(root));
             return;
         }
-        ctx.response().putHeader("content-type", "application/json").end(modelsBody);
+        ctx.response().putHeader("content-type", "application/json").end(modelsBody());
     }
 
     public void modelInfo(RoutingContext ctx) {
@@ -55,9 +67,10 @@ public class ModelsHandler {
     private void deployments(RoutingContext ctx, java.util.function.Predicate<Deployment> which) {
         ObjectNode root = JsonNodeFactory.instance.objectNode();
         ArrayNode data = root.putArray("data");
+        GatewayConfig config = holder.config();
         for (Deployment d : config.deployments()) {
             if (which.test(d)) {
-                data.add(info(d));
+                data.add(info(d, config.storedIds().contains(d.id())));
             }
         }
         ctx.response().putHeader("content-type", "application/json").end(Json.toBuffer(root));
@@ -80,14 +93,14 @@ public class ModelsHandler {
         String onlyGroup = ctx.request().getParam("model_group");
         ObjectNode root = JsonNodeFactory.instance.objectNode();
         ArrayNode data = root.putArray("data");
-        config.groups().forEach((group, deployments) -> {
+        holder.config().groups().forEach((group, deployments) -> {
             if (onlyGroup != null && !onlyGroup.equals(group)) {
                 return;
             }
             if (caller != null
                     && caller.key() != null
                     && !caller.key().allows(group)
-                    && !config.names().keyAllows(caller.key().models(), group)) {
+                    && !holder.config().names().keyAllows(caller.key().models(), group)) {
                 return;
             }
             data.add(groupInfo(group, deployments));
@@ -196,7 +209,7 @@ public class ModelsHandler {
         }
     }
 
-    private ObjectNode models() {
+    private ObjectNode models(GatewayConfig config) {
         ObjectNode root = JsonNodeFactory.instance.objectNode().put("object", "list");
         ArrayNode data = root.putArray("data");
         for (String group : config.groups().keySet()) {
@@ -209,8 +222,11 @@ public class ModelsHandler {
         return root;
     }
 
-    /** Never includes the api_key. */
-    private static ObjectNode info(Deployment d) {
+    /**
+     * Never includes the api_key. {@code db_model} (LiteLLM's flag) says the deployment was added through
+     * {@code /model/new} and can be updated or deleted there; config-file deployments cannot.
+     */
+    private static ObjectNode info(Deployment d, boolean stored) {
         ObjectNode o = JsonNodeFactory.instance.objectNode();
         o.put("model_name", d.modelName());
         ObjectNode params = o.putObject("litellm_params");
@@ -234,6 +250,7 @@ public class ModelsHandler {
         info.put("id", d.id());
         info.put("mode", d.mode());
         info.put("litellm_provider", d.providerName());
+        info.put("db_model", stored);
         // this gateway's own fields: an entry it cannot serve is listed with the reason instead of being dropped
         info.put("available", d.available());
         if (!d.available()) {

@@ -191,6 +191,29 @@ public final class ConfigLoader {
         return parse(readYaml(yaml, source), null, source);
     }
 
+    /**
+     * Reads one deployment added at run time (the body of LiteLLM's {@code /model/new} as cost-tracker stores it) by
+     * the rules of a {@code model_list} entry; {@code os.environ/} references resolve from this process's environment,
+     * so a stored model may name a credential without cost-tracker ever holding it. Throws a {@link ConfigException}
+     * whose problems name the body field ({@code litellm_params.model: ...}) and what is wrong.
+     */
+    public Deployment readDeployment(JsonNode entry, int index) {
+        if (entry == null || !entry.isObject()) {
+            throw new ConfigException("request", List.of("expected a JSON object with model_name and litellm_params"));
+        }
+        ConfigTree tree = new ConfigTree();
+        unsetRefs.clear();
+        JsonNode resolved = resolveEnvRefs(entry, "body", tree);
+        Deployment d = new DeploymentReader(tree, resolved, "body", index).read();
+        if (d == null || !tree.problems().isEmpty()) {
+            List<String> problems = tree.problems().stream()
+                    .map(p -> p.startsWith("body.") ? p.substring("body.".length()) : p)
+                    .toList();
+            throw new ConfigException("request", problems.isEmpty() ? List.of("not a valid deployment") : problems);
+        }
+        return d;
+    }
+
     /** The YAML tree; a syntax error or a duplicate key names its line and column. */
     private static JsonNode readYaml(String text, String source) {
         try {
@@ -274,7 +297,8 @@ public final class ConfigLoader {
                 Boolean.TRUE.equals(dropParams),
                 names,
                 providerAccess(),
-                allowClientCredentials);
+                allowClientCredentials,
+                Set.of());
     }
 
     /** {@code general_settings.allow_client_side_credentials} (LiteLLM's default: false). */

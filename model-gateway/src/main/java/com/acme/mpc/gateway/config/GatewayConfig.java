@@ -14,6 +14,8 @@ import java.util.Map;
  * @param providerAccess each provider's base URL and key from the environment, for {@code model: "*"} deployments
  * @param allowClientSideCredentials {@code general_settings.allow_client_side_credentials}: a request may carry its
  *     own {@code api_key}/{@code api_base} for the deployment it is routed to
+ * @param storedIds ids of the deployments added at run time ({@code /model/new}, stored by cost-tracker); the others
+ *     come from the config file
  */
 public record GatewayConfig(
         Path source,
@@ -25,10 +27,35 @@ public record GatewayConfig(
         boolean dropParams,
         ModelNames names,
         Map<ProviderKind, ProviderAccess> providerAccess,
-        boolean allowClientSideCredentials) {
+        boolean allowClientSideCredentials,
+        java.util.Set<String> storedIds) {
 
     /** A provider's endpoint as the environment gives it (LiteLLM's variables), for wildcard deployments. */
     public record ProviderAccess(java.net.URI apiBase, String apiKey) {}
+
+    /**
+     * This (file) config with {@code stored} deployments served on top of its own; aliases, router and cache settings
+     * stay the file's.
+     */
+    public GatewayConfig withStored(List<Deployment> stored) {
+        List<Deployment> all = new java.util.ArrayList<>(deployments);
+        all.addAll(stored);
+        Map<String, List<Deployment>> allGroups = groupByModelName(all);
+        java.util.Set<String> ids = new java.util.LinkedHashSet<>();
+        stored.forEach(d -> ids.add(d.id()));
+        return new GatewayConfig(
+                source,
+                List.copyOf(all),
+                allGroups,
+                masterKey,
+                router,
+                cache,
+                dropParams,
+                new ModelNames(allGroups, names.aliases()),
+                providerAccess,
+                allowClientSideCredentials,
+                java.util.Collections.unmodifiableSet(ids));
+    }
 
     public static Map<String, List<Deployment>> groupByModelName(List<Deployment> deployments) {
         Map<String, List<Deployment>> groups = new LinkedHashMap<>();

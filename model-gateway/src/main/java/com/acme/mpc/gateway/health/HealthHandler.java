@@ -4,7 +4,6 @@ import com.acme.mpc.gateway.cache.RedisLinks;
 import com.acme.mpc.gateway.cache.ResponseCache;
 import com.acme.mpc.gateway.config.ConfigHolder;
 import com.acme.mpc.gateway.config.Deployment;
-import com.acme.mpc.gateway.config.GatewayConfig;
 import com.acme.mpc.gateway.config.GatewaySettings;
 import com.acme.mpc.gateway.core.CallType;
 import com.acme.mpc.gateway.core.GatewayException;
@@ -34,7 +33,7 @@ public class HealthHandler {
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
     private static final Buffer ALIVE = Json.toBuffer(TextNode.valueOf("I'm alive!"));
 
-    private final GatewayConfig config;
+    private final ConfigHolder holder;
     private final ProviderRegistry providers;
     private final GatewaySettings settings;
 
@@ -50,7 +49,7 @@ public class HealthHandler {
             GatewaySettings settings,
             ResponseCache cache,
             RedisLinks redis) {
-        this.config = holder.config();
+        this.holder = holder;
         this.providers = providers;
         this.settings = settings;
         this.cache = cache;
@@ -67,9 +66,11 @@ public class HealthHandler {
         body.put("config_loaded", true);
         body.put(
                 "config_file",
-                config.source() == null ? null : String.valueOf(config.source().getFileName()));
-        body.put("model_groups", config.groups().size());
-        body.put("deployments", config.deployments().size());
+                holder.config().source() == null
+                        ? null
+                        : String.valueOf(holder.config().source().getFileName()));
+        body.put("model_groups", holder.config().groups().size());
+        body.put("deployments", holder.config().deployments().size());
         body.put("db", "Not connected");
         // Redis is an optimisation (cache, shared limits): its outage is reported here but does not make the gateway
         // unready, since every request is still served from in-process state
@@ -93,7 +94,7 @@ public class HealthHandler {
     /** Calls every deployment with a one-token request; healthy when it answers at all. */
     public void deep(RoutingContext ctx) {
         List<Uni<ObjectNode>> checks = new ArrayList<>();
-        for (Deployment d : config.deployments()) {
+        for (Deployment d : holder.config().deployments()) {
             if (!d.isWildcard()) {
                 // a wildcard deployment has no model of its own to call
                 checks.add(check(d));

@@ -4,7 +4,6 @@ import com.acme.mpc.gateway.api.Authenticator;
 import com.acme.mpc.gateway.api.Caller;
 import com.acme.mpc.gateway.config.ConfigHolder;
 import com.acme.mpc.gateway.config.Deployment;
-import com.acme.mpc.gateway.config.GatewayConfig;
 import com.acme.mpc.gateway.core.CallType;
 import com.acme.mpc.gateway.core.GatewayException;
 import com.acme.mpc.gateway.core.Json;
@@ -46,7 +45,7 @@ public class KeyGuard {
     private final Authenticator authenticator;
     private final KeyLimits limits;
     private final CostTrackerKeysClient costTracker;
-    private final GatewayConfig config;
+    private final ConfigHolder holder;
     private final long defaultCompletionTokens;
     private final BigDecimal minReservation;
     private final PromptTokenCounter tokens;
@@ -62,7 +61,7 @@ public class KeyGuard {
         this.authenticator = authenticator;
         this.limits = limits;
         this.costTracker = costTracker;
-        this.config = holder.config();
+        this.holder = holder;
         this.defaultCompletionTokens = settings.reservationDefaultCompletionTokens();
         this.minReservation = settings.reservationMinUsd();
     }
@@ -89,7 +88,9 @@ public class KeyGuard {
         KeyInfo key = caller.key();
         Buffer raw = ctx.body() == null ? null : ctx.body().buffer();
         Scan scan = Scan.of(raw);
-        if (scan.model != null && !key.allows(scan.model) && !config.names().keyAllows(key.models(), scan.model)) {
+        if (scan.model != null
+                && !key.allows(scan.model)
+                && !holder.config().names().keyAllows(key.models(), scan.model)) {
             throw new GatewayException(
                     401,
                     "key_model_access_denied",
@@ -101,7 +102,8 @@ public class KeyGuard {
         }
         KeyLimits.Slot slot = limits.admit(key);
         ctx.addEndHandler(ar -> slot.release());
-        List<Deployment> deployments = scan.model == null ? null : config.group(scan.model);
+        List<Deployment> deployments =
+                scan.model == null ? null : holder.config().group(scan.model);
         if ((key.maxBudget() == null && !key.budgetedLevels()) || (scan.model != null && deployments == null)) {
             // no budget on the key nor above it, or an unknown model group (answered 404 without a provider call)
             return Uni.createFrom().item(caller);

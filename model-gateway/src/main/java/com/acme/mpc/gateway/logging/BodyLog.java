@@ -33,20 +33,12 @@ public class BodyLog {
                     + "|refresh[_-]?token|session[_-]?token|private[_-]?key)");
 
     private final boolean enabled;
-    private final List<String> knownSecrets = new ArrayList<>();
+    private final ConfigHolder holder;
 
     public BodyLog(LogSettings settings, ConfigHolder holder) {
         this.enabled = settings.bodies();
+        this.holder = holder;
         if (enabled) {
-            String master = holder.config().masterKey();
-            if (master != null) {
-                knownSecrets.add(master);
-            }
-            for (Deployment d : holder.config().deployments()) {
-                if (d.apiKey() != null && !d.apiKey().isBlank()) {
-                    knownSecrets.add(d.apiKey());
-                }
-            }
             LOG.warn("gateway.log.bodies is on: prompts and completions are written to the log (credentials redacted);"
                     + " turn it off outside debugging");
         }
@@ -100,9 +92,24 @@ public class BodyLog {
 
     private String scrub(String text) {
         String out = text;
-        for (String s : knownSecrets) {
+        for (String s : knownSecrets()) {
             out = SecretScrubber.scrub(out, s);
         }
         return SecretScrubber.scrub(out, null);
+    }
+
+    /** The master key and every deployment's key, stored ones included (read per use: they change at run time). */
+    private List<String> knownSecrets() {
+        List<String> secrets = new ArrayList<>();
+        String master = holder.config().masterKey();
+        if (master != null) {
+            secrets.add(master);
+        }
+        for (Deployment d : holder.config().deployments()) {
+            if (d.apiKey() != null && !d.apiKey().isBlank()) {
+                secrets.add(d.apiKey());
+            }
+        }
+        return secrets;
     }
 }

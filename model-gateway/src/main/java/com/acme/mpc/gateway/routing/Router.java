@@ -27,10 +27,11 @@ public class Router {
 
     private final RoutingStrategy strategy;
     private final RouterSettings settings;
-    private final Map<String, Group> groups = new HashMap<>();
-    private final Map<String, DeploymentState> byId = new HashMap<>();
-    /** Groups whose every deployment is unavailable (unsupported provider, no credentials): the error to answer. */
-    private final Map<String, GatewayException> unusable = new HashMap<>();
+    /**
+     * The routable groups of the config in force; replaced whole by {@link #reload} when deployments are added,
+     * changed or removed at run time. A decision reads it once.
+     */
+    private volatile Tables tables;
 
     private final SharedRouterState shared;
     private final Clock clock;
@@ -49,23 +50,67 @@ public class Router {
         this.strategy = RoutingStrategy.of(settings.routingStrategy());
         this.shared = shared;
         this.clock = clock;
-        config.groups().forEach((name, deployments) -> {
-            List<Deployment> usable =
-                    deployments.stream().filter(Deployment::available).toList();
-            if (usable.isEmpty()) {
-                unusable.put(name, DeploymentUnavailable.error(deployments));
-            } else {
-                groups.put(name, new Group(usable, byId));
-            }
-        });
-        // a deployment id (model_info.id) is routable as a group of one, e.g. as a fallback target
-        config.names().idsOnly().forEach((id, d) -> {
-            if (d.available()) {
-                groups.put(id, new Group(List.of(d), byId));
-            }
-        });
+        this.tables = Tables.of(config, Map.of());
         if (shared != null) {
-            shared.track(List.copyOf(byId.values()));
+            shared.track(List.copyOf(tables.byId.values()));
+        }
+    }
+
+    /**
+     * Routes by {@code config} from now on (deployments stored at run time added, changed or removed). An unchanged
+     * deployment keeps its state (cooldown, rpm/tpm counts, latency); calls in flight finish on the state they hold.
+     */
+    public synchronized void reload(GatewayConfig config) {
+        Tables next = Tables.of(config, tables.byId);
+        tables = next;
+        if (shared != null) {
+            shared.track(List.copyOf(next.byId.values()));
+        }
+    }
+
+    /** Groups, deployment states and unusable groups of one config. */
+    private record Tables(
+            Map<String, Group> groups, Map<String, DeploymentState> byId, Map<String, GatewayException> unusable) {
+
+        /** Builds the tables of {@code config}, reusing the state of each deployment {@code previous} has unchanged. */
+        static Tables of(GatewayConfig config, Map<String, DeploymentState> previous) {
+            Map<String, Group> groups = new HashMap<>();
+            Map<String, DeploymentState> byId = new HashMap<>();
+            Map<String, GatewayException> unusable = new HashMap<>();
+            Map<String, Deployment> current = new HashMap<>();
+            config.deployments().forEach(d -> current.put(d.id(), d));
+            previous.forEach((id, s) -> {
+                if (s.deployment.equals(current.get(id))) {
+                    byId.put(id, s);
+                }
+            });
+            config.groups().forEach((name, deployments) -> {
+                List<Deployment> usable =
+                        deployments.stream().filter(Deployment::available).toList();
+                if (usable.isEmpty()) {
+                    unusable.put(name, DeploymentUnavailable.error(deployments));
+                } else {
+                    groups.put(name, new Group(usable, byId));
+                }
+            });
+            // a deployment id (model_info.id) is routable as a group of one, e.g. as a fallback target
+            config.names().idsOnly().forEach((id, d) -> {
+                if (d.available()) {
+                    groups.put(id, new Group(List.of(d), byId));
+                }
+            });
+            byId.keySet().retainAll(routable(groups));
+            return new Tables(groups, byId, unusable);
+        }
+
+        private static java.util.Set<String> routable(Map<String, Group> groups) {
+            java.util.Set<String> ids = new java.util.HashSet<>();
+            groups.values().forEach(g -> {
+                for (DeploymentState s : g.states) {
+                    ids.add(s.deployment.id());
+                }
+            });
+            return ids;
         }
     }
 
@@ -74,11 +119,11 @@ public class Router {
     }
 
     public DeploymentState state(String deploymentId) {
-        return byId.get(deploymentId);
+        return tables.byId.get(deploymentId);
     }
 
     public int groupSize(String group) {
-        Group g = groups.get(group);
+        Group g = tables.groups.get(group);
         return g == null ? 0 : g.states.length;
     }
 
@@ -88,9 +133,9 @@ public class Router {
      * retry-after) when every deployment is at its rpm/tpm limit.
      */
     public Uni<DeploymentState> acquire(String group, BitSet tried) {
-        Group g = groups.get(group);
+        Group g = tables.groups.get(group);
         if (g == null) {
-            GatewayException why = unusable.get(group);
+            GatewayException why = tables.unusable.get(group);
             return Uni.createFrom()
                     .failure(
                             why != null
@@ -141,7 +186,7 @@ public class Router {
 
     /** The index of {@code s} in its group, for the per-request set of tried deployments. */
     public int indexIn(String group, DeploymentState s) {
-        Group g = groups.get(group);
+        Group g = tables.groups.get(group);
         return g == null ? -1 : g.indexOf(s);
     }
 
@@ -163,7 +208,7 @@ public class Router {
 
     /** Whether the group has a usable deployment (not cooling down, not full) that this request has not tried. */
     public boolean hasUntried(String group, BitSet tried) {
-        Group g = groups.get(group);
+        Group g = tables.groups.get(group);
         if (g == null) {
             return false;
         }
@@ -178,7 +223,7 @@ public class Router {
 
     /** The synchronous decision (no shared reservation); exposed for the benchmark and tests. */
     public DeploymentState pick(String group, BitSet tried) {
-        return pick(groups.get(group), tried, null);
+        return pick(tables.groups.get(group), tried, null);
     }
 
     DeploymentState pick(Group g, BitSet tried, BitSet full) {
@@ -380,7 +425,7 @@ public class Router {
             return false;
         }
         long now = clock.millis();
-        Group g = groups.get(s.deployment.modelName());
+        Group g = tables.groups.get(s.deployment.modelName());
         boolean percentRule = g != null && g.states.length > 1;
         if (s.failure(now, settings.allowedFails(), percentRule)) {
             long until = now + settings.cooldownTime().toMillis();

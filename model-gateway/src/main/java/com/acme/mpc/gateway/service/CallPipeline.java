@@ -4,7 +4,6 @@ import com.acme.mpc.gateway.api.Caller;
 import com.acme.mpc.gateway.cache.CacheControls;
 import com.acme.mpc.gateway.cache.ResponseCache;
 import com.acme.mpc.gateway.config.ConfigHolder;
-import com.acme.mpc.gateway.config.GatewayConfig;
 import com.acme.mpc.gateway.core.GatewayException;
 import com.acme.mpc.gateway.core.Json;
 import com.acme.mpc.gateway.core.Usage;
@@ -41,7 +40,7 @@ import org.jboss.logging.Logger;
 public class CallPipeline {
     private static final Logger LOG = Logger.getLogger(CallPipeline.class);
 
-    private final GatewayConfig config;
+    private final ConfigHolder holder;
     private final UsageRecorder usage;
     private final CallExecutor executor;
     private final ResponseCache cache;
@@ -55,7 +54,7 @@ public class CallPipeline {
     BodyLog bodies;
 
     public CallPipeline(ConfigHolder holder, UsageRecorder usage, CallExecutor executor, ResponseCache cache) {
-        this.config = holder.config();
+        this.holder = holder;
         this.usage = usage;
         this.executor = executor;
         this.cache = cache;
@@ -94,11 +93,11 @@ public class CallPipeline {
             bodies.request(requestId, body);
             SurfaceRequest request = surface.read(body, ctx.request());
             // exact model_name, alias, deployment id or wildcard group (config.ModelNames)
-            String group = config.resolve(request.modelGroup());
+            String group = holder.config().resolve(request.modelGroup());
             if (group == null) {
                 throw GatewayException.notFound(
                         "model '" + request.modelGroup() + "' not found. Available models: "
-                                + String.join(", ", config.groups().keySet()),
+                                + String.join(", ", holder.config().groups().keySet()),
                         "model",
                         "model_not_found");
             }

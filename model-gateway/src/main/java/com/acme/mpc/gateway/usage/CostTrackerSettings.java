@@ -74,6 +74,14 @@ public interface CostTrackerSettings {
     @WithDefault("10m")
     Duration keyStaleTtl();
 
+    /**
+     * How often each replica reads the deployments stored at run time ({@code /model/new}) from cost-tracker and serves
+     * what changed; the replica that took a change serves it at once (env
+     * {@code GATEWAY_COST_TRACKER_STORED_MODELS_REFRESH}).
+     */
+    @WithDefault("5s")
+    Duration storedModelsRefresh();
+
     /** Completion tokens assumed for the budget reservation when the request sets no max_tokens. */
     @WithDefault("1024")
     long reservationDefaultCompletionTokens();

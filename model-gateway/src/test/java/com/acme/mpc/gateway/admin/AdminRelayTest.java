@@ -54,7 +54,10 @@ class AdminRelayTest {
                                 .put("content-type", req.getHeader("content-type"))
                                 .put("x-request-id", req.getHeader("x-request-id"))
                                 .put("body", b.toString());
-                        seen.add(r);
+                        if (!req.path().equals("/internal/models")) {
+                            // the gateway's own periodic read of stored models is not a relayed request
+                            seen.add(r);
+                        }
                         String status = req.getParam("status");
                         req.response()
                                 .setStatusCode(status == null ? 200 : Integer.parseInt(status))
@@ -122,10 +125,7 @@ class AdminRelayTest {
                 "/customer/new",
                 "/end_user/block",
                 "/budget/new",
-                "/spend/calculate",
-                "/global/spend/end_users",
-                "/model/new",
-                "/model/delete")) {
+                "/global/spend/end_users")) {
             given().header("Authorization", "Bearer " + MASTER)
                     .header("x-request-id", "relay-" + path.hashCode())
                     .contentType("application/json")

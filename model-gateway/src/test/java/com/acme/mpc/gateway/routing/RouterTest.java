@@ -253,4 +253,66 @@ class RouterTest {
         }
         assertThat(RoutingStrategy.of("usage-based-routing-v2")).isEqualTo(RoutingStrategy.USAGE_BASED);
     }
+
+    @Test
+    void reloadAddsChangesAndRemovesDeploymentsKeepingTheStateOfUnchangedOnes() throws Exception {
+        GatewayConfig file = config("simple-shuffle", dep("a", ""));
+        Router r = router(file);
+        DeploymentState a = r.pick("g", null);
+        // a failure streak cools "a" down; the reload must not forget it
+        for (int i = 0; i < 5; i++) {
+            r.started(a);
+            r.failed(a, failure(500, true));
+        }
+        assertThat(a.coolingDown(now.get())).isTrue();
+
+        ConfigLoader loader = new ConfigLoader(n -> null);
+        var stored = loader.readDeployment(
+                new com.fasterxml.jackson.databind.ObjectMapper()
+                        .readTree("{\"model_name\":\"h\",\"litellm_params\":{\"model\":\"openai/s\","
+                                + "\"mock_response\":\"x\"},\"model_info\":{\"id\":\"s\"}}"),
+                -1);
+        r.reload(file.withStored(List.of(stored)));
+        assertThat(r.state("a")).isSameAs(a);
+        assertThat(r.state("a").coolingDown(now.get())).isTrue();
+        assertThat(r.pick("h", null).deployment().id()).isEqualTo("s");
+
+        // a changed deployment starts afresh; a removed one is no longer routable
+        var changed = loader.readDeployment(
+                new com.fasterxml.jackson.databind.ObjectMapper()
+                        .readTree("{\"model_name\":\"h\",\"litellm_params\":{\"model\":\"openai/s\","
+                                + "\"mock_response\":\"y\"},\"model_info\":{\"id\":\"s\"}}"),
+                -1);
+        DeploymentState before = r.state("s");
+        r.reload(file.withStored(List.of(changed)));
+        assertThat(r.state("s")).isNotSameAs(before);
+        assertThat(r.state("s").deployment().mockResponse()).isEqualTo("y");
+        r.reload(file.withStored(List.of()));
+        assertThat(r.state("s")).isNull();
+        assertThat(r.groupSize("h")).isZero();
+        assertThatThrownBy(() -> r.acquire("h", null).await().indefinitely())
+                .isInstanceOf(GatewayException.class)
+                .hasMessageContaining("not found");
+    }
+
+    @Test
+    void aStoredDeploymentIsReadByTheConfigRulesAndItsMistakesNameTheField() throws Exception {
+        ConfigLoader loader = new ConfigLoader(n -> n.equals("STORED_KEY") ? "sk-from-env" : null);
+        var mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+        var d = loader.readDeployment(
+                mapper.readTree("{\"model_name\":\"m\",\"litellm_params\":{\"model\":\"openai/gpt-4o\","
+                        + "\"api_key\":\"os.environ/STORED_KEY\",\"rpm\":5},\"model_info\":{\"id\":\"m1\"}}"),
+                -1);
+        assertThat(d.apiKey()).isEqualTo("sk-from-env");
+        assertThat(d.rpm()).isEqualTo(5);
+        assertThatThrownBy(() -> loader.readDeployment(
+                        mapper.readTree("{\"model_name\":\"m\",\"litellm_params\":{\"model\":\"openai/x\","
+                                + "\"api_base\":\"ftp://x\"}}"),
+                        -1))
+                .isInstanceOf(ConfigException.class)
+                .satisfies(e ->
+                        assertThat(((ConfigException) e).problems().get(0)).startsWith("litellm_params.api_base:"));
+        assertThatThrownBy(() -> loader.readDeployment(mapper.readTree("{\"litellm_params\":{}}"), -1))
+                .isInstanceOf(ConfigException.class);
+    }
 }

@@ -44,6 +44,8 @@ public final class RealStack implements AutoCloseable {
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private Process gw;
     private Process ct;
+    private final java.util.List<Process> replicas = new java.util.ArrayList<>();
+    private Map<String, String> gatewayEnv;
 
     /** Why the stack cannot run here, or null when it can. */
     public static String unavailable() {
@@ -108,6 +110,7 @@ public final class RealStack implements AutoCloseable {
                     "GATEWAY_COST_TRACKER_KEY_CACHE_TTL",
                     "1s"));
             env.putAll(gatewayEnv);
+            this.gatewayEnv = Map.copyOf(env);
             gw = start(GATEWAY_JAR, env, work.resolve("gateway.log"));
             await(() -> status(costTracker + "/q/health/ready") == 200, Duration.ofSeconds(120), "cost-tracker");
             await(() -> status(gateway + "/health/liveliness") == 200, Duration.ofSeconds(90), "gateway");
@@ -115,6 +118,21 @@ public final class RealStack implements AutoCloseable {
             close();
             throw e;
         }
+    }
+
+    /**
+     * Starts another gateway replica on the same config and cost-tracker (its own port and spool) and returns its base
+     * URL; {@link #close} stops it.
+     */
+    public String startReplica() throws Exception {
+        int port = freePort();
+        String base = "http://127.0.0.1:" + port;
+        Map<String, String> env = new HashMap<>(gatewayEnv);
+        env.put("QUARKUS_HTTP_PORT", Integer.toString(port));
+        env.put("GATEWAY_SPOOL_DIR", work.resolve("spool-" + port).toString());
+        replicas.add(start(GATEWAY_JAR, env, work.resolve("gateway-" + port + ".log")));
+        await(() -> status(base + "/health/liveliness") == 200, Duration.ofSeconds(90), "gateway replica");
+        return base;
     }
 
     /** A JSON call with the master key; {@code body} null for GET. */
@@ -226,6 +244,9 @@ public final class RealStack implements AutoCloseable {
 
     @Override
     public void close() throws InterruptedException {
+        for (Process p : replicas) {
+            stop(p);
+        }
         stop(gw);
         stop(ct);
         try (Connection c = DriverManager.getConnection(PG + "postgres", "postgres", "");

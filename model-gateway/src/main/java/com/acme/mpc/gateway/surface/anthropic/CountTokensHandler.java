@@ -4,7 +4,6 @@ import com.acme.mpc.gateway.api.Authenticator;
 import com.acme.mpc.gateway.api.Caller;
 import com.acme.mpc.gateway.config.ConfigHolder;
 import com.acme.mpc.gateway.config.Deployment;
-import com.acme.mpc.gateway.config.GatewayConfig;
 import com.acme.mpc.gateway.config.GatewaySettings;
 import com.acme.mpc.gateway.core.CallType;
 import com.acme.mpc.gateway.core.GatewayException;
@@ -34,7 +33,7 @@ import java.util.List;
  */
 @ApplicationScoped
 public class CountTokensHandler {
-    private final GatewayConfig config;
+    private final ConfigHolder holder;
     private final GatewaySettings settings;
     private final Authenticator authenticator;
     private final ProviderRegistry providers;
@@ -46,7 +45,7 @@ public class CountTokensHandler {
             Authenticator authenticator,
             ProviderRegistry providers,
             PromptTokenCounter tokens) {
-        this.config = holder.config();
+        this.holder = holder;
         this.settings = settings;
         this.authenticator = authenticator;
         this.providers = providers;
@@ -93,7 +92,7 @@ public class CountTokensHandler {
                     AnthropicErrorShape.KEY_MODEL_ACCESS_DENIED,
                     false);
         }
-        List<Deployment> deployments = config.group(group);
+        List<Deployment> deployments = holder.config().group(group);
         if (deployments == null || deployments.isEmpty()) {
             throw GatewayException.notFound("model '" + group + "' not found", "model", "model_not_found");
         }

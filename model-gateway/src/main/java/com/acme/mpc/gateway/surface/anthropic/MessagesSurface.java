@@ -1,7 +1,6 @@
 package com.acme.mpc.gateway.surface.anthropic;
 
 import com.acme.mpc.gateway.config.Deployment;
-import com.acme.mpc.gateway.config.GatewayConfig;
 import com.acme.mpc.gateway.core.CallType;
 import com.acme.mpc.gateway.core.GatewayException;
 import com.acme.mpc.gateway.core.Json;
@@ -39,11 +38,7 @@ public final class MessagesSurface implements Surface<AnthropicEvent> {
     /** Request fields of Anthropic's API that are also LiteLLM request parameters. */
     private static final Set<String> ANTHROPIC_FIELDS = Set.of("metadata");
 
-    private final GatewayConfig config;
-
-    public MessagesSurface(GatewayConfig config) {
-        this.config = config;
-    }
+    public MessagesSurface() {}
 
     @Override
     public CallType callType() {

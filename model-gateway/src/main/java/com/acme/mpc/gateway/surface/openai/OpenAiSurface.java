@@ -22,6 +22,7 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import java.util.function.Supplier;
 
 /**
  * OpenAI's {@code /chat/completions}, {@code /completions} and {@code /embeddings}: the canonical form itself, so
@@ -30,9 +31,10 @@ import io.vertx.core.http.HttpServerResponse;
  */
 public final class OpenAiSurface implements Surface<ObjectNode> {
     private final CallType type;
-    private final GatewayConfig config;
+    /** The config in force at each request (stored deployments can be fallback targets). */
+    private final Supplier<GatewayConfig> config;
 
-    public OpenAiSurface(CallType type, GatewayConfig config) {
+    public OpenAiSurface(CallType type, Supplier<GatewayConfig> config) {
         this.type = type;
         this.config = config;
     }
@@ -53,7 +55,7 @@ public final class OpenAiSurface implements Surface<ObjectNode> {
                 body.path("stream_options").path("include_usage").asBoolean(false),
                 body.path("user").asText(null),
                 RequestFields.tags(body, true, http),
-                RequestFields.routing(body, config),
+                RequestFields.routing(body, config.get()),
                 null,
                 stream ? TokenEstimate.of(TokenEstimate.promptText(body)) : 0,
                 () -> body);

@@ -65,6 +65,8 @@ public class InternalKeyResource {
         info.remove("updated_at");
         // the gateway reserves a call of a key without a budget of its own when this is true
         info.put("budgeted_levels", keys.othersBudgeted((String) info.get("team_id"), (String) info.get("user_id")));
+        // the team's models and limits, which the gateway applies to every key of the team
+        info.put("team", keys.teamAdmission((String) info.get("team_id")));
         return info;
     }
 

@@ -738,6 +738,40 @@ public class KeyService {
      * Whether a call of this key must be reserved although the key has no budget of its own: its team or its user
      * has a budget or is blocked, or some customer has one (a call's end user is known only per call).
      */
+    /**
+     * What the gateway enforces of a key's team at call time: its {@code models} (the key may call only models the
+     * team may), {@code rpm_limit}, {@code tpm_limit} and {@code max_parallel_requests} (shared by the team's keys),
+     * as stored with the team; null when the team does not exist.
+     */
+    public Map<String, Object> teamAdmission(String teamId) {
+        if (teamId == null) {
+            return null;
+        }
+        return Db.read(ds, c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT attrs::text FROM teams WHERE team_id = ?")) {
+                ps.setString(1, teamId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        return null;
+                    }
+                    JsonNode attrs;
+                    try {
+                        attrs = mapper.readTree(rs.getString(1));
+                    } catch (java.io.IOException e) {
+                        throw new SQLException("teams.attrs is not JSON", e);
+                    }
+                    Map<String, Object> out = new LinkedHashMap<>();
+                    out.put("team_id", teamId);
+                    for (String f : List.of("models", "rpm_limit", "tpm_limit", "max_parallel_requests")) {
+                        JsonNode v = attrs.get(f);
+                        out.put(f, v == null || v.isNull() ? null : v);
+                    }
+                    return out;
+                }
+            }
+        });
+    }
+
     public boolean othersBudgeted(String teamId, String userId) {
         return Db.read(ds, c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT"

@@ -221,4 +221,35 @@ class BudgetHierarchyTest {
         // a release is always granted
         assertEquals(200, reserve(k2, "hier-u2-release", "0", null).status());
     }
+
+    @Test
+    void theKeyLookupCarriesItsTeamsModelsAndLimitsForTheGateway() {
+        String teamId = admin().body(Map.of(
+                        "team_alias",
+                        "lookup-" + UUID.randomUUID(),
+                        "models",
+                        List.of("house", "beta-group"),
+                        "rpm_limit",
+                        7,
+                        "tpm_limit",
+                        900))
+                .post("/team/new")
+                .then()
+                .statusCode(200)
+                .extract()
+                .path("team_id");
+        String hash = key(Map.of("team_id", teamId));
+        admin().get("/internal/keys/" + hash)
+                .then()
+                .statusCode(200)
+                .body("team.team_id", equalTo(teamId))
+                .body("team.models", equalTo(List.of("house", "beta-group")))
+                .body("team.rpm_limit", equalTo(7))
+                .body("team.tpm_limit", equalTo(900))
+                .body("team.max_parallel_requests", org.hamcrest.Matchers.nullValue());
+        admin().get("/internal/keys/" + key(Map.of()))
+                .then()
+                .statusCode(200)
+                .body("team", org.hamcrest.Matchers.nullValue());
+    }
 }

@@ -4,6 +4,7 @@ import com.acme.mpc.gateway.api.Authenticator;
 import com.acme.mpc.gateway.api.Caller;
 import com.acme.mpc.gateway.config.ConfigHolder;
 import com.acme.mpc.gateway.config.Deployment;
+import com.acme.mpc.gateway.config.GatewayConfig;
 import com.acme.mpc.gateway.core.CallType;
 import com.acme.mpc.gateway.core.GatewayException;
 import com.acme.mpc.gateway.core.Json;
@@ -29,7 +30,8 @@ import org.jboss.logging.Logger;
 
 /**
  * Admission of a completion call, before any provider is called: authenticates the caller (master key or virtual key)
- * and, for a virtual key, enforces its allowed models, rpm/tpm/parallel limits ({@link KeyLimits}) and budget. The
+ * and, for a virtual key, applies its model aliases and enforces its and its team's allowed models (names,
+ * wildcards, access groups), rpm/tpm/parallel limits ({@link KeyLimits}) and budget. The
  * budget check reserves an estimate of the call's cost in cost-tracker ({@code POST /internal/keys/{hash}/reservations},
  * serialized per key there), so concurrent calls cannot all pass on the same remaining budget; the reservation is
  * settled by the call's usage event (same request_id). The parallel slot is released when the response ends or the
@@ -41,6 +43,9 @@ public class KeyGuard {
 
     /** Routing-context key of the budget reservation (USD, a BigDecimal) admission made for the call. */
     public static final String RESERVATION = "gateway.reservation-usd";
+
+    /** Routing-context key of the model group a key alias sent the call to (the body's model is replaced by it). */
+    public static final String MODEL_ALIAS = "gateway.model-alias";
 
     private final Authenticator authenticator;
     private final KeyLimits limits;
@@ -88,9 +93,13 @@ public class KeyGuard {
         KeyInfo key = caller.key();
         Buffer raw = ctx.body() == null ? null : ctx.body().buffer();
         Scan scan = Scan.of(raw);
-        if (scan.model != null
-                && !key.allows(scan.model)
-                && !holder.config().names().keyAllows(key.models(), scan.model)) {
+        GatewayConfig config = holder.config();
+        // the key's model aliases (LiteLLM's `aliases`): the call goes to the group the alias names
+        String model = key.aliased(scan.model);
+        if (model != null && !model.equals(scan.model)) {
+            ctx.put(MODEL_ALIAS, model);
+        }
+        if (model != null && !key.allows(model) && !config.names().keyAllows(key.models(), model)) {
             throw new GatewayException(
                     401,
                     "key_model_access_denied",
@@ -98,6 +107,20 @@ public class KeyGuard {
                             + ". Tried to access " + scan.model,
                     "model",
                     "key_model_access_denied",
+                    false);
+        }
+        KeyInfo.Team team = key.team();
+        if (model != null
+                && team != null
+                && !team.models().isEmpty()
+                && !config.names().keyAllows(team.models(), model)) {
+            throw new GatewayException(
+                    401,
+                    "team_model_access_denied",
+                    "team not allowed to access model. This team can only access models=" + team.models()
+                            + ". Tried to access " + scan.model,
+                    "model",
+                    "team_model_access_denied",
                     false);
         }
         KeyLimits.Slot slot = limits.admit(key);

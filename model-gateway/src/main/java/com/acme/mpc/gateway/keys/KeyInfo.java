@@ -5,7 +5,9 @@ import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A virtual key as cost-tracker describes it ({@code GET /internal/keys/{hash}}, docs/contracts.md). Never holds the
@@ -24,7 +26,49 @@ public record KeyInfo(
         Integer rpmLimit,
         Integer tpmLimit,
         Integer maxParallelRequests,
-        boolean budgetedLevels) {
+        boolean budgetedLevels,
+        Map<String, String> aliases,
+        Team team) {
+
+    /**
+     * The key's team as the gateway enforces it: the key may call only models the team may ({@code models}, empty =
+     * any), and the team's limits are shared by all its keys.
+     */
+    public record Team(
+            String teamId, List<String> models, Integer rpmLimit, Integer tpmLimit, Integer maxParallelRequests) {}
+
+    /** A key without aliases and without a team (tests). */
+    public KeyInfo(
+            String keyHash,
+            String keyAlias,
+            String userId,
+            String teamId,
+            List<String> models,
+            BigDecimal maxBudget,
+            BigDecimal spend,
+            Instant expires,
+            boolean blocked,
+            Integer rpmLimit,
+            Integer tpmLimit,
+            Integer maxParallelRequests,
+            boolean budgetedLevels) {
+        this(
+                keyHash,
+                keyAlias,
+                userId,
+                teamId,
+                models,
+                maxBudget,
+                spend,
+                expires,
+                blocked,
+                rpmLimit,
+                tpmLimit,
+                maxParallelRequests,
+                budgetedLevels,
+                Map.of(),
+                null);
+    }
 
     public static KeyInfo parse(JsonNode n) {
         List<String> models = new ArrayList<>();
@@ -45,7 +89,45 @@ public record KeyInfo(
                 integer(n, "rpm_limit"),
                 integer(n, "tpm_limit"),
                 integer(n, "max_parallel_requests"),
-                n.path("budgeted_levels").asBoolean(false));
+                n.path("budgeted_levels").asBoolean(false),
+                aliases(n.get("aliases")),
+                team(n.get("team"), text(n, "team_id")));
+    }
+
+    /** LiteLLM's {@code aliases}: a requested model name the key calls by another (group) name. */
+    private static Map<String, String> aliases(JsonNode v) {
+        if (v == null || !v.isObject()) {
+            return Map.of();
+        }
+        Map<String, String> out = new HashMap<>();
+        v.fields().forEachRemaining(e -> {
+            if (e.getValue().isTextual()) {
+                out.put(e.getKey(), e.getValue().textValue());
+            }
+        });
+        return Map.copyOf(out);
+    }
+
+    private static Team team(JsonNode t, String teamId) {
+        if (t == null || !t.isObject()) {
+            return null;
+        }
+        List<String> models = new ArrayList<>();
+        if (t.path("models").isArray()) {
+            t.get("models").forEach(v -> models.add(v.asText()));
+        }
+        return new Team(
+                t.path("team_id").asText(teamId),
+                List.copyOf(models),
+                integer(t, "rpm_limit"),
+                integer(t, "tpm_limit"),
+                integer(t, "max_parallel_requests"));
+    }
+
+    /** The group name a requested model stands for with this key ({@code aliases}), else the name itself. */
+    public String aliased(String requested) {
+        String target = requested == null ? null : aliases.get(requested);
+        return target == null ? requested : target;
     }
 
     /**

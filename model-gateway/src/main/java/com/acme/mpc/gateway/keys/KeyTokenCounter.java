@@ -7,7 +7,7 @@ import jakarta.decorator.Decorator;
 import jakarta.decorator.Delegate;
 import jakarta.inject.Inject;
 
-/** Counts every finished call's tokens towards its virtual key's tpm limit, whichever usage sink is in use. */
+/** Counts every finished call's tokens towards its virtual key's (and its team's) tpm limit, whichever usage sink is in use. */
 @Decorator
 @Priority(10)
 public abstract class KeyTokenCounter implements UsageSink {
@@ -20,7 +20,7 @@ public abstract class KeyTokenCounter implements UsageSink {
 
     @Override
     public void record(UsageRecord r) {
-        limits.countTokens(r.keyHash(), r.promptTokens() + r.completionTokens());
+        limits.countTokens(r.keyHash(), r.teamId(), r.promptTokens() + r.completionTokens());
         delegate.record(r);
     }
 }

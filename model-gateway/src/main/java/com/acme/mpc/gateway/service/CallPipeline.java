@@ -90,6 +90,11 @@ public class CallPipeline {
         CallContext call = null;
         try {
             ObjectNode body = parse(ctx.body().buffer());
+            String alias = ctx.get(KeyGuard.MODEL_ALIAS);
+            if (alias != null) {
+                // the key's alias for this model names another group: the call goes there
+                body.put("model", alias);
+            }
             bodies.request(requestId, body);
             SurfaceRequest request = surface.read(body, ctx.request());
             // exact model_name, alias, deployment id or wildcard group (config.ModelNames)

@@ -110,6 +110,26 @@ class StoredModelsIT {
                 assertThat(rs.getString(1)).isEqualTo(SECRET);
             }
 
+            // a team's models restrict its keys (here: not the stored model); a key's alias names a group
+            String teamId = RealStack.json(stack.admin(
+                            a,
+                            "/team/new",
+                            "{\"team_alias\":\"file-only\"," + "\"models\":[\"file-chat\"],\"rpm_limit\":100}"))
+                    .path("team_id")
+                    .asText();
+            String teamKey = RealStack.json(stack.admin(
+                            a,
+                            "/key/generate",
+                            "{\"team_id\":\"" + teamId + "\",\"aliases\":{\"my-chat\":\"file-chat\"}}"))
+                    .path("key")
+                    .asText();
+            HttpResponse<String> denied = stack.call(a, "/v1/chat/completions", teamKey, chat("run-time-chat"));
+            assertThat(denied.statusCode()).as(denied.body()).isEqualTo(401);
+            assertThat(RealStack.json(denied).path("error").path("code").asText())
+                    .isEqualTo("team_model_access_denied");
+            assertThat(content(stack.call(a, "/v1/chat/completions", teamKey, chat("my-chat"))))
+                    .isEqualTo("From the file.");
+
             // a deployment the gateway could not serve is refused, naming the field
             HttpResponse<String> bad = stack.admin(a, "/model/new", """
                     {"model_name": "bad", "litellm_params": {"model": "openai/x", "api_base": "ftp://nowhere"}}""");

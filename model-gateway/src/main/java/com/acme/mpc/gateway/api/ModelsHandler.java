@@ -5,6 +5,7 @@ import com.acme.mpc.gateway.config.Deployment;
 import com.acme.mpc.gateway.config.GatewayConfig;
 import com.acme.mpc.gateway.config.ModelInfo;
 import com.acme.mpc.gateway.core.Json;
+import com.acme.mpc.gateway.keys.KeyInfo;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -42,14 +43,14 @@ public class ModelsHandler {
 
     public void models(RoutingContext ctx) {
         Caller caller = ctx.get(Caller.CONTEXT_KEY);
-        if (caller != null && caller.key() != null && !caller.key().models().isEmpty()) {
-            // a virtual key limited to some model groups sees only those
-            ObjectNode root = models(holder.config());
+        if (caller != null && caller.key() != null && restricted(caller.key())) {
+            // a virtual key limited to some model groups (by itself or its team) sees only those
+            GatewayConfig config = holder.config();
+            ObjectNode root = models(config);
             ArrayNode data = (ArrayNode) root.get("data");
             for (int i = data.size() - 1; i >= 0; i--) {
                 String id = data.get(i).path("id").asText();
-                if (!caller.key().allows(id)
-                        && !holder.config().names().keyAllows(caller.key().models(), id)) {
+                if (!may(caller.key(), config, id)) {
                     data.remove(i);
                 }
             }
@@ -57,6 +58,19 @@ public class ModelsHandler {
             return;
         }
         ctx.response().putHeader("content-type", "application/json").end(modelsBody());
+    }
+
+    private static boolean restricted(KeyInfo key) {
+        return !key.models().isEmpty()
+                || key.team() != null && !key.team().models().isEmpty();
+    }
+
+    /** Whether the key may call the group: its own models and its team's (names, wildcards, access groups). */
+    private static boolean may(KeyInfo key, GatewayConfig config, String group) {
+        boolean byKey = key.allows(group) || config.names().keyAllows(key.models(), group);
+        KeyInfo.Team team = key.team();
+        return byKey
+                && (team == null || team.models().isEmpty() || config.names().keyAllows(team.models(), group));
     }
 
     public void modelInfo(RoutingContext ctx) {
@@ -97,10 +111,7 @@ public class ModelsHandler {
             if (onlyGroup != null && !onlyGroup.equals(group)) {
                 return;
             }
-            if (caller != null
-                    && caller.key() != null
-                    && !caller.key().allows(group)
-                    && !holder.config().names().keyAllows(caller.key().models(), group)) {
+            if (caller != null && caller.key() != null && !may(caller.key(), holder.config(), group)) {
                 return;
             }
             data.add(groupInfo(group, deployments));

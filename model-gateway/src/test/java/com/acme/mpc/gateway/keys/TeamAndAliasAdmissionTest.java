@@ -99,6 +99,23 @@ class TeamAndAliasAdmissionTest {
                 team("team-" + UUID.randomUUID(), new JsonObject().put("models", new JsonArray().add("beta-group"))));
         chat(groupKey, "beta-chat").then().statusCode(200);
         chat(groupKey, "house-chat").then().statusCode(401).body("error.code", equalTo("team_model_access_denied"));
+        // and the key lists only what its team may call
+        assertThat(given().header("Authorization", "Bearer " + groupKey)
+                        .get("/v1/models")
+                        .then()
+                        .statusCode(200)
+                        .extract()
+                        .jsonPath()
+                        .getList("data.id"))
+                .containsExactly("beta-chat");
+        assertThat(given().header("Authorization", "Bearer " + groupKey)
+                        .get("/model_group/info")
+                        .then()
+                        .statusCode(200)
+                        .extract()
+                        .jsonPath()
+                        .getList("data.model_group"))
+                .containsExactly("beta-chat");
         // a team without models restricts nothing; the key's own models still apply
         String own = key(
                 team("team-" + UUID.randomUUID(), new JsonObject()).put("models", new JsonArray().add("house-group")));

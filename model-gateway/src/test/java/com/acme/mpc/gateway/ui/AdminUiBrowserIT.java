@@ -4,6 +4,7 @@ import static com.acme.mpc.gateway.testsupport.PackagedApps.JSON;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import com.acme.mpc.gateway.testsupport.FakeUpstream;
 import com.acme.mpc.gateway.testsupport.PackagedApps;
 import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.BrowserContext;
@@ -195,6 +196,10 @@ class AdminUiBrowserIT {
                 spendPage(page, gateway);
                 logsPage(page, total + 1 + TEAM_CALLS);
                 modelsPage(page);
+                try (FakeUpstream upstream = new FakeUpstream()
+                        .onModel("gpt-4o-mini", FakeUpstream.fixture("fixtures/openai/chat-completion.json"))) {
+                    modelsAddedInTheUi(page, gateway, upstream);
+                }
                 customersPage(page, gateway, billingKey);
                 assertThat(consoleErrors).as("console errors").isEmpty();
                 rememberMe(page, context, gateway);
@@ -579,6 +584,67 @@ class AdminUiBrowserIT {
         PlaywrightAssertions.assertThat(row(page, "ui-chat-1")).containsText("$2.5 in / $10 out per 1M tokens");
         PlaywrightAssertions.assertThat(row(page, "ui-chat-large-1")).containsText("600 rpm");
         shot(page, "ui-models");
+    }
+
+    /**
+     * A model added on the Models page (stored by cost-tracker) is served at once with the API key typed in, which the
+     * page never shows again; editing it keeps the key when the field is left empty; deleting it (after confirming)
+     * makes its calls 404. Config-file deployments offer no Edit or Delete.
+     */
+    private void modelsAddedInTheUi(Page page, String gateway, FakeUpstream upstream) throws Exception {
+        String secret = "sk-ui-upstream-secret-4242";
+        PlaywrightAssertions.assertThat(row(page, "ui-chat-1")
+                        .getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Edit ui-chat-1")))
+                .hasCount(0);
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Add model"))
+                .first()
+                .click();
+        Locator form = page.locator("form[aria-label='Add model']");
+        form.getByLabel("Model name").fill("ui-added");
+        form.getByLabel("Provider model").fill("openai/gpt-4o-mini");
+        form.getByLabel("API base").fill(upstream.baseUrl() + "/v1");
+        form.getByLabel("API key").fill(secret);
+        form.getByLabel("Requests per minute").fill("30");
+        form.getByLabel("Input price (USD per 1M tokens)").fill("0.15");
+        form.getByLabel("Output price (USD per 1M tokens)").fill("0.6");
+        shot(page, "ui-models-add");
+        form.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Add model"))
+                .click();
+        Locator group = page.getByRole(
+                AriaRole.REGION,
+                new Page.GetByRoleOptions().setName("Model group ui-added").setExact(true));
+        PlaywrightAssertions.assertThat(group).containsText("Added here");
+        PlaywrightAssertions.assertThat(group).containsText("30 rpm");
+        PlaywrightAssertions.assertThat(group).containsText("$0.15 in / $0.6 out per 1M tokens");
+        assertThat(page.content()).doesNotContain(secret);
+        shot(page, "ui-models-added");
+
+        HttpResponse<String> served = chat(gateway, MASTER, "ui-added", null);
+        assertThat(served.statusCode()).as(served.body()).isEqualTo(200);
+        assertThat(upstream.lastRequest().headers().get("authorization")).isEqualTo("Bearer " + secret);
+
+        String id = group.locator("tbody tr code").first().textContent();
+        group.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Edit " + id))
+                .click();
+        Locator edit = page.locator("form[aria-label='Edit model']");
+        PlaywrightAssertions.assertThat(edit.getByLabel("API key")).hasValue("");
+        PlaywrightAssertions.assertThat(edit.getByLabel("Input price (USD per 1M tokens)"))
+                .hasValue("0.15");
+        edit.getByLabel("Requests per minute").fill("60");
+        edit.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Save"))
+                .click();
+        PlaywrightAssertions.assertThat(group).containsText("60 rpm");
+        upstream.reset();
+        assertThat(chat(gateway, MASTER, "ui-added", null).statusCode()).isEqualTo(200);
+        assertThat(upstream.lastRequest().headers().get("authorization")).isEqualTo("Bearer " + secret);
+
+        group.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Delete " + id))
+                .click();
+        page.getByRole(AriaRole.DIALOG)
+                .getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Delete"))
+                .click();
+        PlaywrightAssertions.assertThat(group).hasCount(0);
+        assertThat(chat(gateway, MASTER, "ui-added", null).statusCode()).isEqualTo(404);
     }
 
     /** A customer (the calling app) gets a budget and is blocked: the gateway refuses that app's calls. */

@@ -63,6 +63,7 @@ class RequestFuzzTest {
             "/model/info",
             "/v1/model/info",
             "/model/state",
+            "/spend/calculate",
             "/health",
             "/health/liveliness",
             "/health/readiness",

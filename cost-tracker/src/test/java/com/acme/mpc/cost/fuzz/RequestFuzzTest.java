@@ -61,9 +61,13 @@ class RequestFuzzTest {
             "/usage/events",
             "/usage/events",
             "/internal/keys/" + HASH + "/reservations",
+            "/model/new",
+            "/model/update",
+            "/model/delete",
             "/v2/key/info");
     private static final List<String> OTHER_PATHS = List.of(
             "/key/info?key=sk-x",
+            "/internal/models",
             "/key/list?page=-1&size=1e20",
             "/team/list",
             "/user/info?user_id=%00",
@@ -309,6 +313,10 @@ class RequestFuzzTest {
             case "/team/new", "/team/update" -> "{\"team_id\":\"" + alias + "\",\"team_alias\":\"t\",\"max_budget\":2}";
             case "/user/new" -> "{\"user_id\":\"" + alias + "\",\"max_budget\":2}";
             case "/budget/new" -> "{\"budget_id\":\"" + alias + "\",\"max_budget\":2}";
+            case "/model/new", "/model/update" ->
+                "{\"model_name\":\"m\",\"litellm_params\":{\"model\":\"openai/x\",\"api_key\":\"sk-fuzz-0123456789\","
+                        + "\"rpm\":5},\"model_info\":{\"id\":\"" + alias + "\",\"input_cost_per_token\":0.000001}}";
+            case "/model/delete" -> "{\"id\":\"" + alias + "\"}";
             default -> "{\"user_id\":\"" + alias + "\",\"max_budget\":2}";
         };
     }

@@ -66,7 +66,7 @@ public class GatewayRoutes {
         this.chat = new OpenAiSurface(CallType.CHAT_COMPLETION, holder::config);
         this.completions = new OpenAiSurface(CallType.TEXT_COMPLETION, holder::config);
         this.embeddings = new OpenAiSurface(CallType.EMBEDDING, holder::config);
-        this.messages = new MessagesSurface();
+        this.messages = new MessagesSurface(holder::config);
         this.countTokens = countTokens;
         this.models = models;
         this.modelState = modelState;

@@ -195,7 +195,7 @@ public class Router {
      * unknown or unusable group.
      */
     public List<Deployment> deployments(String group) {
-        Group g = groups.get(group);
+        Group g = tables.groups.get(group);
         if (g == null) {
             return List.of();
         }

@@ -1,6 +1,7 @@
 package com.acme.mpc.gateway.surface.anthropic;
 
 import com.acme.mpc.gateway.config.Deployment;
+import com.acme.mpc.gateway.config.GatewayConfig;
 import com.acme.mpc.gateway.core.CallType;
 import com.acme.mpc.gateway.core.GatewayException;
 import com.acme.mpc.gateway.core.Json;
@@ -25,6 +26,7 @@ import io.vertx.core.http.HttpServerResponse;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * Anthropic's {@code POST /v1/messages}. Deployments that speak Anthropic's API natively get the client's body
@@ -38,7 +40,11 @@ public final class MessagesSurface implements Surface<AnthropicEvent> {
     /** Request fields of Anthropic's API that are also LiteLLM request parameters. */
     private static final Set<String> ANTHROPIC_FIELDS = Set.of("metadata");
 
-    public MessagesSurface() {}
+    private final Supplier<GatewayConfig> config;
+
+    public MessagesSurface(Supplier<GatewayConfig> config) {
+        this.config = config;
+    }
 
     @Override
     public CallType callType() {
@@ -56,7 +62,7 @@ public final class MessagesSurface implements Surface<AnthropicEvent> {
                 true,
                 body.path("metadata").path("user_id").asText(null),
                 RequestFields.tags(body, false, http),
-                RequestFields.routing(body, config),
+                RequestFields.routing(body, config.get()),
                 forwardedHeaders(http),
                 stream ? TokenEstimate.of(MessagesText.of(body)) : 0,
                 () -> MessagesToChat.convert(body));

@@ -46,7 +46,7 @@ public final class OpenAiSurface implements Surface<ObjectNode> {
 
     @Override
     public SurfaceRequest read(ObjectNode body, HttpServerRequest http) {
-        RequestValidator.validate(type, body, config.allowClientSideCredentials());
+        RequestValidator.validate(type, body, config.get().allowClientSideCredentials());
         boolean stream = type != CallType.EMBEDDING && body.path("stream").asBoolean(false);
         return new SurfaceRequest(
                 body,

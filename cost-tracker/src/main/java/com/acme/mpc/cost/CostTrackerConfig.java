@@ -10,6 +10,12 @@ public interface CostTrackerConfig {
     /** The stack's master key (LITELLM_MASTER_KEY). Unset: admin endpoints are open (local demo). */
     Optional<String> masterKey();
 
+    /**
+     * LITELLM_SALT_KEY: the secret from which the key encrypting stored models' credentials is derived. Unset: the
+     * master key is used (as LiteLLM); neither set: credentials are stored in clear.
+     */
+    Optional<String> saltKey();
+
     Pricing pricing();
 
     Ingest ingest();

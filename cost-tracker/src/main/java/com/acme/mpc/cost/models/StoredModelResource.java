@@ -11,6 +11,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import java.util.List;
 import java.util.Map;
+import org.jboss.logging.Logger;
 
 /**
  * LiteLLM's {@code /model/new}, {@code /model/update}, {@code /model/delete} (master key): deployments stored at run
@@ -22,6 +23,7 @@ import java.util.Map;
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.WILDCARD)
 public class StoredModelResource {
+    private static final Logger LOG = Logger.getLogger(StoredModelResource.class);
     private final StoredModelStore store;
     private final ObjectMapper mapper;
 
@@ -56,12 +58,27 @@ public class StoredModelResource {
         return Map.of("message", "Model: " + id + " deleted successfully");
     }
 
+    private boolean readable(StoredModelStore.StoredModel m) {
+        if (m.unreadable().isEmpty()) {
+            return true;
+        }
+        // a changed LITELLM_SALT_KEY (or master key without one): serving the model would send a ciphertext upstream
+        LOG.errorf(
+                "stored model %s not served: its credential(s) %s do not decrypt with the configured"
+                        + " LITELLM_SALT_KEY (or master key); restore the key or set the credential again with"
+                        + " /model/update",
+                m.id(), m.unreadable().stream().sorted().toList());
+        return false;
+    }
+
     /** The gateway's view: model_list entries with credentials in clear (the master key is required, as everywhere). */
     @GET
     @Path("internal/models")
     public Map<String, Object> internal() {
-        List<Object> data =
-                store.list().stream().map(m -> (Object) m.entry(mapper)).toList();
+        List<Object> data = store.list().stream()
+                .filter(this::readable)
+                .map(m -> (Object) m.entry(mapper))
+                .toList();
         return Map.of("data", data);
     }
 }

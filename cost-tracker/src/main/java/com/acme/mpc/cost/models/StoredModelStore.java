@@ -15,10 +15,12 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -36,13 +38,18 @@ public class StoredModelStore {
 
     private final AgroalDataSource ds;
     private final ObjectMapper mapper;
+    private final CredentialCipher cipher;
 
-    public StoredModelStore(AgroalDataSource ds, ObjectMapper mapper) {
+    public StoredModelStore(AgroalDataSource ds, ObjectMapper mapper, CredentialCipher cipher) {
         this.ds = ds;
         this.mapper = mapper;
+        this.cipher = cipher;
     }
 
-    /** One stored deployment, credentials in clear. */
+    /**
+     * One stored deployment, credentials in clear; {@code unreadable} names the credentials that did not decrypt
+     * (kept encrypted in {@code litellmParams}): such a deployment cannot be served.
+     */
     public record StoredModel(
             String id,
             String modelName,
@@ -51,7 +58,8 @@ public class StoredModelStore {
             OffsetDateTime createdAt,
             String createdBy,
             OffsetDateTime updatedAt,
-            String updatedBy) {
+            String updatedBy,
+            Set<String> unreadable) {
 
         /** As the gateway serves it: a model_list entry (model_info.id set). */
         public ObjectNode entry(ObjectMapper mapper) {
@@ -69,7 +77,9 @@ public class StoredModelStore {
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("model_id", id);
             out.put("model_name", modelName);
-            out.put("litellm_params", CredentialMask.masked(litellmParams));
+            ObjectNode params = CredentialMask.masked(litellmParams);
+            unreadable.forEach(f -> params.put(f, CredentialMask.MASK));
+            out.put("litellm_params", params);
             ObjectNode info = modelInfo.deepCopy();
             info.put("id", id);
             info.put("db_model", true);
@@ -98,7 +108,7 @@ public class StoredModelStore {
                             + " VALUES (?, ?, ?::jsonb, ?::jsonb, 'master', 'master') ON CONFLICT (model_id) DO NOTHING")) {
                 ps.setString(1, id);
                 ps.setString(2, modelName);
-                ps.setString(3, params.toString());
+                ps.setString(3, cipher.seal(id, params, Map.of()).toString());
                 ps.setString(4, info.toString());
                 if (ps.executeUpdate() == 0) {
                     throw ApiException.badRequest(
@@ -157,7 +167,11 @@ public class StoredModelStore {
                     "UPDATE stored_models SET model_name = ?, litellm_params ="
                             + " ?::jsonb, model_info = ?::jsonb, updated_at = now(), updated_by = 'master' WHERE model_id = ?")) {
                 ps.setString(1, modelName);
-                ps.setString(2, params.toString());
+                // a credential that did not decrypt and was sent back masked is written back as stored
+                Map<String, JsonNode> keep = new HashMap<>();
+                current.unreadable()
+                        .forEach(f -> keep.put(f, current.litellmParams().get(f)));
+                ps.setString(2, cipher.seal(id, params, keep).toString());
                 ps.setString(3, info.toString());
                 ps.setString(4, id);
                 ps.executeUpdate();
@@ -214,15 +228,18 @@ public class StoredModelStore {
     }
 
     private StoredModel row(ResultSet rs) throws SQLException {
+        String id = rs.getString(1);
+        CredentialCipher.Opened params = cipher.open(id, object(rs.getString(3)));
         return new StoredModel(
-                rs.getString(1),
+                id,
                 rs.getString(2),
-                object(rs.getString(3)),
+                params.params(),
                 object(rs.getString(4)),
                 rs.getObject(5, OffsetDateTime.class),
                 rs.getString(6),
                 rs.getObject(7, OffsetDateTime.class),
-                rs.getString(8));
+                rs.getString(8),
+                params.unreadable());
     }
 
     private ObjectNode object(String json) throws SQLException {

@@ -11,6 +11,10 @@ import com.acme.mpc.gateway.surface.anthropic.AnthropicErrorShape;
 import com.acme.mpc.gateway.surface.anthropic.CountTokensHandler;
 import com.acme.mpc.gateway.surface.anthropic.MessagesSurface;
 import com.acme.mpc.gateway.surface.openai.OpenAiSurface;
+import com.acme.mpc.gateway.surface.responses.ResponsesSettings;
+import com.acme.mpc.gateway.surface.responses.ResponsesStore;
+import com.acme.mpc.gateway.surface.responses.ResponsesSurface;
+import com.acme.mpc.gateway.surface.responses.StoredResponsesHandler;
 import com.acme.mpc.gateway.tracing.GatewayTracing;
 import io.micrometer.prometheus.PrometheusMeterRegistry;
 import io.quarkus.arc.All;
@@ -40,6 +44,8 @@ public class GatewayRoutes {
     private final OpenAiSurface completions;
     private final OpenAiSurface embeddings;
     private final MessagesSurface messages;
+    private final ResponsesSurface responses;
+    private final StoredResponsesHandler storedResponses;
     private final CountTokensHandler countTokens;
     private final ModelsHandler models;
     private final ModelStateHandler modelState;
@@ -56,6 +62,9 @@ public class GatewayRoutes {
             CallPipeline pipeline,
             ConfigHolder holder,
             CountTokensHandler countTokens,
+            ResponsesStore responsesStore,
+            ResponsesSettings responsesSettings,
+            StoredResponsesHandler storedResponses,
             ModelsHandler models,
             ModelStateHandler modelState,
             HealthHandler health,
@@ -67,6 +76,8 @@ public class GatewayRoutes {
         this.completions = new OpenAiSurface(CallType.TEXT_COMPLETION, holder::config);
         this.embeddings = new OpenAiSurface(CallType.EMBEDDING, holder::config);
         this.messages = new MessagesSurface(holder::config);
+        this.responses = new ResponsesSurface(holder::config, responsesStore, responsesSettings);
+        this.storedResponses = storedResponses;
         this.countTokens = countTokens;
         this.models = models;
         this.modelState = modelState;
@@ -84,6 +95,15 @@ public class GatewayRoutes {
             post(router, prefix + "/chat/completions", body, ctx -> pipeline.handle(ctx, chat));
             post(router, prefix + "/completions", body, ctx -> pipeline.handle(ctx, completions));
             post(router, prefix + "/embeddings", body, ctx -> pipeline.handle(ctx, embeddings));
+            post(router, prefix + "/responses", body, ctx -> pipeline.handle(ctx, responses));
+            router.get(prefix + "/responses/:id")
+                    .handler(storedResponses::retrieve)
+                    .failureHandler(this::failure);
+            router.delete(prefix + "/responses/:id")
+                    .handler(storedResponses::delete)
+                    .failureHandler(this::failure);
+            get(router, prefix + "/responses/:id/input_items", storedResponses::inputItems);
+            post(router, prefix + "/responses/:id/cancel", body, storedResponses::cancel);
             get(router, prefix + "/models", authenticated(models::models));
             get(router, prefix + "/model/info", authenticated(models::modelInfo));
         }

@@ -99,6 +99,7 @@ public class ResponseCache {
             case TEXT_COMPLETION -> "text_completion";
             case EMBEDDING -> "embedding";
             case ANTHROPIC_MESSAGES -> "anthropic_messages";
+            case RESPONSES -> "responses";
         };
     }
 

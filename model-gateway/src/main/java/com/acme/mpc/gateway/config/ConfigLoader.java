@@ -714,7 +714,7 @@ public final class ConfigLoader {
                     tree.problem(
                             p + ".supported_call_types[" + i + "]",
                             "unknown call type '" + sct.get(i).asText()
-                                    + "' (known: completion, text_completion, embedding, anthropic_messages, and their a-prefixed forms)");
+                                    + "' (known: completion, text_completion, embedding, anthropic_messages, responses, and their a-prefixed forms)");
                 } else {
                     callTypes.add(t);
                 }
@@ -755,8 +755,6 @@ public final class ConfigLoader {
             "amoderation",
             "rerank",
             "arerank",
-            "responses",
-            "aresponses",
             "pass_through_endpoint");
 
     private static String normalizeCallType(String t) {
@@ -765,6 +763,7 @@ public final class ConfigLoader {
             case "text_completion", "atext_completion" -> "text_completion";
             case "embedding", "aembedding" -> "embedding";
             case "anthropic_messages", "aanthropic_messages" -> "anthropic_messages";
+            case "responses", "aresponses" -> "responses";
             default -> null;
         };
     }

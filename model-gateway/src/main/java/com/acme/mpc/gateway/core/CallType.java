@@ -6,7 +6,9 @@ public enum CallType {
     TEXT_COMPLETION("text_completion"),
     EMBEDDING("embedding"),
     /** Anthropic's {@code /v1/messages}. */
-    ANTHROPIC_MESSAGES("anthropic_messages");
+    ANTHROPIC_MESSAGES("anthropic_messages"),
+    /** OpenAI's {@code /v1/responses}. */
+    RESPONSES("responses");
 
     private final String wireName;
 

@@ -96,7 +96,8 @@ public class CallPipeline {
                 body.put("model", alias);
             }
             bodies.request(requestId, body);
-            SurfaceRequest request = surface.read(body, ctx.request());
+            ctx.put(Caller.CONTEXT_KEY, caller);
+            SurfaceRequest request = surface.read(body, ctx);
             // exact model_name, alias, deployment id or wildcard group (config.ModelNames)
             String group = holder.config().resolve(request.modelGroup());
             if (group == null) {

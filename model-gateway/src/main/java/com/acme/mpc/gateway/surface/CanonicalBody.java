@@ -10,7 +10,7 @@ public final class CanonicalBody {
      * Request fields that steer the gateway itself (LiteLLM's own request parameters) and must not reach a provider;
      * docs/configuration.md says which ones are honoured and which only kept from the provider.
      */
-    static final Set<String> GATEWAY_FIELDS = Set.of(
+    public static final Set<String> GATEWAY_FIELDS = Set.of(
             "cache",
             "caching",
             "metadata",

@@ -10,6 +10,7 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.RoutingContext;
 
 /**
  * One inbound API format (OpenAI chat, Anthropic messages, ...): everything about a call that depends on how the client
@@ -30,6 +31,14 @@ public interface Surface<T> {
      * naming the offending field; runs before admission spends anything on a provider.
      */
     SurfaceRequest read(ObjectNode body, HttpServerRequest http);
+
+    /**
+     * As {@link #read(ObjectNode, HttpServerRequest)}, for surfaces that need the admitted caller ({@code Caller} under
+     * {@code Caller.CONTEXT_KEY} in {@code ctx}), e.g. to keep state per key.
+     */
+    default SurfaceRequest read(ObjectNode body, RoutingContext ctx) {
+        return read(body, ctx.request());
+    }
 
     /** One non-streamed attempt: resolves to the answer in this surface's format. */
     Uni<ObjectNode> answer(ProviderAdapter adapter, Attempt attempt);

@@ -22,6 +22,7 @@ public final class SurfaceRequest {
     private final long promptTokenEstimate;
     private Supplier<ObjectNode> canonicalSource;
     private ObjectNode canonical;
+    private Object surfaceState;
 
     /**
      * @param body the client's body, never modified (attempts copy what they change)
@@ -88,6 +89,17 @@ public final class SurfaceRequest {
 
     public long promptTokenEstimate() {
         return promptTokenEstimate;
+    }
+
+    /** What the surface keeps about this request beyond the fields above (e.g. a Responses call's id), or null. */
+    @SuppressWarnings("unchecked")
+    public <S> S surfaceState() {
+        return (S) surfaceState;
+    }
+
+    public SurfaceRequest surfaceState(Object state) {
+        this.surfaceState = state;
+        return this;
     }
 
     /** The request in the canonical OpenAI chat form (the client's body itself on the OpenAI surface). */

@@ -40,6 +40,26 @@ public class AzureAdapter extends OpenAiAdapter {
     }
 
     @Override
+    public boolean servesResponses(Deployment d) {
+        return true;
+    }
+
+    /**
+     * Azure's Responses API is not under the deployment: {@code {api_base}/openai/responses?api-version=...}, the
+     * deployment named by the body's {@code model}.
+     */
+    @Override
+    protected URI responsesUrl(Deployment d, String rest, String query) {
+        String base = d.apiBase().toString();
+        if (base.endsWith("/openai")) {
+            base = base.substring(0, base.length() - "/openai".length());
+        }
+        return URI.create(base + "/openai/responses" + rest + "?api-version="
+                + URLEncoder.encode(d.apiVersion(), StandardCharsets.UTF_8)
+                + (query == null || query.isEmpty() ? "" : "&" + query));
+    }
+
+    @Override
     protected MultiMap headers(Deployment d) {
         MultiMap h = MultiMap.caseInsensitiveMultiMap().add("content-type", "application/json");
         if (d.apiKey() != null) {

@@ -56,6 +56,10 @@ public class UpstreamHttp {
         return send(HttpMethod.GET, url, headers, null, timeout);
     }
 
+    public Uni<UpstreamResponse> delete(URI url, MultiMap headers, Duration timeout) {
+        return send(HttpMethod.DELETE, url, headers, null, timeout);
+    }
+
     private Uni<UpstreamResponse> send(HttpMethod method, URI url, MultiMap headers, Buffer body, Duration timeout) {
         AtomicReference<HttpClientRequest> pending = new AtomicReference<>();
         Uni<UpstreamResponse> uni = Uni.createFrom()

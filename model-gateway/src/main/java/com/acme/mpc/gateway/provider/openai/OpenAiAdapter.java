@@ -4,8 +4,10 @@ import com.acme.mpc.gateway.config.Deployment;
 import com.acme.mpc.gateway.config.ProviderKind;
 import com.acme.mpc.gateway.core.GatewayException;
 import com.acme.mpc.gateway.core.Json;
+import com.acme.mpc.gateway.provider.NativeOpenAiResponses;
 import com.acme.mpc.gateway.provider.ProviderAdapter;
 import com.acme.mpc.gateway.provider.UpstreamCall;
+import com.acme.mpc.gateway.provider.http.SseFrame;
 import com.acme.mpc.gateway.provider.http.UpstreamHttp;
 import com.acme.mpc.gateway.provider.http.UpstreamResponse;
 import com.acme.mpc.gateway.provider.http.UpstreamStatusException;
@@ -16,6 +18,9 @@ import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import jakarta.inject.Singleton;
 import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 
 /**
  * OpenAI and every OpenAI-compatible server (vLLM, Groq, Mistral, DeepSeek, OpenRouter, LM Studio, Ollama's /v1).
@@ -23,7 +28,7 @@ import java.net.URI;
  * meter them.
  */
 @Singleton
-public class OpenAiAdapter implements ProviderAdapter {
+public class OpenAiAdapter implements ProviderAdapter, NativeOpenAiResponses {
     protected final UpstreamHttp http;
 
     public OpenAiAdapter(UpstreamHttp http) {
@@ -58,6 +63,59 @@ public class OpenAiAdapter implements ProviderAdapter {
     @Override
     public Uni<ObjectNode> embeddings(UpstreamCall call) {
         return postJson(call, "embeddings", call.body());
+    }
+
+    /**
+     * Only OpenAI itself (the {@code openai/} prefix, as LiteLLM passes through) has the Responses API; the other
+     * OpenAI-compatible providers are reached through chat.
+     */
+    @Override
+    public boolean servesResponses(Deployment d) {
+        return d.provider() == ProviderKind.OPENAI;
+    }
+
+    @Override
+    public Uni<ObjectNode> createResponse(UpstreamCall call) {
+        Deployment d = call.deployment();
+        return http.post(responsesUrl(d, "", null), headers(d), Json.toBuffer(call.body()), call.timeout())
+                .onFailure(UpstreamStatusException.class)
+                .transform(e -> OpenAiErrors.map((UpstreamStatusException) e, d.apiKey()))
+                .map(r -> parse(r, d));
+    }
+
+    @Override
+    public Multi<SseFrame> streamResponse(UpstreamCall call) {
+        Deployment d = call.deployment();
+        ObjectNode body = call.body().deepCopy();
+        body.put("stream", true);
+        return http.stream(
+                        responsesUrl(d, "", null),
+                        headers(d),
+                        Json.toBuffer(body),
+                        call.streamTimeout(),
+                        new ResponsesPassThroughDriver(d.apiKey()))
+                .onFailure(UpstreamStatusException.class)
+                .transform(e -> OpenAiErrors.map((UpstreamStatusException) e, d.apiKey()));
+    }
+
+    @Override
+    public Uni<ObjectNode> responseOperation(
+            Deployment d, String method, String responseId, String subPath, String query, Duration timeout) {
+        URI url = responsesUrl(d, "/" + URLEncoder.encode(responseId, StandardCharsets.UTF_8) + subPath, query);
+        MultiMap headers = headers(d);
+        Uni<UpstreamResponse> r = switch (method) {
+            case "DELETE" -> http.delete(url, headers, timeout);
+            case "POST" -> http.post(url, headers, Buffer.buffer("{}"), timeout);
+            default -> http.get(url, headers, timeout);
+        };
+        return r.onFailure(UpstreamStatusException.class)
+                .transform(e -> OpenAiErrors.map((UpstreamStatusException) e, d.apiKey()))
+                .map(resp -> parse(resp, d));
+    }
+
+    /** {@code {api_base}/responses{rest}?{query}}; Azure overrides it with its own path and api-version. */
+    protected URI responsesUrl(Deployment d, String rest, String query) {
+        return URI.create(d.apiBase() + "/responses" + rest + (query == null || query.isEmpty() ? "" : "?" + query));
     }
 
     /** The URL of an operation; Azure overrides it with its deployment URL scheme. */

@@ -16,6 +16,14 @@ public interface RetentionConfig {
      */
     OptionalInt rawEventsDays();
 
+    /**
+     * The gateway's stored Responses API state ({@code stored_responses}: responses created with {@code store: true}
+     * and what {@code previous_response_id} replays) is deleted this many days after it was created (env
+     * {@code COST_TRACKER_RETENTION_RESPONSES_DAYS}; OpenAI keeps responses 30 days). 0: kept for ever.
+     */
+    @WithDefault("30")
+    int responsesDays();
+
     /** How often the purge runs (it also runs once shortly after startup). */
     @WithDefault("1h")
     Duration interval();

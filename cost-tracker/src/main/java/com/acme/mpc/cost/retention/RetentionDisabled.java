@@ -15,6 +15,6 @@ public class RetentionDisabled implements Scheduled.SkipPredicate {
 
     @Override
     public boolean test(ScheduledExecution execution) {
-        return config.rawEventsDays().orElse(0) <= 0;
+        return config.rawEventsDays().orElse(0) <= 0 && config.responsesDays() <= 0;
     }
 }

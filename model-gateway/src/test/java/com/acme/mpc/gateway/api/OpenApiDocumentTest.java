@@ -89,14 +89,19 @@ class OpenApiDocumentTest {
         List<String> missing = new ArrayList<>();
         List<String> seen = new ArrayList<>();
         for (Route route : router.getRoutes()) {
-            if (route.isRegexPath()) {
+            boolean templated = route.isRegexPath()
+                    && route.getName() != null
+                    && route.getName().matches("/[A-Za-z0-9_/.:-]+")
+                    && route.getName().contains("/:");
+            if (route.isRegexPath() && !templated) {
                 String regex = route.getName();
                 if (!NOT_API_REGEX.contains(regex)) {
                     missing.add("regex route " + regex);
                 }
                 continue;
             }
-            String path = route.getPath();
+            // a path with parameters (/v1/responses/:id) is kept by Vert.x as a regex route named by its template
+            String path = templated ? route.getName() : route.getPath();
             if (path == null || (path.equals("/") && route.methods() == null && route.isExactPath())) {
                 // no path: a handler for every request (request id, CORS, Quarkus' static files and /q router),
                 // serving no endpoint of its own; "/" for every method is quarkus-rest's dispatcher, with no
@@ -110,7 +115,7 @@ class OpenApiDocumentTest {
             String openApiPath = path.replaceAll(":([A-Za-z0-9_]+)", "{$1}");
             seen.add(openApiPath);
             Set<HttpMethod> methods = route.methods();
-            if (!route.isExactPath()) {
+            if (!templated && !route.isExactPath()) {
                 // a prefix route (/v1/* answering 404, the admin relay's /key/* ...): something below it is documented
                 String prefix = openApiPath.endsWith("/") ? openApiPath : openApiPath + "/";
                 if (documentedPaths.stream().noneMatch(p -> p.startsWith(prefix))) {

@@ -91,14 +91,17 @@ public class ApiRoutes {
         router.route("/api/*").order(ORDER + 1).handler(new ClientAuthentication(clients, appKeys, gatewayKeys));
         router.route("/api/*").order(ORDER + 2).handler(new ClientRateLimit(rateLimiter, metrics));
         int order = ORDER + 3;
-        for (ProxyRoute route : new ProxyRoute[] {
-            ProxyRoute.MODELS,
-            ProxyRoute.CHAT,
-            ProxyRoute.COMPLETIONS,
-            ProxyRoute.EMBEDDINGS,
-            ProxyRoute.MESSAGES,
-            ProxyRoute.COUNT_TOKENS
-        }) {
+        java.util.List<ProxyRoute> routes = new java.util.ArrayList<>(java.util.List.of(
+                ProxyRoute.MODELS,
+                ProxyRoute.CHAT,
+                ProxyRoute.COMPLETIONS,
+                ProxyRoute.EMBEDDINGS,
+                ProxyRoute.MESSAGES,
+                ProxyRoute.COUNT_TOKENS));
+        // OpenAI SDKs append /responses to their base URL: /api (as for chat) or /api/v1
+        routes.addAll(java.util.List.of(ProxyRoute.responses("/api")));
+        routes.addAll(java.util.List.of(ProxyRoute.responses("/api/v1")));
+        for (ProxyRoute route : routes) {
             router.route(route.method(), route.path()).order(order++).handler(rc -> proxy.handle(rc, route));
         }
         router.get("/api/usage").order(order++).handler(usage::handle);

@@ -72,6 +72,15 @@ final class ProxyHandler {
 
     void handle(RoutingContext rc, ProxyRoute route) {
         RequestTracking.route(rc, route.label());
+        if (route.gatewayPath(rc) == null) {
+            ApiErrors.send(
+                    rc,
+                    404,
+                    "No response found with id '" + rc.pathParam("id") + "'.",
+                    OpenAiErrors.INVALID_REQUEST,
+                    null);
+            return;
+        }
         if (!route.hasBody()) {
             forward(rc, route, null, null);
             return;
@@ -90,7 +99,7 @@ final class ProxyHandler {
     private void onBody(RoutingContext rc, ProxyRoute route, Buffer body) {
         String client = RequestTracking.client(rc);
         // an Anthropic body is relayed as sent: forward() names the app in headers instead
-        boolean attribute = !ClientRegistry.ANONYMOUS.equals(client) && !route.anthropic();
+        boolean attribute = !ClientRegistry.ANONYMOUS.equals(client) && !route.bodyAsSent();
         boolean useCache = cache.enabled() && route.cacheable();
         if (!attribute && !useCache) {
             forward(rc, route, body, null);
@@ -158,8 +167,8 @@ final class ProxyHandler {
         headers.set(RequestIds.HEADER, RequestTracking.requestId(rc));
         String client = RequestTracking.client(rc);
         headers.set(END_USER_HEADER, client);
-        if (route.anthropic()) {
-            anthropicHeaders(request, client, headers);
+        if (route.bodyAsSent()) {
+            namedInHeaders(request, client, route.anthropic(), headers);
         }
         String appKey = RequestTracking.gatewayKey(rc);
         if (appKey != null) {
@@ -175,7 +184,7 @@ final class ProxyHandler {
                 headers.set(ClientAuthentication.API_KEY, apiKey);
             }
         }
-        GatewayCall call = gateway.send(new GatewayRequest(route.method(), route.gatewayPath(), headers, body));
+        GatewayCall call = gateway.send(new GatewayRequest(route.method(), route.gatewayPath(rc), headers, body));
         rc.addEndHandler(end -> {
             if (end.failed()) {
                 call.cancel();
@@ -193,14 +202,17 @@ final class ProxyHandler {
     }
 
     /**
-     * The API version and beta features the client asked for (the gateway hands them to Anthropic deployments), and
-     * the app as spend tag {@code app:<name>} in the gateway's tag header, after the client's own tags.
+     * The app as spend tag {@code app:<name>} in the gateway's tag header, after the client's own tags; on Anthropic
+     * routes also the API version and beta features the client asked for (the gateway hands them to Anthropic
+     * deployments).
      */
-    private static void anthropicHeaders(HttpServerRequest request, String client, MultiMap headers) {
-        for (String name : ANTHROPIC_HEADERS) {
-            String value = request.getHeader(name);
-            if (value != null) {
-                headers.set(name, value);
+    private static void namedInHeaders(HttpServerRequest request, String client, boolean anthropic, MultiMap headers) {
+        if (anthropic) {
+            for (String name : ANTHROPIC_HEADERS) {
+                String value = request.getHeader(name);
+                if (value != null) {
+                    headers.set(name, value);
+                }
             }
         }
         String tags = request.getHeader(TAGS_HEADER);

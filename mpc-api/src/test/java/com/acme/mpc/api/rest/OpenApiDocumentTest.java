@@ -89,11 +89,16 @@ class OpenApiDocumentTest {
         List<String> missing = new ArrayList<>();
         List<String> seen = new ArrayList<>();
         for (Route route : router.getRoutes()) {
-            if (route.isRegexPath()) {
+            // a path with parameters (/api/v1/responses/:id) is kept by Vert.x as a regex route named by its template
+            boolean templated = route.isRegexPath()
+                    && route.getName() != null
+                    && route.getName().matches("/[A-Za-z0-9_/.:-]+")
+                    && route.getName().contains("/:");
+            if (route.isRegexPath() && !templated) {
                 missing.add("regex route " + route.getName());
                 continue;
             }
-            String path = route.getPath();
+            String path = templated ? route.getName() : route.getPath();
             if (path == null || (path.equals("/") && route.methods() == null && route.isExactPath())) {
                 // no path: a handler for every request (CORS, Quarkus' static files and /q router), serving no
                 // endpoint of its own; "/" for every method is quarkus-rest's dispatcher, with no resource to
@@ -107,7 +112,7 @@ class OpenApiDocumentTest {
             String openApiPath = path.replaceAll(":([A-Za-z0-9_]+)", "{$1}");
             seen.add(openApiPath);
             Set<HttpMethod> methods = route.methods();
-            if (!route.isExactPath()) {
+            if (!templated && !route.isExactPath()) {
                 // /api/*: the body limit, request id, authentication and rate limit in front of every endpoint,
                 // and the unknown_url 404 behind them
                 String prefix = openApiPath.endsWith("/") ? openApiPath : openApiPath + "/";
@@ -138,7 +143,7 @@ class OpenApiDocumentTest {
                     .contentType("application/json")
                     .body("{\"model\":\"demo-chat\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}")
                     .when()
-                    .request(mp[0].toUpperCase(Locale.ROOT), mp[1]);
+                    .request(mp[0].toUpperCase(Locale.ROOT), mp[1].replaceAll("\\{[^}]+}", "resp_1"));
             // mpc-api's catch-all answers unknown_url; Quarkus' 404 has no error body
             assertThat(r.statusCode() != 404
                             || (r.asString().contains("\"error\"")

@@ -72,6 +72,20 @@ public final class Recorded {
             "event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n");
 
     /** An error in Anthropic's shape, as model-gateway answers on /v1/messages. */
+    /** OpenAI's Responses API answer, as the gateway relays it. */
+    public static final String RESPONSE = "{\"id\":\"resp_1\",\"object\":\"response\",\"created_at\":1741476542,"
+            + "\"status\":\"completed\",\"model\":\"gpt-4.1\",\"output\":[{\"type\":\"message\",\"id\":\"msg_1\","
+            + "\"status\":\"completed\",\"role\":\"assistant\",\"content\":[{\"type\":\"output_text\",\"text\":\"Hi\","
+            + "\"annotations\":[]}]}],\"usage\":{\"input_tokens\":3,\"output_tokens\":1,\"total_tokens\":4}}";
+
+    public static final List<String> RESPONSE_STREAM = List.of(
+            "event: response.created\ndata: {\"type\":\"response.created\",\"sequence_number\":0,"
+                    + "\"response\":{\"id\":\"resp_1\",\"status\":\"in_progress\"}}\n\n",
+            "event: response.output_text.delta\ndata: {\"type\":\"response.output_text.delta\",\"sequence_number\":1,"
+                    + "\"item_id\":\"msg_1\",\"output_index\":0,\"content_index\":0,\"delta\":\"Hi\"}\n\n",
+            "event: response.completed\ndata: {\"type\":\"response.completed\",\"sequence_number\":2,"
+                    + "\"response\":{\"id\":\"resp_1\",\"status\":\"completed\"}}\n\n");
+
     public static String anthropicError(String type, String message) {
         return "{\"type\":\"error\",\"error\":{\"type\":\"" + type + "\",\"message\":\"" + message + "\"}}";
     }

@@ -160,9 +160,48 @@ public final class StandInGateway {
                 case "/v1/messages/count_tokens" -> json(response, 200, "{\"input_tokens\":12}");
                 case "/spend/usage" -> usage(request, response);
                 case "/key/info" -> keyInfo(request, response);
-                default -> json(response, 404, Recorded.error("Not Found", "invalid_request_error", "404"));
+                default -> {
+                    if (request.path().startsWith("/v1/responses")) {
+                        responses(request, response, body);
+                    } else {
+                        json(response, 404, Recorded.error("Not Found", "invalid_request_error", "404"));
+                    }
+                }
             }
         });
+    }
+
+    /** OpenAI's Responses API as model-gateway answers it: create (JSON or events), retrieve, list, cancel, delete. */
+    private void responses(HttpServerRequest request, HttpServerResponse response, String body) {
+        String path = request.path();
+        if (path.equals("/v1/responses")) {
+            if (body.contains("\"stream\":true")) {
+                response.setChunked(true).putHeader("content-type", "text/event-stream");
+                Recorded.RESPONSE_STREAM.forEach(response::write);
+                response.end();
+            } else {
+                json(response, 200, Recorded.RESPONSE);
+            }
+        } else if (path.endsWith("/input_items")) {
+            json(
+                    response,
+                    200,
+                    "{\"object\":\"list\",\"data\":[],\"first_id\":null,\"last_id\":null," + "\"has_more\":false}");
+        } else if (path.endsWith("/cancel")) {
+            json(
+                    response,
+                    400,
+                    Recorded.error("Only background responses can be cancelled", "invalid_request_error", null));
+        } else if (path.equals("/v1/responses/resp_missing")) {
+            json(
+                    response,
+                    404,
+                    Recorded.error("Response with id 'resp_missing' not found.", "invalid_request_error", null));
+        } else if (request.method().name().equals("DELETE")) {
+            json(response, 200, "{\"id\":\"resp_1\",\"object\":\"response\",\"deleted\":true}");
+        } else {
+            json(response, 200, Recorded.RESPONSE);
+        }
     }
 
     /**

@@ -2,7 +2,8 @@
 # Measures what model-gateway adds on top of an upstream: a fast local OpenAI-compatible upstream (nginx serving
 # fixed JSON and SSE bodies), then wrk straight to it and through the gateway in the same run, at 1, 8 and 64
 # connections, JSON and streaming; then Anthropic's /v1/messages passed through to an Anthropic-wire upstream and
-# translated to the OpenAI one, at 1 and 64 connections; then a Bedrock ConverseStream (AWS's binary event stream,
+# translated to the OpenAI one, and OpenAI's /v1/responses passed through to a Responses-wire upstream and translated
+# to a chat-only one (hosted_vllm/), at 1 and 64 connections; then a Bedrock ConverseStream (AWS's binary event stream,
 # SigV4-signed request) translated to OpenAI chunks and to /v1/messages events. Prints RPS, p50 and p99 for both,
 # the added latency, and the gateway's RSS idle and under load. Gateway pinned to CPU 0, nginx and wrk to CPU 1.
 #
@@ -106,6 +107,21 @@ PY
 chmod 755 "$WORK" "$WORK/bedrock"
 chmod 644 "$WORK/bedrock/stream.bin"
 
+# OpenAI's Responses API (same answer), for the /v1/responses pass-through rows
+RESP_OBJ='"id":"resp_bench","object":"response","created_at":1741476542,"error":null,"incomplete_details":null,"instructions":null,"max_output_tokens":null,"model":"gpt-4.1","parallel_tool_calls":true,"previous_response_id":null,"reasoning":{"effort":null,"summary":null},"store":false,"temperature":1.0,"text":{"format":{"type":"text"}},"tool_choice":"auto","tools":[],"top_p":1.0,"truncation":"disabled","user":null,"metadata":{}'
+RESP_MSG='{"id":"msg_bench","type":"message","status":"completed","role":"assistant","content":[{"type":"output_text","annotations":[],"text":"The capital of France is Paris."}]}'
+RESP_USAGE='{"input_tokens":14,"input_tokens_details":{"cached_tokens":0},"output_tokens":8,"output_tokens_details":{"reasoning_tokens":0},"total_tokens":22}'
+RESP_JSON_BODY="{$RESP_OBJ,\"status\":\"completed\",\"output\":[$RESP_MSG],\"usage\":$RESP_USAGE}"
+RESP_SSE_BODY="event: response.created\ndata: {\"type\":\"response.created\",\"sequence_number\":0,\"response\":{$RESP_OBJ,\"status\":\"in_progress\",\"output\":[],\"usage\":null}}\n\n"
+RESP_SSE_BODY+="event: response.output_item.added\ndata: {\"type\":\"response.output_item.added\",\"sequence_number\":1,\"output_index\":0,\"item\":{\"id\":\"msg_bench\",\"type\":\"message\",\"status\":\"in_progress\",\"role\":\"assistant\",\"content\":[]}}\n\n"
+seq=2
+for piece in 'The' ' capital' ' of France' ' is Paris.'; do
+  RESP_SSE_BODY+="event: response.output_text.delta\ndata: {\"type\":\"response.output_text.delta\",\"sequence_number\":$seq,\"item_id\":\"msg_bench\",\"output_index\":0,\"content_index\":0,\"delta\":\"${piece}\"}\n\n"
+  seq=$((seq + 1))
+done
+RESP_SSE_BODY+="event: response.output_item.done\ndata: {\"type\":\"response.output_item.done\",\"sequence_number\":$seq,\"output_index\":0,\"item\":$RESP_MSG}\n\n"
+RESP_SSE_BODY+="event: response.completed\ndata: {\"type\":\"response.completed\",\"sequence_number\":$((seq + 1)),\"response\":{$RESP_OBJ,\"status\":\"completed\",\"output\":[$RESP_MSG],\"usage\":$RESP_USAGE}}\n\n"
+
 cat >"$WORK/nginx.conf" <<NGINX
 worker_processes 1;
 daemon off;
@@ -123,6 +139,8 @@ http {
     location = /sse/v1/chat/completions { default_type text/event-stream; return 200 '$SSE_BODY'; }
     location = /anth-json/v1/messages { default_type application/json; return 200 '$ANTH_JSON_BODY'; }
     location = /anth-sse/v1/messages { default_type text/event-stream; return 200 '$ANTH_SSE_BODY'; }
+    location = /resp-json/v1/responses { default_type application/json; return 200 '$RESP_JSON_BODY'; }
+    location = /resp-sse/v1/responses { default_type text/event-stream; return 200 '$RESP_SSE_BODY'; }
     # Bedrock: Converse answers JSON; any other POST under /bedrock/ gets the binary stream (static files answer POST with 405, hence the GET)
     location ~ ^/bedrock/.*/converse\$ { default_type application/json; return 200 '$BEDROCK_JSON_BODY'; }
     location /bedrock/ {
@@ -175,6 +193,18 @@ model_list:
   - model_name: bench-anth-sse
     litellm_params: {model: anthropic/claude-sonnet-4-5, api_base: "http://127.0.0.1:$UP_PORT/anth-sse", api_key: sk-bench-upstream}
     model_info: {id: bench-anth-sse, input_cost_per_token: 3.0e-06, output_cost_per_token: 1.5e-05}
+  - model_name: bench-resp-json
+    litellm_params: {model: openai/gpt-4.1, api_base: "http://127.0.0.1:$UP_PORT/resp-json/v1", api_key: sk-bench-upstream}
+    model_info: {id: bench-resp-json, input_cost_per_token: 2.0e-06, output_cost_per_token: 8.0e-06}
+  - model_name: bench-resp-sse
+    litellm_params: {model: openai/gpt-4.1, api_base: "http://127.0.0.1:$UP_PORT/resp-sse/v1", api_key: sk-bench-upstream}
+    model_info: {id: bench-resp-sse, input_cost_per_token: 2.0e-06, output_cost_per_token: 8.0e-06}
+  - model_name: bench-chatonly-json
+    litellm_params: {model: hosted_vllm/gpt-4o-mini, api_base: "http://127.0.0.1:$UP_PORT/json/v1", api_key: sk-bench-upstream}
+    model_info: {id: bench-chatonly-json, input_cost_per_token: 1.5e-07, output_cost_per_token: 6.0e-07}
+  - model_name: bench-chatonly-sse
+    litellm_params: {model: hosted_vllm/gpt-4o-mini, api_base: "http://127.0.0.1:$UP_PORT/sse/v1", api_key: sk-bench-upstream}
+    model_info: {id: bench-chatonly-sse, input_cost_per_token: 1.5e-07, output_cost_per_token: 6.0e-07}
   - model_name: bench-bedrock
     litellm_params:
       model: bedrock/anthropic.claude-3-5-haiku-20241022-v1:0
@@ -219,6 +249,22 @@ $([[ "$3" == true ]] && echo 'wrk.headers["x-api-key"] = "sk-bench-master"')
 wrk.body = '{"model":"$1","max_tokens":256,"stream":$2,"messages":[{"role":"user","content":"What is the capital of France?"}]}'
 LUA
 }
+# OpenAI's Responses body ("store": false: the benchmark measures the relay, not the response storage): $1 model
+# $2 stream $3 auth
+resp_lua() {
+  cat <<LUA
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+$([[ "$3" == true ]] && echo 'wrk.headers["Authorization"] = "Bearer sk-bench-master"')
+wrk.body = '{"model":"$1","stream":$2,"store":false,"input":"What is the capital of France?"}'
+LUA
+}
+resp_lua gpt-4.1 false false >"$WORK/direct-resp-json.lua"
+resp_lua gpt-4.1 true false >"$WORK/direct-resp-sse.lua"
+resp_lua bench-resp-json false true >"$WORK/gw-resp-pass-json.lua"
+resp_lua bench-resp-sse true true >"$WORK/gw-resp-pass-sse.lua"
+resp_lua bench-chatonly-json false true >"$WORK/gw-resp-trans-json.lua"
+resp_lua bench-chatonly-sse true true >"$WORK/gw-resp-trans-sse.lua"
 msg_lua claude-sonnet-4-5 false false >"$WORK/direct-anth-json.lua"
 msg_lua claude-sonnet-4-5 true false >"$WORK/direct-anth-sse.lua"
 msg_lua bench-anth-json false true >"$WORK/gw-msg-pass-json.lua"
@@ -248,6 +294,9 @@ if [[ "$ONLY_BEDROCK" != true ]]; then
   done
   for s in gw-msg-pass-json gw-msg-pass-sse gw-msg-trans-json gw-msg-trans-sse; do
     taskset -c 1 wrk -t1 -c16 -d5s -s "$WORK/$s.lua" "http://127.0.0.1:$GW_PORT/v1/messages" >/dev/null
+  done
+  for s in gw-resp-pass-json gw-resp-pass-sse gw-resp-trans-json gw-resp-trans-sse; do
+    taskset -c 1 wrk -t1 -c16 -d5s -s "$WORK/$s.lua" "http://127.0.0.1:$GW_PORT/v1/responses" >/dev/null
   done
 fi
 IDLE_RSS_BEFORE=$(rss_mb)
@@ -356,9 +405,32 @@ for kind in pass trans; do
     done
   done
 done
+# OpenAI's /v1/responses: passed through to an OpenAI deployment (direct = the same nginx answer without the
+# gateway), and translated to a chat-only upstream (direct = that upstream's chat answer).
+RESP_RESULTS="$WORK/responses.txt"
+printf "| /v1/responses | conns | direct RPS | direct p50 ms | direct p99 ms | gateway RPS | gateway p50 ms | gateway p99 ms | added p50 ms | added p99 ms |\n" >"$RESP_RESULTS"
+printf "|---|---|---|---|---|---|---|---|---|---|\n" >>"$RESP_RESULTS"
+for kind in pass trans; do
+  for mode in json sse; do
+    if [[ "$kind" == pass ]]; then
+      direct_url="http://127.0.0.1:$UP_PORT/resp-$mode/v1/responses" direct_lua="$WORK/direct-resp-$mode.lua"
+    else
+      direct_url="http://127.0.0.1:$UP_PORT/$mode/v1/chat/completions" direct_lua="$WORK/direct-$mode.lua"
+    fi
+    for c in 1 64; do
+      read -r drps dp50 dp99 < <(run "direct-resp-$kind-$mode-$c" "$direct_url" "$direct_lua" "$c")
+      read -r grps gp50 gp99 < <(run "gw-resp-$kind-$mode-$c" "http://127.0.0.1:$GW_PORT/v1/responses" "$WORK/gw-resp-$kind-$mode.lua" "$c")
+      label=$([[ "$kind" == pass ]] && echo "pass-through $mode" || echo "translated $mode")
+      awk -v m="$label" -v c="$c" -v dr="$drps" -v d5="$dp50" -v d9="$dp99" -v gr="$grps" -v g5="$gp50" -v g9="$gp99" \
+        'BEGIN { printf "| %s | %s | %.0f | %.3f | %.3f | %.0f | %.3f | %.3f | %.3f | %.3f |\n", m, c, dr, d5, d9, gr, g5, g9, g5-d5, g9-d9 }' >>"$RESP_RESULTS"
+    done
+  done
+done
 OVERHEAD=$(overhead gw-json /v1/chat/completions)
 OVERHEAD_PASS=$(overhead gw-msg-pass-json /v1/messages)
 OVERHEAD_TRANS=$(overhead gw-msg-trans-json /v1/messages)
+OVERHEAD_RESP_PASS=$(overhead gw-resp-pass-json /v1/responses)
+OVERHEAD_RESP_TRANS=$(overhead gw-resp-trans-json /v1/responses)
 sleep 2
 IDLE_RSS_AFTER=$(rss_mb)
 
@@ -369,13 +441,16 @@ IDLE_RSS_AFTER=$(rss_mb)
   echo
   cat "$MSG_RESULTS"
   echo
+  cat "$RESP_RESULTS"
+  echo
   cat "$BEDROCK_RESULTS"
   echo
   echo "Gateway's own processing time, chat to Bedrock (SigV4 + Converse, JSON, 1 connection): ${OVERHEAD_BEDROCK} (OpenAI chat in the same minute: ${OVERHEAD_CHAT_B})."
   echo
   echo "Gateway RSS: idle after warm-up ${IDLE_RSS_BEFORE} MB, max under load ${MAX_RSS} MB, idle after the runs ${IDLE_RSS_AFTER} MB."
   echo "Gateway's own processing time per request (x-litellm-overhead-duration-ms, JSON, 1 connection): chat ${OVERHEAD};"
-  echo "/v1/messages passed through ${OVERHEAD_PASS}; /v1/messages translated ${OVERHEAD_TRANS}."
+  echo "/v1/messages passed through ${OVERHEAD_PASS}; /v1/messages translated ${OVERHEAD_TRANS};"
+  echo "/v1/responses passed through ${OVERHEAD_RESP_PASS}; /v1/responses translated ${OVERHEAD_RESP_TRANS}."
 } | tee "$WORK/report.md"
 if [[ -n "$OUT" ]]; then
   cp "$WORK/report.md" "$OUT"

@@ -121,12 +121,31 @@ class StoredResponsesAcrossGatewaysIT {
                 assertThat(rs.getInt(1)).isEqualTo(3);
                 assertThat(rs.getInt(2)).isEqualTo(1);
             }
+            // the three answered calls are billed as responses (the refused continuation as a 404 of its own)
+            PackagedApps.await(
+                    () -> count(
+                                    db,
+                                    "SELECT count(*) FROM usage_events WHERE call_type = 'responses' AND status = 'success'")
+                            == 3,
+                    Duration.ofSeconds(30),
+                    "three responses usage events");
         } finally {
             PackagedApps.stop(a);
             PackagedApps.stop(b);
             PackagedApps.stop(ct);
             anthropic.close();
             PackagedApps.dropDatabase(db);
+        }
+    }
+
+    private static long count(String db, String sql) {
+        try (Connection c = PackagedApps.connect(db);
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        } catch (java.sql.SQLException e) {
+            return -1;
         }
     }
 
@@ -152,8 +171,7 @@ class StoredResponsesAcrossGatewaysIT {
         return upstream.lastRequest().json().getJsonArray("messages");
     }
 
-    private static Process gateway(Path config, int port, String costTracker, Path work, String name)
-            throws Exception {
+    private static Process gateway(Path config, int port, String costTracker, Path work, String name) throws Exception {
         Map<String, String> env = new HashMap<>();
         env.put("CONFIG_FILE_PATH", config.toString());
         env.put("QUARKUS_HTTP_PORT", Integer.toString(port));

@@ -237,7 +237,7 @@ public class KeyGuard {
                     switch (field) {
                         case "model" -> model = v == JsonToken.VALUE_STRING ? p.getText() : null;
                         case "user" -> user = v == JsonToken.VALUE_STRING ? p.getText() : null;
-                        case "max_tokens", "max_completion_tokens" -> {
+                        case "max_tokens", "max_completion_tokens", "max_output_tokens" -> {
                             if (v == JsonToken.VALUE_NUMBER_INT && p.getLongValue() > 0) {
                                 maxTokens =
                                         maxTokens == null ? p.getLongValue() : Math.max(maxTokens, p.getLongValue());

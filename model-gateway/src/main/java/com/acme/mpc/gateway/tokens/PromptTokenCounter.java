@@ -113,6 +113,8 @@ public class PromptTokenCounter {
         n += text(enc, body.get("functions"));
         n += text(enc, body.get("response_format"));
         n += text(enc, body.get("prompt"));
+        // the Responses API's system prompt; its input (string or items) counts below
+        n += text(enc, body.get("instructions"));
         JsonNode input = body.get("input");
         if (input != null) {
             if (input.isArray()

@@ -56,7 +56,11 @@ class RequestFuzzTest {
             "/v1/embeddings",
             "/v1/messages",
             "/anthropic/v1/messages",
-            "/v1/messages/count_tokens");
+            "/v1/messages/count_tokens",
+            "/responses",
+            "/v1/responses",
+            "/v1/responses",
+            "/v1/responses/resp_0123/cancel");
     private static final List<String> OTHER_PATHS = List.of(
             "/models",
             "/v1/models",
@@ -82,7 +86,14 @@ class RequestFuzzTest {
             "/ui/../v1/models",
             "/q/health/live",
             "/q/nope",
-            "/%E2%82%AC");
+            "/%E2%82%AC",
+            "/v1/responses/resp_0123",
+            "/v1/responses/resp_0123/input_items?limit=abc&order=x&after=%00",
+            "/v1/responses/resp_0123/input_items?limit=1000",
+            "/responses/" + "r".repeat(300),
+            "/v1/responses/a%2F..%2Fb",
+            "/v1/responses/%00",
+            "/v1/responses/resp_0123/nope");
     /** Mock deployments and the fake upstream's chat model; never the ones scripted to hang, stall or drop. */
     private static final List<String> MODELS =
             List.of("demo-chat", "demo-chat", "demo-embed", "upstream-chat", "nope", "", "demo-chat\u0000");
@@ -314,6 +325,16 @@ class RequestFuzzTest {
             return "{\"model\":\"" + model + "\",\"max_tokens\":" + (1 + r.nextInt(50)) + ",\"stream\":" + stream
                     + ",\"messages\":[{\"role\":\"user\",\"content\":\"hello\"}]}";
         }
+        if (path.contains("/responses")) {
+            return "{\"model\":\"" + model + "\",\"stream\":" + stream + ",\"instructions\":\"be brief\","
+                    + "\"input\":[{\"role\":\"user\",\"content\":[{\"type\":\"input_text\",\"text\":\"hello\"}]},"
+                    + "{\"type\":\"function_call\",\"call_id\":\"c1\",\"name\":\"f\",\"arguments\":\"{}\"},"
+                    + "{\"type\":\"function_call_output\",\"call_id\":\"c1\",\"output\":\"x\"}],"
+                    + "\"max_output_tokens\":" + (1 + r.nextInt(50)) + ",\"store\":" + r.nextBoolean()
+                    + (r.nextInt(4) == 0 ? ",\"previous_response_id\":\"resp_" + r.nextInt(1000) + "\"" : "")
+                    + ",\"tools\":[{\"type\":\"function\",\"name\":\"f\",\"parameters\":{\"type\":\"object\"}}],"
+                    + "\"text\":{\"format\":{\"type\":\"json_schema\",\"name\":\"o\",\"schema\":{}}}}";
+        }
         if (path.contains("embeddings")) {
             return "{\"model\":\"" + model + "\",\"input\":\"hello\"}";
         }
@@ -356,6 +377,13 @@ class RequestFuzzTest {
                 "tags",
                 "num_retries",
                 "fallbacks",
+                "instructions",
+                "previous_response_id",
+                "max_output_tokens",
+                "store",
+                "text",
+                "reasoning",
+                "background",
                 "\u0000");
         String value = switch (r.nextInt(4)) {
             case 0 -> oddNumber(r);

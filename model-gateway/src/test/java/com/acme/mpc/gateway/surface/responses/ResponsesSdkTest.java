@@ -348,6 +348,59 @@ class ResponsesSdkTest {
         assertThatThrownBy(() -> client.responses().delete("resp_doesnotexist")).isInstanceOf(NotFoundException.class);
     }
 
+    private java.net.http.HttpResponse<String> rawStream(String model) throws Exception {
+        return java.net.http.HttpClient.newHttpClient()
+                .send(
+                        java.net.http.HttpRequest.newBuilder(java.net.URI.create(v1 + "/responses"))
+                                .header("authorization", "Bearer sk-test-master")
+                                .header("content-type", "application/json")
+                                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(
+                                        "{\"model\":\"" + model + "\",\"input\":\"Hi\",\"stream\":true}"))
+                                .build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void aTranslatedStreamThatFailsBeforeAnyOutputIsAnOpenAiError() throws Exception {
+        // Anthropic's overloaded error right after message_start: nothing was relayed yet, so it is the call's answer
+        java.net.http.HttpResponse<String> r = rawStream("claude-error-stream");
+        assertThat(r.statusCode()).isEqualTo(529);
+        JsonObject error = new JsonObject(r.body()).getJsonObject("error");
+        assertThat(error.getString("message")).contains("Overloaded");
+        assertThat(error.containsKey("type")).isTrue();
+    }
+
+    @Test
+    void aTranslatedStreamThatFailsAfterOutputEndsWithErrorAndResponseFailed() throws Exception {
+        java.net.http.HttpResponse<String> r = rawStream("claude-drop");
+        assertThat(r.statusCode()).isEqualTo(200);
+        List<String> types = new ArrayList<>();
+        List<Long> sequences = new ArrayList<>();
+        for (String frame : r.body().split("\n\n")) {
+            for (String line : frame.split("\n")) {
+                if (line.startsWith("data: ")) {
+                    JsonObject data = new JsonObject(line.substring(6));
+                    types.add(data.getString("type"));
+                    sequences.add(data.getLong("sequence_number"));
+                }
+            }
+        }
+        assertThat(types)
+                .containsExactly(
+                        "response.created",
+                        "response.in_progress",
+                        "response.output_item.added",
+                        "response.content_part.added",
+                        "response.output_text.delta",
+                        "response.output_text.delta",
+                        "error",
+                        "response.failed");
+        for (int i = 0; i < sequences.size(); i++) {
+            assertThat(sequences.get(i)).isEqualTo(i);
+        }
+        assertThat(r.body()).contains("\"status\":\"failed\"");
+    }
+
     private static long sequence(ResponseStreamEvent e) {
         return e.accept(new ResponseStreamEvent.Visitor<Long>() {
             @Override

@@ -89,6 +89,7 @@ public class ResponsesTestResource implements QuarkusTestResourceLifecycleManage
                 .onModel("claude-tools", anthropic(A + "message-tool-use.json", A + "stream-tool-use.sse"))
                 .onModel("claude-bad", FakeUpstream.status(400, A + "error-400-prompt-too-long.json", Map.of()))
                 .onModel("claude-error-stream", anthropic(A + "message-text.json", A + "stream-error-after-200.sse"))
+                .onModel("claude-drop", FakeUpstream.sseThenDrop(A + "stream-text.sse", 5, Duration.ofMillis(1)))
                 .otherwise(ResponsesTestResource::storedResponseOperation);
         String base = upstream.baseUrl();
         String yaml = """
@@ -110,6 +111,8 @@ public class ResponsesTestResource implements QuarkusTestResourceLifecycleManage
                     litellm_params: {model: anthropic/claude-bad, api_base: %1$s, api_key: sk-ant-upstream-secret-1}
                   - model_name: claude-error-stream
                     litellm_params: {model: anthropic/claude-error-stream, api_base: %1$s, api_key: sk-ant-upstream-secret-1}
+                  - model_name: claude-drop
+                    litellm_params: {model: anthropic/claude-drop, api_base: %1$s, api_key: sk-ant-upstream-secret-1}
                   - model_name: demo
                     litellm_params: {model: openai/gpt-4o-mini, mock_response: "Hello from the offline demo model."}
                 router_settings:

@@ -11,6 +11,7 @@ import com.acme.mpc.gateway.surface.anthropic.AnthropicErrorShape;
 import com.acme.mpc.gateway.surface.anthropic.CountTokensHandler;
 import com.acme.mpc.gateway.surface.anthropic.MessagesSurface;
 import com.acme.mpc.gateway.surface.openai.OpenAiSurface;
+import com.acme.mpc.gateway.surface.responses.ResponsesEntry;
 import com.acme.mpc.gateway.surface.responses.ResponsesSettings;
 import com.acme.mpc.gateway.surface.responses.ResponsesStore;
 import com.acme.mpc.gateway.surface.responses.ResponsesSurface;
@@ -46,6 +47,7 @@ public class GatewayRoutes {
     private final MessagesSurface messages;
     private final ResponsesSurface responses;
     private final StoredResponsesHandler storedResponses;
+    private final ResponsesEntry responsesEntry;
     private final CountTokensHandler countTokens;
     private final ModelsHandler models;
     private final ModelStateHandler modelState;
@@ -65,6 +67,7 @@ public class GatewayRoutes {
             ResponsesStore responsesStore,
             ResponsesSettings responsesSettings,
             StoredResponsesHandler storedResponses,
+            ResponsesEntry responsesEntry,
             ModelsHandler models,
             ModelStateHandler modelState,
             HealthHandler health,
@@ -78,6 +81,7 @@ public class GatewayRoutes {
         this.messages = new MessagesSurface(holder::config);
         this.responses = new ResponsesSurface(holder::config, responsesStore, responsesSettings);
         this.storedResponses = storedResponses;
+        this.responsesEntry = responsesEntry;
         this.countTokens = countTokens;
         this.models = models;
         this.modelState = modelState;
@@ -95,7 +99,11 @@ public class GatewayRoutes {
             post(router, prefix + "/chat/completions", body, ctx -> pipeline.handle(ctx, chat));
             post(router, prefix + "/completions", body, ctx -> pipeline.handle(ctx, completions));
             post(router, prefix + "/embeddings", body, ctx -> pipeline.handle(ctx, embeddings));
-            post(router, prefix + "/responses", body, ctx -> pipeline.handle(ctx, responses));
+            post(
+                    router,
+                    prefix + "/responses",
+                    body,
+                    ctx -> responsesEntry.handle(ctx, c -> pipeline.handle(c, responses)));
             router.get(prefix + "/responses/:id")
                     .handler(storedResponses::retrieve)
                     .failureHandler(this::failure);

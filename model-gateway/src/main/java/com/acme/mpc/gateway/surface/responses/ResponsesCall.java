@@ -24,6 +24,14 @@ final class ResponsesCall {
 
     private Uni<StoredResponse> previous;
 
+    /** A call whose previous response was already looked up ({@link ResponsesEntry}); {@code found} may be null. */
+    ResponsesCall(String owner, boolean store, String previousId, ArrayNode inputItems, StoredResponse found) {
+        this(owner, store, previousId, inputItems);
+        if (found != null) {
+            previous = Uni.createFrom().item(found);
+        }
+    }
+
     ResponsesCall(String owner, boolean store, String previousId, ArrayNode inputItems) {
         this.id = newId("resp_");
         this.owner = owner;
@@ -31,6 +39,13 @@ final class ResponsesCall {
         this.store = store;
         this.previousId = previousId;
         this.inputItems = inputItems;
+    }
+
+    static GatewayException previousNotFound(String id) {
+        return GatewayException.notFound(
+                "Previous response with id '" + id + "' not found.",
+                "previous_response_id",
+                "previous_response_not_found");
     }
 
     static String newId(String prefix) {
@@ -65,10 +80,7 @@ final class ResponsesCall {
             previous = store.find(owner, previousId)
                     .map(r -> {
                         if (r == null) {
-                            throw GatewayException.notFound(
-                                    "Previous response with id '" + previousId + "' not found.",
-                                    "previous_response_id",
-                                    "previous_response_not_found");
+                            throw previousNotFound(previousId);
                         }
                         return r;
                     })

@@ -61,23 +61,31 @@ public final class ResponsesSurface implements Surface<ResponsesEvent> {
 
     @Override
     public SurfaceRequest read(ObjectNode body, HttpServerRequest http) {
-        return read(body, http, null);
+        return read(body, http, null, null);
     }
 
     @Override
     public SurfaceRequest read(ObjectNode body, RoutingContext ctx) {
-        return read(body, ctx.request(), ctx.get(Caller.CONTEXT_KEY));
+        return read(body, ctx.request(), ctx.get(Caller.CONTEXT_KEY), ctx.get(ResponsesEntry.PREVIOUS));
     }
 
-    private SurfaceRequest read(ObjectNode body, HttpServerRequest http, Caller caller) {
+    private SurfaceRequest read(ObjectNode body, HttpServerRequest http, Caller caller, StoredResponse previous) {
         ResponsesValidator.validate(body, settings.maxInputItems());
         boolean stream = body.path("stream").asBoolean(false);
         ArrayNode items = ResponsesToChat.inputItems(body);
+        String owner = owner(caller);
+        String previousId = body.path("previous_response_id").asText(null);
         ResponsesCall call = new ResponsesCall(
-                owner(caller),
+                owner,
                 body.path("store").asBoolean(true),
-                body.path("previous_response_id").asText(null),
-                items);
+                previousId,
+                items,
+                // found before admission for this key (ResponsesEntry); another key's record is never used
+                previous != null
+                                && previous.id().equals(previousId)
+                                && previous.owner().equals(owner)
+                        ? previous
+                        : null);
         SurfaceRequest request = new SurfaceRequest(
                 body,
                 body.get("model").asText(),

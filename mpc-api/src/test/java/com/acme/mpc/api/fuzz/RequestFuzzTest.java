@@ -49,7 +49,9 @@ class RequestFuzzTest {
             "/api/completions",
             "/api/embeddings",
             "/api/v1/messages",
-            "/api/v1/messages/count_tokens");
+            "/api/v1/messages/count_tokens",
+            "/api/v1/responses",
+            "/api/responses");
     private static final List<String> OTHER_PATHS = List.of(
             "/api/models",
             "/api/usage",
@@ -66,6 +68,11 @@ class RequestFuzzTest {
             "//api//chat/completions",
             "/api/chat%2Fcompletions",
             "/api/%00",
+            "/api/v1/responses/resp_1",
+            "/api/v1/responses/resp_1/input_items?limit=%00",
+            "/api/responses/a%2F..%2F..%2Fkey%2Finfo",
+            "/api/v1/responses/" + "r".repeat(300),
+            "/api/v1/responses/resp_1/cancel",
             "/%zz",
             "/api/chat/completions?x=%00",
             "/q/health/live",

@@ -216,11 +216,8 @@ public final class ResponsesSurface implements Surface<ResponsesEvent> {
     /** The client's body as sent but for the deployment's model and the gateway's own fields. */
     private static UpstreamCall passThrough(Attempt attempt) {
         ObjectNode body = attempt.request().body().deepCopy();
-        for (String field : CanonicalBody.GATEWAY_FIELDS) {
-            if (!field.equals("metadata")) {
-                body.remove(field);
-            }
-        }
+        // metadata is a field of the Responses API itself (string values, kept by OpenAI with the response)
+        CanonicalBody.removeGatewayFields(body, java.util.Set.of("metadata"));
         body.put("model", attempt.deployment().upstreamModel());
         return attempt.upstream(CallType.RESPONSES, body);
     }

@@ -11,7 +11,6 @@ import java.util.Set;
 final class LiteLlmProviders {
     /** LiteLLM provider prefixes (its {@code provider_list}, 2026-12) without an adapter in this gateway. */
     private static final Set<String> KNOWN = Set.of(
-            "bedrock_converse",
             "sagemaker",
             "sagemaker_chat",
             "vertex_ai",

@@ -139,8 +139,15 @@ public enum ProviderKind {
         this.keyEnvs = List.of(keyEnvs);
     }
 
+    /**
+     * Prefixes LiteLLM spells differently for a provider served here: {@code bedrock_converse/} is its explicit route
+     * to Bedrock's Converse API, which is what {@code bedrock/} already speaks.
+     */
+    private static final Map<String, ProviderKind> ALIASES = Map.of("bedrock_converse", BEDROCK);
+
     public static Optional<ProviderKind> byPrefix(String prefix) {
-        return Optional.ofNullable(BY_PREFIX.get(prefix));
+        ProviderKind kind = BY_PREFIX.get(prefix);
+        return Optional.ofNullable(kind != null ? kind : ALIASES.get(prefix));
     }
 
     public static String knownPrefixes() {

@@ -26,6 +26,8 @@ class BedrockConfigTest {
                 litellm_params: {model: bedrock/amazon.nova-pro-v1:0, aws_bedrock_runtime_endpoint: "https://vpce-0abc.bedrock-runtime.us-east-1.vpce.amazonaws.com", aws_access_key_id: A, aws_secret_access_key: B}
               - model_name: api-key
                 litellm_params: {model: bedrock/amazon.nova-micro-v1:0, api_key: bedrock-api-key-1}
+              - model_name: converse-prefix
+                litellm_params: {model: bedrock_converse/us.amazon.nova-pro-v1:0, aws_access_key_id: A, aws_secret_access_key: B, aws_region_name: us-east-1}
               - model_name: role
                 litellm_params: {model: bedrock/amazon.nova-micro-v1:0, aws_role_name: arn:aws:iam::1:role/x}
             general_settings: {master_key: sk-m}
@@ -67,6 +69,17 @@ class BedrockConfigTest {
         assertThat(c.group("api-key").get(0).available()).isTrue();
         assertThat(c.group("api-key").get(0).apiBase())
                 .isEqualTo(URI.create("https://bedrock-runtime.us-west-2.amazonaws.com"));
+    }
+
+    @Test
+    void bedrockConverseIsLiteLlmsExplicitConverseRouteAndServedAsBedrock() {
+        GatewayConfig c = new ConfigLoader(k -> null).parse(YAML, "x");
+        Deployment converse = c.group("converse-prefix").get(0);
+        assertThat(converse.available()).isTrue();
+        assertThat(converse.provider()).isEqualTo(ProviderKind.BEDROCK);
+        assertThat(converse.providerName()).isEqualTo("bedrock");
+        assertThat(converse.upstreamModel()).isEqualTo("us.amazon.nova-pro-v1:0");
+        assertThat(converse.apiBase()).isEqualTo(URI.create("https://bedrock-runtime.us-east-1.amazonaws.com"));
     }
 
     @Test

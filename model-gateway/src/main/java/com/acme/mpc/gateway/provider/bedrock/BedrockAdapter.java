@@ -63,9 +63,15 @@ public class BedrockAdapter implements ProviderAdapter {
                     Buffer body = Json.toBuffer(BedrockMapper.toConverseRequest(call.body()));
                     URI url = url(d, "converse");
                     long created = clock.instant().getEpochSecond();
+                    String jsonTool = BedrockJsonMode.toolName(call.body());
                     return http.post(url, headers(d, url, body, "application/json"), body, call.timeout())
                             .map(response -> BedrockMapper.toOpenAiResponse(
-                                    answer(response, secret), chatId(call), created, d.upstreamModel(), secret));
+                                    answer(response, secret),
+                                    chatId(call),
+                                    created,
+                                    d.upstreamModel(),
+                                    secret,
+                                    jsonTool));
                 })
                 .onFailure()
                 .transform(t -> BedrockErrors.translate(t, secret));
@@ -85,7 +91,11 @@ public class BedrockAdapter implements ProviderAdapter {
                             body,
                             call.streamTimeout(),
                             new BedrockStreamDriver(
-                                    chatId(call), clock.instant().getEpochSecond(), d.upstreamModel(), secret));
+                                    chatId(call),
+                                    clock.instant().getEpochSecond(),
+                                    d.upstreamModel(),
+                                    secret,
+                                    BedrockJsonMode.toolName(call.body())));
                 })
                 .onFailure()
                 .transform(t -> BedrockErrors.translate(t, secret));

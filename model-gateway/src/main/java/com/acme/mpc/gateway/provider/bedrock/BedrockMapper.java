@@ -13,7 +13,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  *
  * <p>The outgoing body is built from an allow-list: OpenAI parameters not mapped here (logit_bias, logprobs, user,
  * seed, presence/frequency penalties, stream_options...) are dropped on purpose, because Converse rejects unknown
- * fields. {@code top_k} and an Anthropic-style {@code thinking} object travel in
+ * fields. {@code response_format} becomes a forced tool ({@link BedrockJsonMode}). {@code top_k} and an Anthropic-style {@code thinking} object travel in
  * {@code additionalModelRequestFields}, where the model provider reads them.
  */
 public final class BedrockMapper {
@@ -44,6 +44,7 @@ public final class BedrockMapper {
             out.set("inferenceConfig", inference);
         }
         BedrockToolMapper.mapTools(body, out, hasToolBlocks(converted.messages()));
+        BedrockJsonMode.apply(body, out);
         ObjectNode additional = F.objectNode();
         JsonNode topK = body.get("top_k");
         if (topK != null && !topK.isNull()) {
@@ -133,6 +134,15 @@ public final class BedrockMapper {
      * request id, {@code created} is the gateway's clock.
      */
     public static ObjectNode toOpenAiResponse(JsonNode response, String id, long created, String model, String secret) {
+        return toOpenAiResponse(response, id, created, model, secret, null);
+    }
+
+    /**
+     * @param jsonTool the tool that stands for {@code response_format} ({@link BedrockJsonMode#toolName}), whose input
+     *     is the answer's content; null when the request asked for no JSON
+     */
+    public static ObjectNode toOpenAiResponse(
+            JsonNode response, String id, long created, String model, String secret, String jsonTool) {
         JsonNode message = response.path("output").path("message");
         if (!message.isObject()) {
             throw BedrockErrors.badResponse("answered without output.message", secret);
@@ -140,8 +150,14 @@ public final class BedrockMapper {
         StringBuilder text = new StringBuilder();
         StringBuilder reasoning = new StringBuilder();
         ArrayNode toolCalls = F.arrayNode();
+        boolean answeredAsJson = false;
         for (JsonNode block : message.path("content")) {
-            if (block.has("toolUse")) {
+            if (block.has("toolUse") && !answeredAsJson && isJsonTool(block.get("toolUse"), jsonTool)) {
+                // the forced tool's input is the JSON answer; text the model wrote around it is not
+                text.setLength(0);
+                text.append(block.get("toolUse").path("input").toString());
+                answeredAsJson = true;
+            } else if (block.has("toolUse")) {
                 toolCalls.add(toolCall(
                         block.get("toolUse"), block.get("toolUse").path("input").toString()));
             } else if (block.has("reasoningContent")) {
@@ -149,7 +165,7 @@ public final class BedrockMapper {
                         .path("reasoningText")
                         .path("text")
                         .asText(""));
-            } else {
+            } else if (!answeredAsJson) {
                 text.append(block.path("text").asText(""));
             }
         }
@@ -167,8 +183,15 @@ public final class BedrockMapper {
             msg.set("tool_calls", toolCalls);
         }
         String finish = finishReason(response.path("stopReason").asText(null));
+        if (answeredAsJson && toolCalls.isEmpty() && "tool_calls".equals(finish)) {
+            finish = "stop"; // the client asked for JSON, not for a tool call
+        }
         return OpenAiShapes.completion(
                 id, created, model, msg, finish == null ? "stop" : finish, usage(response.path("usage")));
+    }
+
+    static boolean isJsonTool(JsonNode toolUse, String jsonTool) {
+        return jsonTool != null && jsonTool.equals(toolUse.path("name").asText());
     }
 
     static ObjectNode toolCall(JsonNode toolUse, String arguments) {

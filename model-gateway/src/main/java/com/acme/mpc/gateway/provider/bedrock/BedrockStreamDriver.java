@@ -14,11 +14,18 @@ final class BedrockStreamDriver implements StreamDriver<ObjectNode> {
     private final long created;
     private final String model;
     private final String secret;
+    private final String jsonTool;
     private EventStreamDecoder decoder;
     private BedrockStreamTranslator translator;
     private boolean failed;
 
     BedrockStreamDriver(String id, long created, String model, String secret) {
+        this(id, created, model, secret, null);
+    }
+
+    /** @param jsonTool the tool standing for {@code response_format}, or null */
+    BedrockStreamDriver(String id, long created, String model, String secret, String jsonTool) {
+        this.jsonTool = jsonTool;
         this.id = id;
         this.created = created;
         this.model = model;
@@ -27,7 +34,7 @@ final class BedrockStreamDriver implements StreamDriver<ObjectNode> {
 
     @Override
     public Consumer<byte[]> start(Output<ObjectNode> out) {
-        translator = new BedrockStreamTranslator(id, created, model, out::emit, secret);
+        translator = new BedrockStreamTranslator(id, created, model, out::emit, secret, jsonTool);
         decoder = new EventStreamDecoder(message -> {
             if (failed) {
                 return;

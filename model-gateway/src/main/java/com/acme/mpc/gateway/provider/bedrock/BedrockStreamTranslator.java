@@ -25,8 +25,10 @@ public final class BedrockStreamTranslator {
     private final String model;
     private final Consumer<ObjectNode> sink;
     private final String secret;
+    private final String jsonTool;
     private final Map<Integer, Integer> toolIndexByBlock = new HashMap<>();
     private Usage usage = Usage.ZERO;
+    private Integer jsonBlock;
     private boolean roleSent;
     private boolean stopped;
 
@@ -35,6 +37,16 @@ public final class BedrockStreamTranslator {
      * @param secret only to scrub it from upstream error messages
      */
     public BedrockStreamTranslator(String id, long created, String model, Consumer<ObjectNode> sink, String secret) {
+        this(id, created, model, sink, secret, null);
+    }
+
+    /**
+     * @param jsonTool the tool standing for {@code response_format} ({@link BedrockJsonMode#toolName}): its streamed
+     *     input is relayed as content; null when the request asked for no JSON
+     */
+    public BedrockStreamTranslator(
+            String id, long created, String model, Consumer<ObjectNode> sink, String secret, String jsonTool) {
+        this.jsonTool = jsonTool;
         this.id = id;
         this.created = created;
         this.model = model;
@@ -69,6 +81,9 @@ public final class BedrockStreamTranslator {
             case "messageStop" -> {
                 String finish =
                         BedrockMapper.finishReason(data.path("stopReason").asText(null));
+                if (jsonBlock != null && toolIndexByBlock.isEmpty() && "tool_calls".equals(finish)) {
+                    finish = "stop"; // the client asked for JSON, not for a tool call
+                }
                 emit(F.objectNode(), finish == null ? "stop" : finish);
                 stopped = true;
             }
@@ -102,6 +117,10 @@ public final class BedrockStreamTranslator {
         if (!toolUse.isObject()) {
             return;
         }
+        if (jsonBlock == null && BedrockMapper.isJsonTool(toolUse, jsonTool)) {
+            jsonBlock = data.path("contentBlockIndex").asInt();
+            return;
+        }
         int index = toolIndexByBlock.size();
         toolIndexByBlock.put(data.path("contentBlockIndex").asInt(), index);
         ObjectNode call = BedrockMapper.toolCall(toolUse, "");
@@ -115,6 +134,10 @@ public final class BedrockStreamTranslator {
         JsonNode delta = data.path("delta");
         if (delta.has("text")) {
             emitText("content", delta.path("text").asText(""));
+        } else if (delta.path("toolUse").isObject()
+                && jsonBlock != null
+                && jsonBlock == data.path("contentBlockIndex").asInt()) {
+            emitText("content", delta.path("toolUse").path("input").asText(""));
         } else if (delta.path("toolUse").isObject()) {
             Integer index = toolIndexByBlock.get(data.path("contentBlockIndex").asInt());
             if (index == null) {

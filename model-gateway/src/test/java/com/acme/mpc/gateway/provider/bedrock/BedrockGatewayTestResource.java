@@ -39,6 +39,8 @@ public class BedrockGatewayTestResource implements QuarkusTestResourceLifecycleM
                     model_info: {id: llama-bedrock-1}
                   - model_name: mistral-bedrock
                     litellm_params: {model: bedrock/mistral.mistral-large-2407-v1:0, aws_bedrock_runtime_endpoint: %1$s, aws_access_key_id: %2$s, aws_secret_access_key: os.environ/BEDROCK_TEST_SECRET}
+                  - model_name: nova-converse
+                    litellm_params: {model: bedrock_converse/amazon.nova-pro-v1:0, aws_bedrock_runtime_endpoint: %1$s, aws_access_key_id: %2$s, aws_secret_access_key: os.environ/BEDROCK_TEST_SECRET}
                   - model_name: wrong-secret
                     litellm_params: {model: bedrock/amazon.nova-lite-v1:0, aws_bedrock_runtime_endpoint: %1$s, aws_access_key_id: %2$s, aws_secret_access_key: not-the-secret}
                   - model_name: titan-embed

@@ -26,6 +26,10 @@ class BedrockStreamTranslatorTest {
 
     /** A fresh driver (decoder + translator) fed the binary stream as two pieces split at {@code at}. */
     private static Run run(byte[] bytes, int at) {
+        return run(bytes, at, null);
+    }
+
+    private static Run run(byte[] bytes, int at, String jsonTool) {
         List<ObjectNode> chunks = new ArrayList<>();
         Throwable[] failure = new Throwable[1];
         StreamDriver.Output<ObjectNode> out = new StreamDriver.Output<>() {
@@ -41,7 +45,7 @@ class BedrockStreamTranslatorTest {
                 }
             }
         };
-        BedrockStreamDriver driver = new BedrockStreamDriver("chatcmpl-s", CREATED, "m", SECRET);
+        BedrockStreamDriver driver = new BedrockStreamDriver("chatcmpl-s", CREATED, "m", SECRET, jsonTool);
         Consumer<byte[]> feed = driver.start(out);
         ChatChunks.feedSplit(bytes, at, feed);
         driver.end(out);
@@ -83,6 +87,43 @@ class BedrockStreamTranslatorTest {
                     com.acme.mpc.gateway.core.Json.objectOrNull(
                             streamed.path("function").path("arguments").asText()));
         }
+    }
+
+    @Test
+    void aJsonModeStreamIsContentAtEverySplitPointAsTheWholeAnswer() {
+        byte[] bytes = BedrockFixtures.stream("stream-json-mode.jsonl");
+        ObjectNode whole = BedrockMapper.toOpenAiResponse(
+                BedrockFixtures.json("converse-json-mode.json"), "chatcmpl-s", CREATED, "m", SECRET, "weather_report");
+        JsonNode message = whole.path("choices").get(0).path("message");
+        assertEquals(
+                "{\"city\":\"Paris\",\"temperature_c\":18}",
+                message.path("content").asText());
+        assertTrue(message.path("tool_calls").isMissingNode());
+        assertEquals("stop", whole.path("choices").get(0).path("finish_reason").asText());
+        for (int at = 0; at < bytes.length; at += 7) {
+            Run split = run(bytes, at, "weather_report");
+            assertEquals(null, split.failure(), "split at " + at);
+            ObjectNode assembled = ChatChunks.reassemble(split.chunks());
+            assertEquals(
+                    com.acme.mpc.gateway.core.Json.objectOrNull(
+                            message.path("content").asText()),
+                    com.acme.mpc.gateway.core.Json.objectOrNull(
+                            assembled.path("message").path("content").asText()),
+                    "split at " + at);
+            assertEquals(0, assembled.path("message").path("tool_calls").size(), "split at " + at);
+            assertEquals("stop", assembled.path("finish_reason").asText(), "split at " + at);
+        }
+        // without response_format the same stream is an ordinary tool call
+        ObjectNode plain = ChatChunks.reassemble(run(bytes, 0).chunks());
+        assertEquals("tool_calls", plain.path("finish_reason").asText());
+        assertEquals(
+                "weather_report",
+                plain.path("message")
+                        .path("tool_calls")
+                        .get(0)
+                        .path("function")
+                        .path("name")
+                        .asText());
     }
 
     @Test

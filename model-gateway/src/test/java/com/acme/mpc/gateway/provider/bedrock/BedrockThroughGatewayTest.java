@@ -329,4 +329,120 @@ class BedrockThroughGatewayTest {
         assertThat(upstream.path()).isEqualTo("/model/amazon.nova-pro-v1%3A0/converse");
         assertThat(upstream.headers().get("authorization")).contains("/us-east-1/bedrock/aws4_request");
     }
+
+    @Test
+    void theBedrockConversePrefixIsServedThroughConverse() {
+        String id = UUID.randomUUID().toString();
+        given().header("Authorization", KEY)
+                .header("x-request-id", id)
+                .contentType("application/json")
+                .body(chat("nova-converse", false, ""))
+                .post("/v1/chat/completions")
+                .then()
+                .statusCode(200)
+                .body("choices[0].message.content", org.hamcrest.Matchers.equalTo("Hello! How can I help you today?"));
+        FakeUpstream.Recorded upstream = onlyUpstreamRequest();
+        assertThat(upstream.path()).isEqualTo("/model/amazon.nova-pro-v1%3A0/converse");
+        UsageRecord r = usage.await(id, Duration.ofSeconds(5));
+        assertThat(r.provider()).isEqualTo("bedrock");
+        assertThat(r.model()).isEqualTo("amazon.nova-pro-v1:0");
+    }
+
+    private static final String WEATHER_SCHEMA = """
+            ,"response_format":{"type":"json_schema","json_schema":{"name":"weather_report",
+              "description":"The weather in a city","strict":true,
+              "schema":{"type":"object","properties":{"city":{"type":"string"},"temperature_c":{"type":"number"}},
+                "required":["city","temperature_c"]}}}""";
+
+    @Test
+    void aJsonSchemaResponseFormatIsAForcedToolWhoseInputIsTheContent() {
+        String id = UUID.randomUUID().toString();
+        JsonPath answer = given().header("Authorization", KEY)
+                .header("x-request-id", id)
+                .contentType("application/json")
+                .body(chat("claude-bedrock", false, WEATHER_SCHEMA))
+                .post("/v1/chat/completions")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
+        assertThat(answer.getString("choices[0].message.content"))
+                .isEqualTo("{\"city\":\"Paris\",\"temperature_c\":18}");
+        assertThat(answer.getString("choices[0].finish_reason")).isEqualTo("stop");
+        assertThat(answer.getList("choices[0].message.tool_calls")).isNull();
+        assertThat(onlyUpstreamRequest().json())
+                .isEqualTo(new JsonObject("{\"messages\":[{\"role\":\"user\",\"content\":[{\"text\":\"Hello\"}]}],"
+                        + "\"system\":[{\"text\":\"Be brief.\"}],\"inferenceConfig\":{\"maxTokens\":200},"
+                        + "\"toolConfig\":{\"tools\":[{\"toolSpec\":{\"name\":\"weather_report\","
+                        + "\"description\":\"The weather in a city\",\"inputSchema\":{\"json\":{\"type\":\"object\","
+                        + "\"properties\":{\"city\":{\"type\":\"string\"},\"temperature_c\":{\"type\":\"number\"}},"
+                        + "\"required\":[\"city\",\"temperature_c\"]}}}}],"
+                        + "\"toolChoice\":{\"tool\":{\"name\":\"weather_report\"}}}}"));
+        UsageRecord r = usage.await(id, Duration.ofSeconds(5));
+        assertThat(r.promptTokens()).isEqualTo(431);
+        assertThat(r.completionTokens()).isEqualTo(38);
+    }
+
+    @Test
+    void aStreamedJsonSchemaAnswerArrivesAsContent() {
+        String body = given().header("Authorization", KEY)
+                .contentType("application/json")
+                .body(chat("claude-bedrock", true, WEATHER_SCHEMA))
+                .post("/v1/chat/completions")
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString();
+        FakeUpstream.Recorded upstream = onlyUpstreamRequest();
+        assertThat(upstream.path()).isEqualTo(CLAUDE_PATH + "/converse-stream");
+        assertThat(upstream.json()
+                        .getJsonObject("toolConfig")
+                        .getJsonObject("toolChoice")
+                        .encode())
+                .isEqualTo("{\"tool\":{\"name\":\"weather_report\"}}");
+        assertThat(body)
+                .contains("\"content\":\"{\\\"city\\\": \\\"Par\"")
+                .contains("\"content\":\"is\\\", \\\"temperature_c\\\": 18}\"")
+                .contains("\"finish_reason\":\"stop\"")
+                .doesNotContain("tool_calls")
+                .doesNotContain("weather_report");
+    }
+
+    @Test
+    void aJsonObjectResponseFormatForcesAnOpenObjectTool() {
+        given().header("Authorization", KEY)
+                .contentType("application/json")
+                .body(chat("claude-bedrock", false, ",\"response_format\":{\"type\":\"json_object\"}"))
+                .post("/v1/chat/completions")
+                .then()
+                .statusCode(200);
+        assertThat(onlyUpstreamRequest().json().getJsonObject("toolConfig").encode())
+                .isEqualTo("{\"tools\":[{\"toolSpec\":{\"name\":\"json_tool_call\",\"inputSchema\":{\"json\":"
+                        + "{\"type\":\"object\",\"additionalProperties\":true,\"properties\":{}}}}}],"
+                        + "\"toolChoice\":{\"tool\":{\"name\":\"json_tool_call\"}}}");
+    }
+
+    @Test
+    void aMalformedResponseFormatIsA400NeverSentUpstream() {
+        given().header("Authorization", KEY)
+                .contentType("application/json")
+                .body(chat("claude-bedrock", false, ",\"response_format\":{\"type\":\"yaml\"}"))
+                .post("/v1/chat/completions")
+                .then()
+                .statusCode(400)
+                .body("error.type", org.hamcrest.Matchers.equalTo("invalid_request_error"))
+                .body("error.param", org.hamcrest.Matchers.equalTo("response_format"));
+        given().header("Authorization", KEY)
+                .contentType("application/json")
+                .body(
+                        chat(
+                                "claude-bedrock",
+                                false,
+                                ",\"response_format\":{\"type\":\"json_schema\",\"json_schema\":{\"name\":\"x\",\"schema\":\"no\"}}"))
+                .post("/v1/chat/completions")
+                .then()
+                .statusCode(400)
+                .body("error.param", org.hamcrest.Matchers.equalTo("response_format.json_schema.schema"));
+        assertThat(BedrockGatewayTestResource.bedrock.requests()).isEmpty();
+    }
 }

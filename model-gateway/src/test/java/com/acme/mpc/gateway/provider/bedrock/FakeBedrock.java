@@ -46,6 +46,8 @@ final class FakeBedrock {
     private static void answer(HttpServerRequest req, FakeUpstream.Recorded rec) {
         String path = rec.path();
         boolean tools = rec.body().contains("\"toolConfig\"");
+        // a response_format request: the model answers by calling the forced tool
+        boolean jsonMode = rec.body().contains("\"toolChoice\":{\"tool\":{\"name\":\"weather_report\"}}");
         if (path.contains("meta.llama3-3-70b-instruct-v1%3A0")) {
             error(req, 429, "ThrottlingException", "Too many requests, please wait before trying again.");
         } else if (path.contains("mistral.mistral-large-2407-v1%3A0")) {
@@ -55,7 +57,8 @@ final class FakeBedrock {
                     "ValidationException",
                     "The model returned the following errors: Input is too long for" + " requested model.");
         } else if (path.endsWith("/converse-stream")) {
-            byte[] bytes = BedrockFixtures.stream(tools ? "stream-tool-use.jsonl" : "stream-text.jsonl");
+            byte[] bytes = BedrockFixtures.stream(
+                    jsonMode ? "stream-json-mode.jsonl" : tools ? "stream-tool-use.jsonl" : "stream-text.jsonl");
             req.response()
                     .setChunked(true)
                     .putHeader("content-type", "application/vnd.amazon.eventstream")
@@ -66,7 +69,9 @@ final class FakeBedrock {
             }
             req.response().end();
         } else if (path.endsWith("/converse")) {
-            json(req, 200, BedrockFixtures.text(tools ? "converse-tool-use.json" : "converse-text.json"), Map.of());
+            String answer =
+                    jsonMode ? "converse-json-mode.json" : tools ? "converse-tool-use.json" : "converse-text.json";
+            json(req, 200, BedrockFixtures.text(answer), Map.of());
         } else if (path.contains("amazon.titan-embed") && path.endsWith("/invoke")) {
             json(
                     req,

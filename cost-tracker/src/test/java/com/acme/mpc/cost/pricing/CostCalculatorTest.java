@@ -94,6 +94,57 @@ class CostCalculatorTest {
     }
 
     @Test
+    void cohereAndFireworksRowsFromLiteLlm() {
+        // LiteLLM's prices of 2026-12-07, 1M in + 1M out: command-r-plus-08-2024 finds cohere/command-r-plus
+        // (2.50 + 10.00), command-r-08-2024 cohere/command-r (0.15 + 0.60), command-r7b its own row (0.0375 + 0.15)
+        assertCost(
+                "12.50", "table", calc.cost(usage("cohere", "command-r-plus-08-2024", 1_000_000, 1_000_000, 0, 0, 0)));
+        assertCost("0.75", "table", calc.cost(usage("cohere", "command-r-08-2024", 1_000_000, 1_000_000, 0, 0, 0)));
+        assertCost("0.1875", "table", calc.cost(usage("cohere", "command-r7b-12-2024", 1_000_000, 1_000_000, 0, 0, 0)));
+        // a Cohere model LiteLLM does not price does not borrow command-r's price
+        assertCost(
+                "0",
+                "unpriced",
+                calc.cost(usage("cohere", "command-r7b-arabic-02-2025", 1_000_000, 1_000_000, 0, 0, 0)));
+        // embed-english-v3.0: 0.10 per 1M -> 20,000 tokens = 0.002
+        assertCost("0.002", "table", calc.cost(usage("cohere", "embed-english-v3.0", 20_000, 0, 0, 0, 0)));
+        // Fireworks' deepseek-v3 is 0.90 / 0.90, not Together's deepseek-v3 row (1.25 / 1.25)
+        assertCost(
+                "1.80",
+                "table",
+                calc.cost(usage(
+                        "openai_compatible", "accounts/fireworks/models/deepseek-v3", 1_000_000, 1_000_000, 0, 0, 0)));
+        assertCost(
+                "2.50",
+                "table",
+                calc.cost(usage("openai_compatible", "deepseek-ai/DeepSeek-V3", 1_000_000, 1_000_000, 0, 0, 0)));
+        // deepseek-v4-flash: 0.14 in, 0.028 cached, 0.28 out. 800k * 1.4e-7 = 0.112; 200k * 2.8e-8 = 0.0056;
+        // 1M * 2.8e-7 = 0.28 -> 0.3976
+        assertCost(
+                "0.3976",
+                "table",
+                calc.cost(usage(
+                        "openai_compatible",
+                        "accounts/fireworks/models/deepseek-v4-flash",
+                        1_000_000,
+                        1_000_000,
+                        200_000,
+                        0,
+                        0)));
+        assertCost(
+                "1.10",
+                "table",
+                calc.cost(usage(
+                        "openai_compatible",
+                        "accounts/fireworks/models/llama4-maverick-instruct-basic",
+                        1_000_000,
+                        1_000_000,
+                        0,
+                        0,
+                        0)));
+    }
+
+    @Test
     void anthropicCacheReadsAndWritesArePricedApart() {
         // claude-sonnet-4: $3 in, $0.30 cache read, $3.75 cache write (5m), $15 out per 1M.
         // 2000 uncached * 3e-6 = 0.006; 6000 read * 3e-7 = 0.0018; 2000 write * 3.75e-6 = 0.0075;

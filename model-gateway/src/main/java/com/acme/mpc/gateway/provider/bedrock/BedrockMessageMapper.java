@@ -96,6 +96,7 @@ final class BedrockMessageMapper {
                     }
                 }
                 case "image_url" -> blocks.add(image(part.get("image_url"), pp + ".image_url"));
+                case "file" -> blocks.add(BedrockDocuments.document(part.get("file"), pp));
                 default ->
                     throw GatewayException.badRequest(
                             "content part type '" + type + "' is not supported for bedrock models", pp + ".type");

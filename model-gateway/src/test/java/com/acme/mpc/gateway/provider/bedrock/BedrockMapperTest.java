@@ -129,6 +129,44 @@ class BedrockMapperTest {
                         .param());
     }
 
+    @Test
+    void base64FilePartsBecomeDocumentBlocks() {
+        ObjectNode out = BedrockMapper.toConverseRequest(req("""
+                {"messages":[{"role":"user","content":[
+                  {"type":"text","text":"Summarise both."},
+                  {"type":"file","file":{"filename":"Q3 report (final).pdf","file_data":"data:application/pdf;base64,JVBERi0xLjQK"}},
+                  {"type":"file","file":{"file_data":"data:text/csv;base64,YSxiCjEsMgo="}}]}]}"""));
+        assertEquals(req("""
+                {"messages":[{"role":"user","content":[{"text":"Summarise both."},
+                  {"document":{"format":"pdf","name":"Q3 report (final)","source":{"bytes":"JVBERi0xLjQK"}}},
+                  {"document":{"format":"csv","name":"document messages[0] content[2]",
+                    "source":{"bytes":"YSxiCjEsMgo="}}}]}]}"""), out);
+        // characters Converse refuses in a name become hyphens
+        assertEquals(
+                "inv-2024 12",
+                BedrockDocuments.name(
+                        Json.objectOrNull("{\"f\":\"inv_2024  12.pdf\"}").get("f"), "p"));
+    }
+
+    @Test
+    void filePartsBedrockCannotTakeAre400() {
+        String part = "{\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"file\",\"file\":%s}]}]}";
+        assertEquals(
+                "messages[0].content[0].file",
+                bad(part.formatted("{\"file_id\":\"file-abc\"}")).param());
+        assertTrue(
+                bad(part.formatted("{\"file_id\":\"file-abc\"}")).getMessage().contains("file_id"));
+        assertEquals(
+                "messages[0].content[0].file.file_data",
+                bad(part.formatted("{\"file_data\":\"https://example.com/a.pdf\"}"))
+                        .param());
+        assertEquals(
+                "messages[0].content[0].file.file_data",
+                bad(part.formatted("{\"file_data\":\"data:application/zip;base64,UEsDBA==\"}"))
+                        .param());
+        assertEquals("messages[0].content[0].file", bad(part.formatted("\"x\"")).param());
+    }
+
     private static GatewayException bad(String json) {
         GatewayException e = assertThrows(GatewayException.class, () -> BedrockMapper.toConverseRequest(req(json)));
         assertEquals(400, e.status());

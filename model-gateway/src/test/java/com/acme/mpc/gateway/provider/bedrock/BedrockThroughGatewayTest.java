@@ -445,4 +445,22 @@ class BedrockThroughGatewayTest {
                 .body("error.param", org.hamcrest.Matchers.equalTo("response_format.json_schema.schema"));
         assertThat(BedrockGatewayTestResource.bedrock.requests()).isEmpty();
     }
+
+    @Test
+    void aBase64PdfFilePartGoesOutAsADocumentBlock() {
+        given().header("Authorization", KEY)
+                .contentType("application/json")
+                .body(
+                        "{\"model\":\"claude-bedrock\",\"max_tokens\":100,\"messages\":[{\"role\":\"user\",\"content\":["
+                                + "{\"type\":\"text\",\"text\":\"What does it say?\"},{\"type\":\"file\",\"file\":"
+                                + "{\"filename\":\"contract.pdf\",\"file_data\":\"data:application/pdf;base64,JVBERi0xLjQK\"}}]}]}")
+                .post("/v1/chat/completions")
+                .then()
+                .statusCode(200);
+        assertThat(onlyUpstreamRequest().json())
+                .isEqualTo(new JsonObject(
+                        "{\"messages\":[{\"role\":\"user\",\"content\":[{\"text\":\"What does it say?\"},"
+                                + "{\"document\":{\"format\":\"pdf\",\"name\":\"contract\",\"source\":{\"bytes\":\"JVBERi0xLjQK\"}}}]}],"
+                                + "\"inferenceConfig\":{\"maxTokens\":100}}"));
+    }
 }

@@ -13,8 +13,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  *
  * <p>The outgoing body is built from an allow-list: OpenAI parameters not mapped here (logit_bias, logprobs, user,
  * seed, presence/frequency penalties, stream_options...) are dropped on purpose, because Converse rejects unknown
- * fields. {@code response_format} becomes a forced tool ({@link BedrockJsonMode}). {@code top_k} and an Anthropic-style {@code thinking} object travel in
- * {@code additionalModelRequestFields}, where the model provider reads them.
+ * fields. {@code response_format} becomes a forced tool ({@link BedrockJsonMode}). {@code top_k} and an
+ * Anthropic-style {@code thinking} object travel in {@code additionalModelRequestFields}, where the model provider
+ * reads them.
  */
 public final class BedrockMapper {
     private static final JsonNodeFactory F = JsonNodeFactory.instance;

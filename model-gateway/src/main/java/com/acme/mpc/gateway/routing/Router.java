@@ -161,10 +161,14 @@ public class Router {
         long now = clock.millis();
         return shared.reserveRequest(s, now).flatMap(count -> {
             s.countRequest(now);
-            if (count < 0 || count <= s.deployment.rpm()) {
+            // Redis did not answer: this process's own count decides, as the class documentation promises
+            long requests = count < 0 ? s.requestsThisMinute(now) : count;
+            if (requests <= s.deployment.rpm()) {
                 return Uni.createFrom().item(s);
             }
-            s.shared(now / 60_000, count, s.tokensThisMinute(now));
+            if (count >= 0) {
+                s.shared(now / 60_000, count, s.tokensThisMinute(now));
+            }
             BitSet skip = full == null ? new BitSet(g.states.length) : full;
             skip.set(g.indexOf(s));
             if (round + 1 >= g.states.length) {

@@ -208,4 +208,40 @@ class TwoReplicasSharingRedisTest {
             down.close();
         }
     }
+
+    @Test
+    void aRedisThatStopsAnsweringLeavesTheRpmToThisProcesssOwnCount() throws Exception {
+        // accepts connections, never answers: every shared reservation times out
+        try (java.net.ServerSocket silent =
+                new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            List<java.net.Socket> accepted = new java.util.concurrent.CopyOnWriteArrayList<>();
+            Thread acceptor = Thread.ofVirtual().start(() -> {
+                try {
+                    while (true) {
+                        accepted.add(silent.accept());
+                    }
+                } catch (java.io.IOException closed) {
+                    // the test is over
+                }
+            });
+            RedisLink mute = new RedisLink(vertx, "mute", "127.0.0.1", silent.getLocalPort(), null, null);
+            try {
+                Router r = new Router(
+                        config("mute-" + UUID.randomUUID(), ", rpm: 3"), new SharedRouterState(mute, NS, null));
+                List<Uni<Boolean>> attempts = new ArrayList<>();
+                for (int i = 0; i < 8; i++) {
+                    attempts.add(admitted(r));
+                }
+                List<Boolean> results =
+                        Uni.join().all(attempts).andFailFast().await().atMost(WAIT);
+                assertThat(results.stream().filter(x -> x).count()).isEqualTo(3);
+            } finally {
+                mute.close();
+                acceptor.interrupt();
+                for (java.net.Socket s : accepted) {
+                    s.close();
+                }
+            }
+        }
+    }
 }

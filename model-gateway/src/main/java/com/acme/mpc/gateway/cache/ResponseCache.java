@@ -100,6 +100,8 @@ public class ResponseCache {
             case EMBEDDING -> "embedding";
             case ANTHROPIC_MESSAGES -> "anthropic_messages";
             case RESPONSES -> "responses";
+            // media calls are never looked up in the cache (MediaPipeline): their name only fills the switch
+            default -> type.wireName();
         };
     }
 

@@ -73,6 +73,10 @@ public final class ConfigLoader {
             "mock_response",
             "input_cost_per_token",
             "output_cost_per_token",
+            "output_cost_per_image",
+            "input_cost_per_second",
+            "input_cost_per_character",
+            "input_cost_per_query",
             "organization",
             "custom_llm_provider",
             "extra_headers",
@@ -921,7 +925,7 @@ public final class ConfigLoader {
             }
             ModelInfo info = readModelInfo(entry.get("model_info"), params);
             if (unavailable == null && upstreamModel != null) {
-                String modality = LiteLlmProviders.unsupportedModality(upstreamModel, info.mode());
+                String modality = LiteLlmProviders.unsupportedModality(provider, upstreamModel, info.mode());
                 if (modality != null) {
                     unavailable = new Unavailability(
                             Unavailability.Kind.UNSUPPORTED, model, modality + " is not served by this gateway");
@@ -1130,6 +1134,16 @@ public final class ConfigLoader {
                 }
             }
             String mode = tree.string(raw.get("mode"), mp + ".mode");
+            for (String key : ModelInfo.UNIT_PRICES) {
+                // checked here (a number, not negative); as LiteLLM, litellm_params may carry them too
+                BigDecimal price = firstNonNull(
+                        tree.decimal(raw.get(key), mp + "." + key),
+                        tree.decimal(params.get(key), path + ".litellm_params." + key));
+                if (price != null && !raw.has(key)) {
+                    raw = raw.deepCopy();
+                    raw.put(key, price);
+                }
+            }
             BigDecimal in = firstNonNull(
                     tree.decimal(raw.get("input_cost_per_token"), mp + ".input_cost_per_token"),
                     tree.decimal(params.get("input_cost_per_token"), path + ".litellm_params.input_cost_per_token"));

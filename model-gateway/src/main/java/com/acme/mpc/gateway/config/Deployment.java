@@ -165,7 +165,8 @@ public record Deployment(
 
     /** The mode from {@code model_info.mode}, defaulting to chat. */
     public String mode() {
-        return modelInfo.mode() == null ? "chat" : modelInfo.mode();
+        String mode = ModelModes.of(this, null);
+        return mode == null ? ModelModes.CHAT : mode;
     }
 
     public String providerName() {

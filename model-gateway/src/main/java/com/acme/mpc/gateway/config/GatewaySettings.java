@@ -19,6 +19,16 @@ public interface GatewaySettings {
     @WithDefault("33554432")
     long maxBodySize();
 
+    /**
+     * Largest accepted multipart upload (audio transcriptions and translations, image edits) in bytes; uploads are
+     * spooled to {@link #uploadsDirectory()} as they arrive, never held in memory.
+     */
+    @WithDefault("104857600")
+    long maxUploadSize();
+
+    /** Where multipart uploads are spooled while their call runs (deleted when it ends); default: the temp dir. */
+    Optional<String> uploadsDirectory();
+
     /** Default whole-request timeout towards a provider when neither the deployment nor router_settings set one. */
     @WithDefault("600s")
     Duration defaultTimeout();

@@ -5,8 +5,8 @@ import java.util.Set;
 /**
  * What the loader knows about LiteLLM's providers beyond the ones this gateway serves ({@link ProviderKind}): their
  * prefixes (an entry naming one is accepted and listed as unavailable, as LiteLLM would fail it at call time, while a
- * prefix nobody knows is a typo and a startup error), the litellm_params keys that hold credentials, and the model
- * families whose mode (images, audio) this gateway does not serve.
+ * prefix nobody knows is a typo and a startup error), the litellm_params keys that hold credentials, and which
+ * modes ({@link ModelModes}) each provider is served for.
  */
 final class LiteLlmProviders {
     /** LiteLLM provider prefixes (its {@code provider_list}, 2026-12) without an adapter in this gateway. */
@@ -33,7 +33,6 @@ final class LiteLlmProviders {
             "triton",
             "clarifai",
             "voyage",
-            "jina_ai",
             "azure_ai",
             "azure_text",
             "text-completion-codestral",
@@ -51,7 +50,6 @@ final class LiteLlmProviders {
             "dashscope",
             "moonshot",
             "oci",
-            "infinity",
             "elevenlabs",
             "assemblyai",
             "deepgram",
@@ -69,10 +67,6 @@ final class LiteLlmProviders {
             "xinference",
             "openai_compatible_text",
             "custom");
-
-    /** Model families that are not chat, completion or embedding models. */
-    private static final Set<String> NON_TEXT_PREFIXES =
-            Set.of("dall-e", "gpt-image", "whisper", "tts-", "gpt-4o-transcribe", "gpt-4o-mini-tts", "imagen");
 
     private LiteLlmProviders() {}
 
@@ -93,18 +87,30 @@ final class LiteLlmProviders {
     }
 
     /**
-     * The reason an entry's model is not served, or null: LiteLLM's {@code model_info.mode} for images, audio, rerank
-     * and the like, or (without a mode) a model family that only does those.
+     * The reason an entry's model is not served, or null: a {@code model_info.mode} LiteLLM knows but this gateway does
+     * not serve (video_generation, ...), an image, audio, moderation or rerank model on a provider whose media
+     * endpoints are not served (only OpenAI, Azure and OpenAI-compatible servers are; rerank also on Cohere, Jina and
+     * Infinity), or a text model on a rerank-only provider.
      */
-    static String unsupportedModality(String upstreamModel, String mode) {
-        if (mode != null) {
-            return Set.of("chat", "completion", "embedding", "responses").contains(mode) ? null : "mode '" + mode + "'";
+    static String unsupportedModality(ProviderKind provider, String upstreamModel, String writtenMode) {
+        if (writtenMode != null && !ModelModes.TEXT.contains(writtenMode) && !ModelModes.MEDIA.contains(writtenMode)) {
+            return "mode '" + writtenMode + "'";
         }
-        String name = upstreamModel.substring(upstreamModel.lastIndexOf('/') + 1);
-        for (String p : NON_TEXT_PREFIXES) {
-            if (name.startsWith(p)) {
-                return "model '" + name + "' (image or audio)";
-            }
+        String mode = writtenMode != null ? writtenMode : ModelModes.inferred(upstreamModel);
+        if (provider == null) {
+            return null;
+        }
+        ProviderKind.Protocol protocol = provider.protocol();
+        if (protocol == ProviderKind.Protocol.RERANK) {
+            return ModelModes.RERANK.equals(mode) ? null : "provider '" + provider.prefix() + "' (rerank only)";
+        }
+        if (ModelModes.RERANK.equals(mode) && protocol == ProviderKind.Protocol.COHERE) {
+            return null;
+        }
+        if (ModelModes.isMedia(mode)
+                && protocol != ProviderKind.Protocol.OPENAI
+                && protocol != ProviderKind.Protocol.AZURE) {
+            return "mode '" + mode + "' on provider '" + provider.prefix() + "'";
         }
         return null;
     }

@@ -107,7 +107,11 @@ public enum ProviderKind {
             "https://api.cohere.com",
             "COHERE_API_BASE",
             "COHERE_API_KEY",
-            "CO_API_KEY");
+            "CO_API_KEY"),
+    /** Jina AI, served for rerank only ({@code /v1/rerank}). */
+    JINA_AI("jina_ai", Protocol.RERANK, "https://api.jina.ai/v1", "JINA_AI_API_BASE", "JINA_AI_API_KEY"),
+    /** Infinity's self-hosted rerank server ({@code /rerank}); api_base required. */
+    INFINITY("infinity", Protocol.RERANK, null, "INFINITY_API_BASE", "INFINITY_API_KEY");
 
     /** The wire protocol an adapter speaks. */
     public enum Protocol {
@@ -119,7 +123,9 @@ public enum ProviderKind {
         OLLAMA,
         GEMINI,
         BEDROCK,
-        COHERE
+        COHERE,
+        /** Rerank servers in Cohere's format (Jina, Infinity): no chat; reached by the media calls only. */
+        RERANK
     }
 
     private static final Map<String, ProviderKind> BY_PREFIX =
@@ -166,7 +172,7 @@ public enum ProviderKind {
                 || model.startsWith("davinci")
                 || model.startsWith("babbage")
                 || model.startsWith("ft:gpt-")
-                // OpenAI's image, audio and moderation models (listed as unavailable: not served here)
+                // OpenAI's image, audio and moderation models (served by the media endpoints, see ModelModes)
                 || model.startsWith("dall-e")
                 || model.startsWith("gpt-image")
                 || model.startsWith("whisper")
@@ -228,6 +234,7 @@ public enum ProviderKind {
             case GEMINI -> "gemini";
             case BEDROCK -> "bedrock";
             case COHERE -> "cohere";
+            case RERANK -> prefix;
         };
     }
 }

@@ -5,6 +5,7 @@ import com.acme.mpc.gateway.cache.ResponseCache;
 import com.acme.mpc.gateway.config.ConfigHolder;
 import com.acme.mpc.gateway.config.Deployment;
 import com.acme.mpc.gateway.config.GatewaySettings;
+import com.acme.mpc.gateway.config.ModelModes;
 import com.acme.mpc.gateway.core.CallType;
 import com.acme.mpc.gateway.core.GatewayException;
 import com.acme.mpc.gateway.core.Json;
@@ -95,8 +96,9 @@ public class HealthHandler {
     public void deep(RoutingContext ctx) {
         List<Uni<ObjectNode>> checks = new ArrayList<>();
         for (Deployment d : holder.config().deployments()) {
-            if (!d.isWildcard()) {
-                // a wildcard deployment has no model of its own to call
+            if (!d.isWildcard() && !ModelModes.isMedia(d.mode())) {
+                // a wildcard deployment has no model of its own to call; a media deployment (images, audio, rerank)
+                // has no one-token call: generating an image or speech to check it would be billed
                 checks.add(check(d));
             }
         }

@@ -30,6 +30,7 @@ import java.time.Duration;
 import java.util.BitSet;
 import java.util.EnumMap;
 import java.util.List;
+import java.util.function.ToLongFunction;
 
 /**
  * Runs the attempts of one request: pick a deployment (avoiding the ones this request already tried), let the request's
@@ -107,6 +108,29 @@ public class CallExecutor {
 
     /** Resolves to the provider's answer of the first attempt that succeeds; headers are set on {@code response}. */
     <T> Uni<ObjectNode> answer(HttpServerResponse response, Surface<T> surface, CallContext call, AttemptPlan plan) {
+        return attempts(
+                response,
+                call,
+                plan,
+                a -> surface.answer(providers.adapterFor(a.deployment()), a),
+                json -> tokens(surface, json));
+    }
+
+    /** One attempt of a call on the deployment its {@link Attempt} names; resolves to that attempt's answer. */
+    interface AttemptCall<R> {
+        Uni<R> call(Attempt attempt);
+    }
+
+    /**
+     * The attempts of a non-streamed call (any answer type: the media endpoints use it too): routing, write-ahead,
+     * retries, fallbacks and cooldowns; resolves to the answer of the first attempt that succeeds.
+     */
+    <R> Uni<R> attempts(
+            HttpServerResponse response,
+            CallContext call,
+            AttemptPlan plan,
+            AttemptCall<R> attempt,
+            ToLongFunction<R> tokens) {
         long routeStart = tracing.now();
         GatewayException before = beforeRouting(call, plan);
         Uni<DeploymentState> acquired =
@@ -119,11 +143,11 @@ public class CallExecutor {
                     // write-ahead: the dispatch is durable before the provider is called (a no-op when off)
                     return writeAhead
                             .dispatched(call)
-                            .flatMap(v -> surface.answer(providers.adapterFor(d), attempt(call, d)))
+                            .flatMap(v -> attempt.call(attempt(call, d)))
                             .onItem()
-                            .invoke(json -> {
+                            .invoke(answer -> {
                                 traced.succeeded();
-                                router.succeeded(state, System.nanoTime() - t0, tokens(surface, json));
+                                router.succeeded(state, System.nanoTime() - t0, tokens.applyAsLong(answer));
                             })
                             .onFailure()
                             .invoke(t -> {
@@ -142,17 +166,18 @@ public class CallExecutor {
                     GatewayException e = CallPipeline.asGatewayException(t);
                     if (dropRefusedParam(call, e)) {
                         // drop_params: the same request again without the field the provider refused
-                        return answer(response, surface, call, plan);
+                        return attempts(response, call, plan, attempt, tokens);
                     }
                     AttemptPlan.Next next = decide(call, plan, e);
                     ResponseHeaders.routing(response, call, plan);
                     return switch (next.kind()) {
                         case FAIL -> Uni.createFrom().failure(e);
-                        case FALLBACK -> answer(response, surface, call, plan);
+                        case FALLBACK -> attempts(response, call, plan, attempt, tokens);
                         case RETRY ->
                             next.delayMillis() <= 0
-                                    ? answer(response, surface, call, plan)
-                                    : delay(next.delayMillis()).flatMap(v -> answer(response, surface, call, plan));
+                                    ? attempts(response, call, plan, attempt, tokens)
+                                    : delay(next.delayMillis())
+                                            .flatMap(v -> attempts(response, call, plan, attempt, tokens));
                     };
                 });
     }
@@ -162,13 +187,13 @@ public class CallExecutor {
      * request's arrival and covering every retry, back-off and fallback: when it runs out the attempt in flight is
      * cancelled and the call fails with 408. The timer runs on the request's event loop.
      */
-    Uni<ObjectNode> bounded(Uni<ObjectNode> answer, CallContext call) {
+    <R> Uni<R> bounded(Uni<R> answer, CallContext call) {
         Duration limit = call.request.routing().timeout();
         if (limit == null) {
             return answer;
         }
         long left = remainingMillis(call, limit);
-        Uni<ObjectNode> deadline = Uni.createFrom().emitter(em -> {
+        Uni<R> deadline = Uni.createFrom().emitter(em -> {
             long id = vertx.setTimer(left, t -> em.fail(timedOut(limit)));
             em.onTermination(() -> vertx.cancelTimer(id));
         });

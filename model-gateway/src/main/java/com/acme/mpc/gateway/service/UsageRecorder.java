@@ -22,7 +22,18 @@ public class UsageRecorder {
     /** Returns the computed cost (null when the deployment has no prices). */
     public BigDecimal record(
             CallContext call, Usage usage, String model, int httpStatus, String errorType, boolean cacheHit) {
-        UsageRecord r = build(call, usage, model, httpStatus, errorType, cacheHit, System.nanoTime());
+        UsageRecord r = build(call, usage, model, httpStatus, errorType, cacheHit, System.nanoTime(), null, false);
+        sink.record(r);
+        return r.costUsd();
+    }
+
+    /**
+     * As {@link #record} with the cost already known (media calls, priced per image, second, character or query by
+     * {@code usage.MediaCost}); null when their deployment has no price for them.
+     */
+    public BigDecimal recordPriced(
+            CallContext call, Usage usage, String model, int httpStatus, String errorType, BigDecimal cost) {
+        UsageRecord r = build(call, usage, model, httpStatus, errorType, false, System.nanoTime(), cost, true);
         sink.record(r);
         return r.costUsd();
     }
@@ -33,14 +44,22 @@ public class UsageRecorder {
      */
     UsageRecord dispatched(CallContext call, long promptTokenEstimate) {
         Usage estimate = new Usage(promptTokenEstimate, 0, 0, 0, 0);
-        return build(call, estimate, null, 0, null, false, System.nanoTime());
+        return build(call, estimate, null, 0, null, false, System.nanoTime(), null, false);
     }
 
     private UsageRecord build(
-            CallContext call, Usage usage, String model, int httpStatus, String errorType, boolean cacheHit, long end) {
+            CallContext call,
+            Usage usage,
+            String model,
+            int httpStatus,
+            String errorType,
+            boolean cacheHit,
+            long end,
+            BigDecimal knownCost,
+            boolean priced) {
         Deployment d = call.deployment;
         Usage u = usage == null ? Usage.ZERO : usage;
-        BigDecimal cost = d == null || cacheHit ? null : CostCalculator.cost(d.modelInfo(), u);
+        BigDecimal cost = priced ? knownCost : d == null || cacheHit ? null : CostCalculator.cost(d.modelInfo(), u);
         if (cacheHit || call.mocked) {
             // a cached or mocked answer bought nothing from a provider
             cost = BigDecimal.ZERO;

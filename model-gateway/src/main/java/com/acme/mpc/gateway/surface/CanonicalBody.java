@@ -50,6 +50,28 @@ public final class CanonicalBody {
         }
     }
 
+    /**
+     * A media request (images, audio, moderations, rerank) for one deployment: the upstream model name, gateway fields
+     * removed, the deployment's extra params the client did not set (no max_tokens: these calls have none).
+     */
+    public static ObjectNode prepareMedia(ObjectNode body, Deployment d) {
+        ObjectNode out = body.deepCopy();
+        out.put("model", d.upstreamModel());
+        out.remove(GATEWAY_FIELDS);
+        out.remove("user_config");
+        d.extraParams().fields().forEachRemaining(e -> {
+            if (!out.has(e.getKey())) {
+                out.set(e.getKey(), e.getValue());
+            }
+        });
+        return out;
+    }
+
+    /** Whether a request field steers the gateway and is never sent to a provider. */
+    public static boolean isGatewayField(String name) {
+        return GATEWAY_FIELDS.contains(name);
+    }
+
     /** A copy of {@code body} with the upstream model name, the deployment's defaults, gateway fields removed. */
     public static ObjectNode prepare(ObjectNode body, Deployment d) {
         ObjectNode out = body.deepCopy();

@@ -47,20 +47,76 @@ public class UpstreamHttp {
         client.close();
     }
 
+    /**
+     * Writes a request body that is not one buffer (a spooled upload, streamed from disk with back-pressure): called
+     * once per attempt with the open request; ends the request when the body is written.
+     */
+    public interface BodyWriter {
+        void write(HttpClientRequest request);
+    }
+
+    /** An answer whose head is in and whose body has not been read yet (paused): relayed as it comes. */
+    public record OpenResponse(HttpClientRequest request, HttpClientResponse response) {}
+
     /** POSTs {@code body} and completes with the whole answer; non-2xx fails with {@link UpstreamStatusException}. */
     public Uni<UpstreamResponse> post(URI url, MultiMap headers, Buffer body, Duration timeout) {
+        return send(HttpMethod.POST, url, headers, whole(body), timeout);
+    }
+
+    /** As {@link #post(URI, MultiMap, Buffer, Duration)} with a body written by {@code body}. */
+    public Uni<UpstreamResponse> post(URI url, MultiMap headers, BodyWriter body, Duration timeout) {
         return send(HttpMethod.POST, url, headers, body, timeout);
     }
 
     public Uni<UpstreamResponse> get(URI url, MultiMap headers, Duration timeout) {
-        return send(HttpMethod.GET, url, headers, null, timeout);
+        return send(HttpMethod.GET, url, headers, whole(null), timeout);
     }
 
     public Uni<UpstreamResponse> delete(URI url, MultiMap headers, Duration timeout) {
-        return send(HttpMethod.DELETE, url, headers, null, timeout);
+        return send(HttpMethod.DELETE, url, headers, whole(null), timeout);
     }
 
-    private Uni<UpstreamResponse> send(HttpMethod method, URI url, MultiMap headers, Buffer body, Duration timeout) {
+    /**
+     * POSTs {@code body} and completes as soon as a 2xx head arrives, with the body paused for the caller to relay (a
+     * binary answer such as speech); non-2xx fails with {@link UpstreamStatusException}. {@code timeout} bounds the
+     * wait for the head and the silence between body chunks.
+     */
+    public Uni<OpenResponse> open(URI url, MultiMap headers, Buffer body, Duration timeout) {
+        AtomicReference<HttpClientRequest> pending = new AtomicReference<>();
+        Uni<OpenResponse> uni = Uni.createFrom()
+                .emitter(emitter -> exchange(
+                        HttpMethod.POST, url, headers, whole(body), timeout, pending, emitter::fail, (request, r) -> {
+                            if (r.statusCode() / 100 == 2) {
+                                r.pause();
+                                emitter.complete(new OpenResponse(request, r));
+                                return;
+                            }
+                            r.body()
+                                    .onComplete(br -> emitter.fail(new UpstreamStatusException(
+                                            r.statusCode(),
+                                            r.headers(),
+                                            br.succeeded() ? br.result().toString() : "")));
+                        }));
+        return uni.onCancellation().invoke(() -> {
+            HttpClientRequest r = pending.get();
+            if (r != null) {
+                r.reset();
+            }
+        });
+    }
+
+    private static BodyWriter whole(Buffer body) {
+        return request -> {
+            if (body == null) {
+                request.end();
+            } else {
+                request.end(body);
+            }
+        };
+    }
+
+    private Uni<UpstreamResponse> send(
+            HttpMethod method, URI url, MultiMap headers, BodyWriter body, Duration timeout) {
         AtomicReference<HttpClientRequest> pending = new AtomicReference<>();
         Uni<UpstreamResponse> uni = Uni.createFrom()
                 .emitter(emitter -> exchange(
@@ -138,41 +194,49 @@ public class UpstreamHttp {
                     }
                 }
             };
-            exchange(HttpMethod.POST, url, headers, body, idleTimeout, pending, emitter::fail, (request, response) -> {
-                if (response.statusCode() / 100 != 2) {
-                    response.body()
-                            .onComplete(br -> emitter.fail(new UpstreamStatusException(
-                                    response.statusCode(),
-                                    response.headers(),
-                                    br.succeeded() ? br.result().toString() : "")));
-                    return;
-                }
-                Consumer<byte[]> chunks = driver.start(out);
-                response.handler(buf -> {
-                    if (emitter.isCancelled()) {
-                        return;
-                    }
-                    try {
-                        chunks.accept(buf.getBytes());
-                    } catch (RuntimeException | LinkageError e) {
-                        // a translator bug must end this stream with an error, never leave the client hanging
-                        emitter.fail(e);
-                        request.reset();
-                    }
-                });
-                response.exceptionHandler(t -> emitter.fail(connectionFailure(t, url)));
-                response.endHandler(v -> {
-                    if (emitter.isCancelled()) {
-                        return;
-                    }
-                    try {
-                        driver.end(out);
-                        emitter.complete();
-                    } catch (RuntimeException | LinkageError e) {
-                        emitter.fail(e);
-                    }
-                });
-            });
+            exchange(
+                    HttpMethod.POST,
+                    url,
+                    headers,
+                    whole(body),
+                    idleTimeout,
+                    pending,
+                    emitter::fail,
+                    (request, response) -> {
+                        if (response.statusCode() / 100 != 2) {
+                            response.body()
+                                    .onComplete(br -> emitter.fail(new UpstreamStatusException(
+                                            response.statusCode(),
+                                            response.headers(),
+                                            br.succeeded() ? br.result().toString() : "")));
+                            return;
+                        }
+                        Consumer<byte[]> chunks = driver.start(out);
+                        response.handler(buf -> {
+                            if (emitter.isCancelled()) {
+                                return;
+                            }
+                            try {
+                                chunks.accept(buf.getBytes());
+                            } catch (RuntimeException | LinkageError e) {
+                                // a translator bug must end this stream with an error, never leave the client hanging
+                                emitter.fail(e);
+                                request.reset();
+                            }
+                        });
+                        response.exceptionHandler(t -> emitter.fail(connectionFailure(t, url)));
+                        response.endHandler(v -> {
+                            if (emitter.isCancelled()) {
+                                return;
+                            }
+                            try {
+                                driver.end(out);
+                                emitter.complete();
+                            } catch (RuntimeException | LinkageError e) {
+                                emitter.fail(e);
+                            }
+                        });
+                    });
         });
     }
 
@@ -185,7 +249,7 @@ public class UpstreamHttp {
             HttpMethod method,
             URI url,
             MultiMap headers,
-            Buffer body,
+            BodyWriter body,
             Duration timeout,
             AtomicReference<HttpClientRequest> pending,
             Consumer<Throwable> onFailure,
@@ -204,11 +268,7 @@ public class UpstreamHttp {
                     onResponse.accept(request, rr.result());
                 }
             });
-            if (body == null) {
-                request.end();
-            } else {
-                request.end(body);
-            }
+            body.write(request);
         });
     }
 

@@ -57,6 +57,7 @@ public final class RequestValidator {
             case CHAT_COMPLETION -> validateChat(body);
             case TEXT_COMPLETION -> validatePrompt(body);
             case EMBEDDING -> validateEmbeddingInput(body);
+            default -> {}
         }
     }
 

@@ -7,9 +7,16 @@ import com.acme.mpc.gateway.core.GatewayException;
 import com.acme.mpc.gateway.health.HealthHandler;
 import com.acme.mpc.gateway.logging.RequestIdHandler;
 import com.acme.mpc.gateway.service.CallPipeline;
+import com.acme.mpc.gateway.service.MediaPipeline;
 import com.acme.mpc.gateway.surface.anthropic.AnthropicErrorShape;
 import com.acme.mpc.gateway.surface.anthropic.CountTokensHandler;
 import com.acme.mpc.gateway.surface.anthropic.MessagesSurface;
+import com.acme.mpc.gateway.surface.media.ImageGenerationSurface;
+import com.acme.mpc.gateway.surface.media.MediaSurface;
+import com.acme.mpc.gateway.surface.media.ModerationSurface;
+import com.acme.mpc.gateway.surface.media.RerankSurface;
+import com.acme.mpc.gateway.surface.media.SpeechSurface;
+import com.acme.mpc.gateway.surface.media.TranscriptionSurface;
 import com.acme.mpc.gateway.surface.openai.OpenAiSurface;
 import com.acme.mpc.gateway.surface.responses.ResponsesEntry;
 import com.acme.mpc.gateway.surface.responses.ResponsesSettings;
@@ -27,6 +34,7 @@ import io.vertx.ext.web.handler.BodyHandler;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.function.BiConsumer;
 import org.jboss.logging.Logger;
@@ -41,6 +49,7 @@ public class GatewayRoutes {
     private static final Logger LOG = Logger.getLogger(GatewayRoutes.class);
 
     private final CallPipeline pipeline;
+    private final MediaPipeline media;
     private final OpenAiSurface chat;
     private final OpenAiSurface completions;
     private final OpenAiSurface embeddings;
@@ -62,6 +71,7 @@ public class GatewayRoutes {
 
     public GatewayRoutes(
             CallPipeline pipeline,
+            MediaPipeline media,
             ConfigHolder holder,
             CountTokensHandler countTokens,
             ResponsesStore responsesStore,
@@ -75,6 +85,7 @@ public class GatewayRoutes {
             GatewaySettings settings,
             @All List<PrometheusMeterRegistry> prometheus) {
         this.pipeline = pipeline;
+        this.media = media;
         this.chat = new OpenAiSurface(CallType.CHAT_COMPLETION, holder::config);
         this.completions = new OpenAiSurface(CallType.TEXT_COMPLETION, holder::config);
         this.embeddings = new OpenAiSurface(CallType.EMBEDDING, holder::config);
@@ -95,6 +106,21 @@ public class GatewayRoutes {
         router.route().order(RequestIdHandler.ORDER).handler(new RequestIdHandler(tracing));
         BodyHandler body =
                 BodyHandler.create(false).setBodyLimit(settings.maxBodySize()).setHandleFileUploads(false);
+        // multipart uploads are spooled to disk as they arrive (never held in memory) and deleted when the call ends
+        BodyHandler uploads = BodyHandler.create(uploadsDirectory())
+                .setBodyLimit(settings.maxUploadSize())
+                .setHandleFileUploads(true)
+                .setDeleteUploadedFilesOnEnd(true)
+                .setMergeFormAttributes(false);
+        MediaSurface imageGeneration = new ImageGenerationSurface(false);
+        MediaSurface imageEdit = new ImageGenerationSurface(true);
+        MediaSurface transcription = new TranscriptionSurface(false);
+        MediaSurface translation = new TranscriptionSurface(true);
+        MediaSurface speech = new SpeechSurface();
+        MediaSurface moderation = new ModerationSurface();
+        MediaSurface rerank = new RerankSurface();
+        long json = settings.maxBodySize();
+        long upload = settings.maxUploadSize();
         for (String prefix : List.of("", "/v1")) {
             post(router, prefix + "/chat/completions", body, ctx -> pipeline.handle(ctx, chat));
             post(router, prefix + "/completions", body, ctx -> pipeline.handle(ctx, completions));
@@ -112,8 +138,30 @@ public class GatewayRoutes {
                     .failureHandler(this::failure);
             get(router, prefix + "/responses/:id/input_items", storedResponses::inputItems);
             post(router, prefix + "/responses/:id/cancel", body, storedResponses::cancel);
+            post(router, prefix + "/images/generations", body, json, ctx -> media.handle(ctx, imageGeneration));
+            post(router, prefix + "/images/edits", uploads, upload, ctx -> media.handle(ctx, imageEdit));
+            post(router, prefix + "/audio/transcriptions", uploads, upload, ctx -> media.handle(ctx, transcription));
+            post(router, prefix + "/audio/translations", uploads, upload, ctx -> media.handle(ctx, translation));
+            post(router, prefix + "/audio/speech", body, json, ctx -> media.handle(ctx, speech));
+            post(router, prefix + "/moderations", body, json, ctx -> media.handle(ctx, moderation));
+            post(router, prefix + "/rerank", body, json, ctx -> media.handle(ctx, rerank));
+            // a model id may hold slashes (openai/gpt-4o): everything after /models/ is the id
+            router.getWithRegex(prefix + "/models/(?<id>.+)")
+                    .handler(authenticated(models::model))
+                    .failureHandler(this::failure);
             get(router, prefix + "/models", authenticated(models::models));
             get(router, prefix + "/model/info", authenticated(models::modelInfo));
+        }
+        post(router, "/v2/rerank", body, json, ctx -> media.handle(ctx, rerank));
+        // Azure OpenAI's paths, so Azure OpenAI SDK clients work unchanged: the deployment in the path is the model
+        // (api-version is accepted and not needed; the api-key header authenticates as Authorization does)
+        for (String op : List.of("chat/completions", "completions", "embeddings")) {
+            OpenAiSurface surface =
+                    op.equals("chat/completions") ? chat : op.equals("completions") ? completions : embeddings;
+            post(router, "/openai/deployments/:deployment/" + op, body, json, ctx -> {
+                AzurePaths.modelFromPath(ctx);
+                pipeline.handle(ctx, surface);
+            });
         }
         get(router, "/v2/model/info", authenticated(models::modelInfoV2));
         get(router, "/model_group/info", authenticated(models::modelGroupInfo));
@@ -134,17 +182,40 @@ public class GatewayRoutes {
     }
 
     private void post(Router router, String path, BodyHandler body, Handler<RoutingContext> handler) {
-        post(router, path, body, handler, ApiErrors::write);
+        post(router, path, body, settings.maxBodySize(), handler, ApiErrors::write);
     }
 
-    /** A POST route whose HTTP-level errors (405, 413, malformed) are written by {@code errors} (the surface's shape). */
+    private void post(Router router, String path, BodyHandler body, long limit, Handler<RoutingContext> handler) {
+        post(router, path, body, limit, handler, ApiErrors::write);
+    }
+
     private void post(
             Router router,
             String path,
             BodyHandler body,
             Handler<RoutingContext> handler,
             BiConsumer<HttpServerResponse, GatewayException> errors) {
-        router.post(path).handler(body).handler(handler).failureHandler(ctx -> failure(ctx, errors));
+        post(router, path, body, settings.maxBodySize(), handler, errors);
+    }
+
+    private String uploadsDirectory() {
+        return settings.uploadsDirectory()
+                .orElse(Path.of(System.getProperty("java.io.tmpdir"), "mpc-gateway-uploads")
+                        .toString());
+    }
+
+    /**
+     * A POST route whose HTTP-level errors (405, 413 above {@code limit} bytes, malformed) are written by
+     * {@code errors} (the surface's shape).
+     */
+    private void post(
+            Router router,
+            String path,
+            BodyHandler body,
+            long limit,
+            Handler<RoutingContext> handler,
+            BiConsumer<HttpServerResponse, GatewayException> errors) {
+        router.post(path).handler(body).handler(handler).failureHandler(ctx -> failure(ctx, errors, limit));
         router.route(path).handler(ctx -> methodNotAllowed(ctx, "POST", errors));
     }
 
@@ -229,10 +300,10 @@ public class GatewayRoutes {
     }
 
     private void failure(RoutingContext ctx) {
-        failure(ctx, ApiErrors::write);
+        failure(ctx, ApiErrors::write, settings.maxBodySize());
     }
 
-    private void failure(RoutingContext ctx, BiConsumer<HttpServerResponse, GatewayException> errors) {
+    private void failure(RoutingContext ctx, BiConsumer<HttpServerResponse, GatewayException> errors, long limit) {
         int status = ctx.statusCode();
         if (status == 413) {
             errors.accept(
@@ -240,14 +311,14 @@ public class GatewayRoutes {
                     new GatewayException(
                             413,
                             "invalid_request_error",
-                            "request body larger than " + settings.maxBodySize() + " bytes",
+                            "request body larger than " + limit + " bytes",
                             null,
                             "request_too_large",
                             false));
             return;
         }
         if (status >= 400 && status < 500) {
-            errors.accept(ctx.response(), HttpLayerErrors.clientError(ctx, status, settings.maxBodySize()));
+            errors.accept(ctx.response(), HttpLayerErrors.clientError(ctx, status, limit));
             return;
         }
         LOG.error("unhandled failure on " + ctx.request().path(), ctx.failure());

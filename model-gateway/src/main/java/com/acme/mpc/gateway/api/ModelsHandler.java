@@ -73,6 +73,38 @@ public class ModelsHandler {
                 && (team == null || team.models().isEmpty() || config.names().keyAllows(team.models(), group));
     }
 
+    /**
+     * OpenAI's {@code GET /v1/models/{id}}: the entry of {@code /v1/models} with that id (a model group or alias the
+     * caller may use), else 404 in OpenAI's shape ({@code model_not_found}), as OpenAI answers an unknown model.
+     */
+    public void model(RoutingContext ctx) {
+        String id = ctx.pathParam("id");
+        Caller caller = ctx.get(Caller.CONTEXT_KEY);
+        GatewayConfig config = holder.config();
+        // a key limited to some groups (by itself or its team) cannot see the others, as in /v1/models
+        boolean allowed =
+                caller == null || caller.key() == null || !restricted(caller.key()) || may(caller.key(), config, id);
+        if (allowed && id != null && config.groups().containsKey(id)) {
+            ObjectNode model = JsonNodeFactory.instance
+                    .objectNode()
+                    .put("id", id)
+                    .put("object", "model")
+                    .put("created", created)
+                    .put("owned_by", "openai");
+            ctx.response().putHeader("content-type", "application/json").end(Json.toBuffer(model));
+            return;
+        }
+        ApiErrors.write(
+                ctx.response(),
+                new com.acme.mpc.gateway.core.GatewayException(
+                        404,
+                        "invalid_request_error",
+                        "The model '" + id + "' does not exist or you do not have access to it.",
+                        "model",
+                        "model_not_found",
+                        false));
+    }
+
     public void modelInfo(RoutingContext ctx) {
         String onlyId = ctx.request().getParam("litellm_model_id");
         deployments(ctx, d -> onlyId == null || onlyId.equals(d.id()));

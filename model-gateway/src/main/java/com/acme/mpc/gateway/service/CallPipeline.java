@@ -4,6 +4,9 @@ import com.acme.mpc.gateway.api.Caller;
 import com.acme.mpc.gateway.cache.CacheControls;
 import com.acme.mpc.gateway.cache.ResponseCache;
 import com.acme.mpc.gateway.config.ConfigHolder;
+import com.acme.mpc.gateway.config.Deployment;
+import com.acme.mpc.gateway.config.ModelModes;
+import com.acme.mpc.gateway.core.CallType;
 import com.acme.mpc.gateway.core.GatewayException;
 import com.acme.mpc.gateway.core.Json;
 import com.acme.mpc.gateway.core.Usage;
@@ -23,6 +26,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.math.BigDecimal;
 import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import org.jboss.logging.Logger;
 
@@ -107,6 +111,7 @@ public class CallPipeline {
                         "model",
                         "model_not_found");
             }
+            checkMode(request.modelGroup(), ctx.request().path(), surface);
             call = new CallContext(
                     eventId,
                     requestId,
@@ -295,6 +300,21 @@ public class CallPipeline {
             usage.record(call, u, null, e.status(), e.type(), false);
         }
         surface.writeError(response, e);
+    }
+
+    /** A model that only serves media calls (images, audio, rerank) is a client error on the text endpoints. */
+    private void checkMode(String requested, String path, Surface<?> surface) {
+        List<Deployment> deployments = holder.config().group(requested);
+        if (deployments == null || deployments.isEmpty()) {
+            return;
+        }
+        for (Deployment d : deployments) {
+            if (!ModelModes.isMedia(ModelModes.of(d, requested))) {
+                return;
+            }
+        }
+        String needed = surface.callType() == CallType.EMBEDDING ? ModelModes.EMBEDDING : ModelModes.CHAT;
+        throw MediaPipeline.wrongMode(requested, deployments.get(0), path, needed);
     }
 
     private static ObjectNode parse(Buffer raw) {

@@ -118,6 +118,16 @@ public class OpenAiAdapter implements ProviderAdapter, NativeOpenAiResponses {
         return URI.create(d.apiBase() + "/responses" + rest + (query == null || query.isEmpty() ? "" : "?" + query));
     }
 
+    /** The URL of any OpenAI operation on {@code d} ({@code images/generations}, ...), in this provider's scheme. */
+    public URI operationUrl(Deployment d, String operation) {
+        return url(d, operation);
+    }
+
+    /** This provider's headers for {@code d} (credential, organization, extra headers) with {@code contentType}. */
+    public MultiMap operationHeaders(Deployment d, String contentType) {
+        return headers(d).set("content-type", contentType);
+    }
+
     /** The URL of an operation; Azure overrides it with its deployment URL scheme. */
     protected URI url(Deployment d, String operation) {
         return URI.create(d.apiBase() + "/" + operation);

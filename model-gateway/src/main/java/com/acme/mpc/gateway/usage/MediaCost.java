@@ -17,31 +17,35 @@ public final class MediaCost {
     private MediaCost() {}
 
     public static BigDecimal cost(ModelInfo info, String upstreamModel, Metered m, Usage tokens, MediaPrices table) {
-        BigDecimal total = null;
+        BigDecimal tokenCost = tokens == null ? null : CostCalculator.cost(info, tokens);
+        // a model billed by tokens (gpt-image-1, gpt-4o-transcribe with token prices configured) is not billed again
+        // by the built-in per-unit approximation; per-unit prices written in model_info always apply
+        MediaPrices fallback = tokenCost == null ? table : null;
+        BigDecimal total = tokenCost;
         if (m.images() > 0) {
             BigDecimal each = info.unitPrice("output_cost_per_image");
-            if (each == null) {
-                each = table.perImage(upstreamModel, m.quality(), m.size());
+            if (each == null && fallback != null) {
+                each = fallback.perImage(upstreamModel, m.quality(), m.size());
             }
             total = add(total, times(each, BigDecimal.valueOf(m.images())));
         }
         if (m.seconds() > 0) {
-            total = add(total, times(price(info, upstreamModel, "input_cost_per_second", table), exact(m.seconds())));
+            total = add(
+                    total, times(price(info, upstreamModel, "input_cost_per_second", fallback), exact(m.seconds())));
         }
         if (m.characters() > 0) {
             total = add(
                     total,
                     times(
-                            price(info, upstreamModel, "input_cost_per_character", table),
+                            price(info, upstreamModel, "input_cost_per_character", fallback),
                             BigDecimal.valueOf(m.characters())));
         }
         if (m.queries() > 0) {
             total = add(
                     total,
-                    times(price(info, upstreamModel, "input_cost_per_query", table), BigDecimal.valueOf(m.queries())));
-        }
-        if (tokens != null) {
-            total = add(total, CostCalculator.cost(info, tokens));
+                    times(
+                            price(info, upstreamModel, "input_cost_per_query", fallback),
+                            BigDecimal.valueOf(m.queries())));
         }
         if (total == null) {
             // a model the table prices at zero (OpenAI's moderations) costs nothing rather than "unknown"
@@ -53,7 +57,7 @@ public final class MediaCost {
 
     private static BigDecimal price(ModelInfo info, String model, String key, MediaPrices table) {
         BigDecimal own = info.unitPrice(key);
-        return own != null ? own : table.price(model, key);
+        return own != null || table == null ? own : table.price(model, key);
     }
 
     private static BigDecimal times(BigDecimal price, BigDecimal quantity) {

@@ -52,9 +52,23 @@ public class HttpLayerErrors {
             431, "headers_too_large");
 
     private final long maxBodySize;
+    private final long maxUploadSize;
 
     public HttpLayerErrors(GatewaySettings settings) {
         this.maxBodySize = settings.maxBodySize();
+        this.maxUploadSize = settings.maxUploadSize();
+    }
+
+    /** The multipart upload routes (audio, image edits) take bodies up to gateway.max-upload-size. */
+    static boolean isUpload(String path) {
+        return path != null
+                && (path.endsWith("/audio/transcriptions")
+                        || path.endsWith("/audio/translations")
+                        || path.endsWith("/images/edits"));
+    }
+
+    private long limitOf(RoutingContext ctx) {
+        return isUpload(ctx.request().path()) ? maxUploadSize : maxBodySize;
     }
 
     void register(@Observes Router router) {
@@ -106,8 +120,8 @@ public class HttpLayerErrors {
                 send(ctx, 400, "Invalid Content-Length header");
                 return;
             }
-            if (n > maxBodySize) {
-                send(ctx, 413, "request body larger than " + maxBodySize + " bytes");
+            if (n > limitOf(ctx)) {
+                send(ctx, 413, "request body larger than " + limitOf(ctx) + " bytes");
                 return;
             }
         }
@@ -132,7 +146,7 @@ public class HttpLayerErrors {
             // upgraded with h2c would reject the answer)
             ctx.response().putHeader("connection", "close");
         }
-        write(ctx, clientError(ctx, status, maxBodySize));
+        write(ctx, clientError(ctx, status, limitOf(ctx)));
     }
 
     /**

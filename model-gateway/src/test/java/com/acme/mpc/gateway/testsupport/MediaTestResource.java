@@ -6,10 +6,17 @@ import java.util.Map;
 /** A gateway whose media deployments (images, audio, moderations, rerank) point at a {@link FakeMediaUpstream}. */
 public class MediaTestResource implements QuarkusTestResourceLifecycleManager {
     public static FakeMediaUpstream upstream;
+    /** Where the gateway spools uploads in these tests (checked empty after each call). */
+    public static java.nio.file.Path uploads;
 
     @Override
     public Map<String, String> start() {
         upstream = new FakeMediaUpstream();
+        try {
+            uploads = java.nio.file.Files.createTempDirectory("gateway-uploads-");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
         String yaml = """
                 model_list:
                   - model_name: dall-e-3
@@ -52,7 +59,9 @@ public class MediaTestResource implements QuarkusTestResourceLifecycleManager {
                 "gateway.config-file",
                 TestConfigFiles.write("gateway-media-", yaml),
                 "gateway.max-upload-size",
-                String.valueOf(64L * 1024 * 1024));
+                String.valueOf(64L * 1024 * 1024),
+                "gateway.uploads-directory",
+                uploads.toString());
     }
 
     @Override

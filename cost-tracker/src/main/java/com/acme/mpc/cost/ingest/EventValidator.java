@@ -19,8 +19,19 @@ import java.util.Set;
 public final class EventValidator {
     public record Problem(int index, String field, String message) {}
 
-    private static final Set<String> CALL_TYPES =
-            Set.of("chat_completion", "text_completion", "embedding", "anthropic_messages", "responses");
+    private static final Set<String> CALL_TYPES = Set.of(
+            "chat_completion",
+            "text_completion",
+            "embedding",
+            "anthropic_messages",
+            "responses",
+            "image_generation",
+            "image_edit",
+            "transcription",
+            "translation",
+            "speech",
+            "moderation",
+            "rerank");
     private static final Set<String> STATUSES = Set.of("success", "failure");
     private static final int MAX_TEXT = 512;
     private static final int MAX_TAGS = 64;

@@ -63,7 +63,16 @@ public class IngestService {
         normalised.increment(n);
     }
 
+    /** Calls priced by the token: every other call type is priced per unit by the gateway (docs/contracts.md). */
+    private static final java.util.Set<String> TOKEN_PRICED =
+            java.util.Set.of("chat_completion", "text_completion", "embedding", "anthropic_messages");
+
     public UsageEvent price(UsageEvent e) {
+        if (!e.cacheHit() && e.gatewayCostUsd() != null && !TOKEN_PRICED.contains(e.callType())) {
+            // images, audio seconds, speech characters, rerank queries: the price table knows tokens only, the
+            // gateway computed the cost from the deployment's per-unit prices
+            return e.withCost(e.gatewayCostUsd(), "gateway");
+        }
         CostCalculator.Cost c = calculator.cost(new CostCalculator.Usage(
                 e.provider(),
                 e.model(),

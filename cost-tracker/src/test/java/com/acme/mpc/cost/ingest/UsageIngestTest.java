@@ -283,6 +283,27 @@ class UsageIngestTest {
     }
 
     @Test
+    void mediaCallsAreStoredWithTheGatewaysCost() throws Exception {
+        var e = event(Map.of(
+                "call_type",
+                "transcription",
+                "model_group",
+                "whisper-1",
+                "model",
+                "whisper-1",
+                "prompt_tokens",
+                0,
+                "completion_tokens",
+                0,
+                "cost_usd",
+                "0.0012"));
+        admin().body(List.of(e)).post("/usage/events").then().statusCode(200);
+        Object[] stored = row("SELECT call_type, cost_usd FROM usage_events WHERE request_id = ?", e.get("request_id"));
+        assertEquals("transcription", stored[0]);
+        assertEquals(0, new BigDecimal("0.0012").compareTo((BigDecimal) stored[1]));
+    }
+
+    @Test
     void nonArrayAndBrokenJsonAre400() {
         admin().body("{\"request_id\":\"x\"}")
                 .post("/usage/events")

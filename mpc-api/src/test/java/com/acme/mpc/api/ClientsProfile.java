@@ -25,6 +25,8 @@ public class ClientsProfile implements QuarkusTestProfile {
     public static final String MASTER_KEY = "sk-master-test";
     public static final String ORIGIN = "http://app.example";
     public static final int MAX_BODY = 64 * 1024;
+    /** Multipart uploads (audio, image edits) have their own, larger limit. */
+    public static final int MAX_UPLOAD = 4 * 1024 * 1024;
 
     @Override
     public Map<String, String> getConfigOverrides() {
@@ -42,7 +44,8 @@ public class ClientsProfile implements QuarkusTestProfile {
                 Map.entry("mpc.gateway.health-timeout", "500ms"),
                 Map.entry("mpc.gateway.circuit-breaker.request-volume-threshold", "4"),
                 Map.entry("mpc.gateway.circuit-breaker.delay", "3s"),
-                Map.entry("quarkus.http.limits.max-body-size", MAX_BODY / 1024 + "K"),
+                Map.entry("mpc-api.max-body-size", MAX_BODY / 1024 + "K"),
+                Map.entry("quarkus.http.limits.max-body-size", MAX_UPLOAD / 1024 + "K"),
                 Map.entry("quarkus.http.cors.origins", ORIGIN));
     }
 

@@ -89,7 +89,9 @@ class ModelGatewayTransport {
         }
         return http.request(options).compose(request -> {
             call.attach(request);
-            Future<HttpClientResponse> sent = r.body() == null ? request.send() : request.send(r.body());
+            Future<HttpClientResponse> sent = r.stream() != null
+                    ? request.send(r.stream())
+                    : r.body() == null ? request.send() : request.send(r.body());
             return sent.map(response -> {
                 response.pause();
                 // A failure while paused would otherwise be lost; the call keeps it for whoever relays the body.

@@ -13,6 +13,7 @@ import com.acme.mpc.api.service.RateLimiter;
 import com.acme.mpc.api.service.ResponseCache;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.runtime.configuration.MemorySize;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -58,15 +59,16 @@ public class ApiRoutes {
             GatewayHealthProbe probe,
             AccessLog accessLog,
             ObjectMapper mapper,
-            @ConfigProperty(name = "quarkus.http.limits.max-body-size", defaultValue = "10240K")
-                    MemorySize maxBodySize) {
+            @ConfigProperty(name = "mpc-api.max-body-size", defaultValue = "10240K") MemorySize maxBodySize,
+            @ConfigProperty(name = "quarkus.http.limits.max-body-size", defaultValue = "100M")
+                    MemorySize maxUploadSize) {
         this.metrics = metrics;
         this.accessLog = accessLog;
         this.clients = clients;
         this.appKeys = appKeys;
         this.gatewayKeys = gatewayKeys;
         this.rateLimiter = rateLimiter;
-        this.bodyLimit = new BodyLimit(maxBodySize.asLongValue());
+        this.bodyLimit = new BodyLimit(maxBodySize.asLongValue(), maxUploadSize.asLongValue());
         this.maxBodySize = maxBodySize.asLongValue();
         // With no client tokens and no gateway key, callers may bring their own gateway (virtual) key.
         boolean forwardClientAuthorization =
@@ -97,13 +99,29 @@ public class ApiRoutes {
                 ProxyRoute.COMPLETIONS,
                 ProxyRoute.EMBEDDINGS,
                 ProxyRoute.MESSAGES,
-                ProxyRoute.COUNT_TOKENS));
+                ProxyRoute.COUNT_TOKENS,
+                ProxyRoute.IMAGES,
+                ProxyRoute.IMAGE_EDITS,
+                ProxyRoute.TRANSCRIPTIONS,
+                ProxyRoute.TRANSLATIONS,
+                ProxyRoute.SPEECH,
+                ProxyRoute.MODERATIONS,
+                ProxyRoute.RERANK,
+                ProxyRoute.RERANK_V1,
+                ProxyRoute.RERANK_V2,
+                ProxyRoute.AZURE_CHAT,
+                ProxyRoute.AZURE_COMPLETIONS,
+                ProxyRoute.AZURE_EMBEDDINGS));
         // OpenAI SDKs append /responses to their base URL: /api (as for chat) or /api/v1
         routes.addAll(java.util.List.of(ProxyRoute.responses("/api")));
         routes.addAll(java.util.List.of(ProxyRoute.responses("/api/v1")));
         for (ProxyRoute route : routes) {
             router.route(route.method(), route.path()).order(order++).handler(rc -> proxy.handle(rc, route));
         }
+        // a model id may hold slashes: everything after /api/models/ is the id
+        router.routeWithRegex(HttpMethod.GET, "/api/models/(?<id>.+)")
+                .order(order++)
+                .handler(rc -> proxy.handle(rc, ProxyRoute.MODEL));
         router.get("/api/usage").order(order++).handler(usage::handle);
         router.route("/api/*").order(order).handler(ApiRoutes::notFound);
         router.get("/health").order(ORDER).handler(health::handle);

@@ -24,9 +24,23 @@ final class BodyLimit implements Handler<RoutingContext> {
     }
 
     private final long maxBytes;
+    private final long maxUploadBytes;
 
-    BodyLimit(long maxBytes) {
+    /**
+     * @param maxBytes the limit of JSON bodies (mpc-api.max-body-size)
+     * @param maxUploadBytes the limit of multipart uploads (quarkus.http.limits.max-body-size, the ceiling)
+     */
+    BodyLimit(long maxBytes, long maxUploadBytes) {
         this.maxBytes = maxBytes;
+        this.maxUploadBytes = maxUploadBytes;
+    }
+
+    long uploadLimit() {
+        return maxUploadBytes;
+    }
+
+    private long limitOf(RoutingContext rc) {
+        return ProxyRoute.isUpload(rc.request().path()) ? maxUploadBytes : maxBytes;
     }
 
     @Override
@@ -34,7 +48,7 @@ final class BodyLimit implements Handler<RoutingContext> {
         String length = rc.request().getHeader("content-length");
         if (length != null) {
             try {
-                if (Long.parseLong(length.strip()) > maxBytes) {
+                if (Long.parseLong(length.strip()) > limitOf(rc)) {
                     reject(rc);
                     return;
                 }
@@ -54,7 +68,7 @@ final class BodyLimit implements Handler<RoutingContext> {
         ApiErrors.send(
                 rc,
                 413,
-                "Request body too large: the limit is " + maxBytes + " bytes.",
+                "Request body too large: the limit is " + limitOf(rc) + " bytes.",
                 OpenAiErrors.INVALID_REQUEST,
                 "request_too_large");
     }

@@ -18,6 +18,7 @@ final class ClientAuthentication implements Handler<RoutingContext> {
 
     private static final String BEARER = "Bearer ";
     static final String API_KEY = "x-api-key";
+    static final String AZURE_API_KEY = "api-key";
 
     private final ClientRegistry registry;
     private final AppKeys appKeys;
@@ -79,6 +80,10 @@ final class ClientAuthentication implements Handler<RoutingContext> {
             return header.substring(BEARER.length()).strip();
         }
         String apiKey = rc.request().getHeader(API_KEY);
+        if (apiKey == null || apiKey.isBlank()) {
+            // Azure OpenAI SDK clients send their key as api-key
+            apiKey = rc.request().getHeader(AZURE_API_KEY);
+        }
         return apiKey == null || apiKey.isBlank() ? null : apiKey.strip();
     }
 

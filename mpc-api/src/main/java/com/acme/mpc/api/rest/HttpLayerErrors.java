@@ -51,11 +51,18 @@ public class HttpLayerErrors {
             431, "headers_too_large");
 
     private final long maxBodySize;
+    private final long maxUploadSize;
+
+    private long limitOf(RoutingContext ctx) {
+        return ProxyRoute.isUpload(ctx.request().path()) ? maxUploadSize : maxBodySize;
+    }
 
     public HttpLayerErrors(
-            @ConfigProperty(name = "quarkus.http.limits.max-body-size", defaultValue = "10240K")
-                    MemorySize maxBodySize) {
+            @ConfigProperty(name = "mpc-api.max-body-size", defaultValue = "10240K") MemorySize maxBodySize,
+            @ConfigProperty(name = "quarkus.http.limits.max-body-size", defaultValue = "100M")
+                    MemorySize maxUploadSize) {
         this.maxBodySize = maxBodySize.asLongValue();
+        this.maxUploadSize = maxUploadSize.asLongValue();
     }
 
     void register(@Observes Router router) {
@@ -107,8 +114,8 @@ public class HttpLayerErrors {
                 send(ctx, 400, "Invalid Content-Length header");
                 return;
             }
-            if (n > maxBodySize) {
-                send(ctx, 413, "Request body too large: the limit is " + maxBodySize + " bytes.");
+            if (n > limitOf(ctx)) {
+                send(ctx, 413, "Request body too large: the limit is " + limitOf(ctx) + " bytes.");
                 return;
             }
         }
@@ -127,7 +134,7 @@ public class HttpLayerErrors {
 
     /** The answer to a 4xx the HTTP layer decided on. */
     private void refuse(RoutingContext ctx, int status) {
-        clientError(ctx, status, maxBodySize);
+        clientError(ctx, status, limitOf(ctx));
     }
 
     /**

@@ -85,6 +85,11 @@ final class ProxyHandler {
             forward(rc, route, null, null);
             return;
         }
+        if (route.upload()) {
+            // a multipart upload (audio, image edits) goes on as it arrives, with back-pressure: never held whole
+            forward(rc, route, null, null);
+            return;
+        }
         bodyLimit.read(rc.request()).onComplete(read -> {
             if (read.succeeded()) {
                 onBody(rc, route, read.result());
@@ -156,9 +161,15 @@ final class ProxyHandler {
     private void forward(RoutingContext rc, ProxyRoute route, Buffer body, String cacheKey) {
         HttpServerRequest request = rc.request();
         MultiMap headers = MultiMap.caseInsensitiveMultiMap();
-        if (body != null) {
+        if (body != null || route.upload()) {
             String contentType = request.getHeader("content-type");
             headers.set("content-type", contentType != null ? contentType : "application/json");
+        }
+        if (route.upload()) {
+            String length = request.getHeader("content-length");
+            if (length != null) {
+                headers.set("content-length", length);
+            }
         }
         String accept = request.getHeader("accept");
         if (accept != null) {
@@ -169,6 +180,9 @@ final class ProxyHandler {
         headers.set(END_USER_HEADER, client);
         if (route.bodyAsSent()) {
             namedInHeaders(request, client, route.anthropic(), headers);
+        } else if (route.upload()) {
+            // a streamed form is relayed as sent: the app is named by the end-user and tags headers
+            tagsHeader(request, client, headers);
         }
         String appKey = RequestTracking.gatewayKey(rc);
         if (appKey != null) {
@@ -179,12 +193,29 @@ final class ProxyHandler {
             if (authorization != null) {
                 headers.set("authorization", authorization);
             }
-            String apiKey = request.getHeader(ClientAuthentication.API_KEY);
-            if (apiKey != null) {
-                headers.set(ClientAuthentication.API_KEY, apiKey);
+            for (String name : new String[] {ClientAuthentication.API_KEY, ClientAuthentication.AZURE_API_KEY}) {
+                String apiKey = request.getHeader(name);
+                if (apiKey != null) {
+                    headers.set(name, apiKey);
+                }
             }
         }
-        GatewayCall call = gateway.send(new GatewayRequest(route.method(), route.gatewayPath(rc), headers, body));
+        GatewayCall[] started = new GatewayCall[1];
+        GatewayCall call = gateway.send(
+                route.upload()
+                        ? GatewayRequest.streamed(
+                                route.method(),
+                                route.gatewayPath(rc),
+                                headers,
+                                new LimitedUpload(request, bodyLimit.uploadLimit(), () -> {
+                                    // a chunked upload passed the limit while it was relayed
+                                    if (started[0] != null) {
+                                        started[0].cancel();
+                                    }
+                                    bodyLimit.reject(rc);
+                                }))
+                        : new GatewayRequest(route.method(), route.gatewayPath(rc), headers, body));
+        started[0] = call;
         rc.addEndHandler(end -> {
             if (end.failed()) {
                 call.cancel();
@@ -215,6 +246,11 @@ final class ProxyHandler {
                 }
             }
         }
+        tagsHeader(request, client, headers);
+    }
+
+    /** The client's spend tags and the app as tag {@code app:<name>}, in the gateway's tag header. */
+    private static void tagsHeader(HttpServerRequest request, String client, MultiMap headers) {
         String tags = request.getHeader(TAGS_HEADER);
         if (!ClientRegistry.ANONYMOUS.equals(client)) {
             String app = Attribution.TAG_PREFIX + client;
@@ -236,7 +272,7 @@ final class ProxyHandler {
     private void relay(
             RoutingContext rc, ProxyRoute route, HttpClientResponse upstream, GatewayCall call, String cacheKey) {
         HttpServerResponse response = rc.response();
-        if (response.closed() || response.ended()) {
+        if (response.closed() || response.ended() || response.headWritten()) {
             call.cancel();
             return;
         }
@@ -310,8 +346,12 @@ final class ProxyHandler {
     }
 
     private void fail(RoutingContext rc, Throwable error) {
-        GatewayFailure failure = gatewayFailure(error);
         HttpServerResponse response = rc.response();
+        if (response.ended()) {
+            // answered already (an upload over its limit, whose gateway call was then cancelled)
+            return;
+        }
+        GatewayFailure failure = gatewayFailure(error);
         if (failure.retryAfterSeconds() > 0 && !response.headWritten()) {
             response.putHeader("retry-after", Long.toString(failure.retryAfterSeconds()));
         }

@@ -150,6 +150,9 @@ public final class StandInGateway {
             received.add(new Received(request.method().name(), request.path(), request.query(), headers, body));
             HttpServerResponse response = request.response();
             response.putHeader("x-request-id", String.valueOf(headers.get("x-request-id")));
+            if (media(request, response)) {
+                return;
+            }
             switch (request.path()) {
                 case "/health/liveliness" -> health(response);
                 case "/v1/models" -> json(response, 200, Recorded.MODELS);
@@ -217,6 +220,57 @@ public final class StandInGateway {
         } else {
             json(response, 401, Recorded.error("Authentication Error, invalid key", "auth_error", "401"));
         }
+    }
+
+    /** Bytes of the stand-in's speech answer (binary, chunked, as OpenAI's audio/mpeg). */
+    public static final int SPEECH_BYTES = 64 * 1024;
+
+    /** The media routes (images, audio, moderations, rerank, models/{id}, Azure paths), in OpenAI's formats. */
+    private static boolean media(HttpServerRequest request, HttpServerResponse response) {
+        String path = request.path();
+        if (path.startsWith("/v1/models/")) {
+            String id = java.net.URLDecoder.decode(
+                    path.substring("/v1/models/".length()), java.nio.charset.StandardCharsets.UTF_8);
+            json(response, 200, "{\"id\":\"" + id + "\",\"object\":\"model\",\"created\":1,\"owned_by\":\"openai\"}");
+            return true;
+        }
+        if (path.startsWith("/openai/deployments/")) {
+            json(response, 200, Recorded.CHAT_COMPLETION);
+            return true;
+        }
+        switch (path) {
+            case "/v1/images/generations", "/v1/images/edits" ->
+                json(response, 200, "{\"created\":1733500000,\"data\":[{\"url\":\"https://images.example/fox.png\"}]}");
+            case "/v1/audio/transcriptions", "/v1/audio/translations" ->
+                json(
+                        response,
+                        200,
+                        "{\"text\":\"Hello from the stand-in.\",\"usage\":{\"type\":\"duration\",\"seconds\":3}}");
+            case "/v1/audio/speech" -> {
+                response.setChunked(true).putHeader("content-type", "audio/mpeg");
+                byte[] chunk = new byte[8 * 1024];
+                java.util.Arrays.fill(chunk, (byte) 0x55);
+                for (int i = 0; i < SPEECH_BYTES / chunk.length; i++) {
+                    response.write(io.vertx.core.buffer.Buffer.buffer(chunk));
+                }
+                response.end();
+            }
+            case "/v1/moderations" ->
+                json(
+                        response,
+                        200,
+                        "{\"id\":\"modr-1\",\"model\":\"omni-moderation-latest\",\"results\":[{\"flagged\":false}]}");
+            case "/v1/rerank", "/v2/rerank" ->
+                json(
+                        response,
+                        200,
+                        "{\"id\":\"r-1\",\"results\":[{\"index\":1,\"relevance_score\":0.98}],"
+                                + "\"meta\":{\"billed_units\":{\"search_units\":1}}}");
+            default -> {
+                return false;
+            }
+        }
+        return true;
     }
 
     private void health(HttpServerResponse response) {

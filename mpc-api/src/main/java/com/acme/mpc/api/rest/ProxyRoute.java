@@ -96,8 +96,6 @@ record ProxyRoute(
         };
     }
 
-    }
-
     static final ProxyRoute IMAGES = json("images/generations");
     static final ProxyRoute IMAGE_EDITS = upload("images/edits");
     static final ProxyRoute TRANSCRIPTIONS = upload("audio/transcriptions");
@@ -134,7 +132,8 @@ record ProxyRoute(
     }
 
     private static ProxyRoute upload(String operation) {
-        return new ProxyRoute(operation, HttpMethod.POST, "/api/" + operation, "/v1/" + operation, false, false, false, true);
+        return new ProxyRoute(
+                operation, HttpMethod.POST, "/api/" + operation, "/v1/" + operation, false, false, false, true);
     }
 
     private static ProxyRoute azure(String operation) {

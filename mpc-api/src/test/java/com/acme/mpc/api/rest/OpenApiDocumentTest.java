@@ -95,7 +95,10 @@ class OpenApiDocumentTest {
                     && route.getName().matches("/[A-Za-z0-9_/.:-]+")
                     && route.getName().contains("/:");
             if (route.isRegexPath() && !templated) {
-                missing.add("regex route " + route.getName());
+                // /api/models/{id} takes slashes: a regex of its own
+                if (!"/api/models/(?<id>.+)".equals(route.getName()) || !documentedPaths.contains("/api/models/{id}")) {
+                    missing.add("regex route " + route.getName());
+                }
                 continue;
             }
             String path = templated ? route.getName() : route.getPath();

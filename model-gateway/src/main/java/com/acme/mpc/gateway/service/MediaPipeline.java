@@ -137,8 +137,11 @@ public class MediaPipeline {
 
     private void run(
             HttpServerResponse response, MediaSurface surface, CallContext call, AttemptPlan plan, MediaRequest r) {
-        Uni<MediaAnswer> result = executor.attempts(
-                response, call, plan, attempt -> surface.call(upstream, attempt, r), MediaAnswer::tokens);
+        // bounded by the request's own timeout (LiteLLM's per-request parameter), as chat calls are
+        Uni<MediaAnswer> result = executor.bounded(
+                executor.attempts(
+                        response, call, plan, attempt -> surface.call(upstream, attempt, r), MediaAnswer::tokens),
+                call);
         AtomicReference<Cancellable> pending = new AtomicReference<>();
         boolean[] settled = {false};
         response.closeHandler(v -> {

@@ -6,6 +6,7 @@ import com.acme.mpc.gateway.core.GatewayException;
 import com.acme.mpc.gateway.core.Json;
 import com.acme.mpc.gateway.provider.ProviderAdapter;
 import com.acme.mpc.gateway.provider.ProviderRegistry;
+import com.acme.mpc.gateway.provider.cohere.CohereAccess;
 import com.acme.mpc.gateway.provider.http.MultipartBody;
 import com.acme.mpc.gateway.provider.http.UpstreamHttp;
 import com.acme.mpc.gateway.provider.http.UpstreamResponse;
@@ -24,8 +25,8 @@ import java.util.Map;
 
 /**
  * The media operations of a deployment (images, audio, moderations, rerank) over HTTP: OpenAI, Azure and
- * OpenAI-compatible servers in OpenAI's wire format at their own URL scheme; rerank also on Cohere ({@code /v2/rerank}),
- * Jina and Infinity ({@code /rerank}). Provider errors become the gateway's (OpenAI-shaped, key scrubbed) errors.
+ * OpenAI-compatible servers in OpenAI's wire format at their own URL scheme; rerank also on Cohere ({@code /v2/rerank},
+ * its v2 URL and headers as the Cohere adapter builds them), Jina and Infinity ({@code /rerank}). Provider errors become the gateway's (OpenAI-shaped, key scrubbed) errors.
  */
 @ApplicationScoped
 public class MediaUpstream {
@@ -83,10 +84,19 @@ public class MediaUpstream {
 
     /** A rerank call with a body already in the provider's format ({@link #isCohere}). */
     public Uni<UpstreamResponse> rerank(Deployment d, ObjectNode body, Duration timeout) {
+        if (isCohere(d)) {
+            return mapped(
+                    http.post(
+                            CohereAccess.url(d, "rerank"),
+                            CohereAccess.headers(d, false),
+                            Json.toBuffer(body),
+                            timeout),
+                    d);
+        }
         if (d.provider().protocol() != ProviderKind.Protocol.RERANK) {
             return postJson(d, "rerank", body, timeout);
         }
-        String path = isCohere(d) ? "/v2/rerank" : "/rerank";
+        String path = "/rerank";
         MultiMap headers = MultiMap.caseInsensitiveMultiMap()
                 .add("content-type", "application/json")
                 .add("accept", "application/json");
@@ -101,7 +111,7 @@ public class MediaUpstream {
 
     /** Cohere's rerank v2 takes documents as plain strings and answers without them. */
     public static boolean isCohere(Deployment d) {
-        return d.provider() == ProviderKind.COHERE;
+        return d.provider() != null && d.provider().protocol() == ProviderKind.Protocol.COHERE;
     }
 
     private OpenAiAdapter openAi(Deployment d, String operation) {

@@ -305,6 +305,10 @@ public class GatewayRoutes {
 
     private void failure(RoutingContext ctx, BiConsumer<HttpServerResponse, GatewayException> errors, long limit) {
         int status = ctx.statusCode();
+        if (status < 400 && ctx.request().bytesRead() > limit) {
+            // an upload cut at the limit may fail its spooling pipe ("Pipe closed") before the body limit reports
+            status = 413;
+        }
         if (status == 413) {
             errors.accept(
                     ctx.response(),

@@ -253,10 +253,13 @@ public class MediaPipeline {
         throw GatewayException.badRequest("'model' is required", "model");
     }
 
-    /** JSON bodies were checked at admission; uploads (and a defaulted model) are checked here. */
+    /** JSON bodies were checked at admission; uploads (and a defaulted model) are checked here: key and team. */
     private static void checkKeyAllows(GatewayConfig config, Caller caller, String model) {
         KeyInfo key = caller.key();
-        if (key != null && !key.allows(model) && !config.names().keyAllows(key.models(), model)) {
+        if (key == null) {
+            return;
+        }
+        if (!key.allows(model) && !config.names().keyAllows(key.models(), model)) {
             throw new GatewayException(
                     401,
                     "key_model_access_denied",
@@ -264,6 +267,17 @@ public class MediaPipeline {
                             + ". Tried to access " + model,
                     "model",
                     "key_model_access_denied",
+                    false);
+        }
+        KeyInfo.Team team = key.team();
+        if (team != null && !team.models().isEmpty() && !config.names().keyAllows(team.models(), model)) {
+            throw new GatewayException(
+                    401,
+                    "team_model_access_denied",
+                    "team not allowed to access model. This team can only access models=" + team.models()
+                            + ". Tried to access " + model,
+                    "model",
+                    "team_model_access_denied",
                     false);
         }
     }

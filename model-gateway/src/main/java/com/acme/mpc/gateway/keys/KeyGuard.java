@@ -31,7 +31,8 @@ import org.jboss.logging.Logger;
 /**
  * Admission of a completion call, before any provider is called: authenticates the caller (master key or virtual key)
  * and, for a virtual key, applies its model aliases and enforces its and its team's allowed models (names,
- * wildcards, access groups), rpm/tpm/parallel limits ({@link KeyLimits}) and budget. The
+ * wildcards, access groups), rpm/tpm/parallel limits ({@link KeyLimits}, shared by the replicas through Redis when
+ * configured) and budget. The
  * budget check reserves an estimate of the call's cost in cost-tracker ({@code POST /internal/keys/{hash}/reservations},
  * serialized per key there), so concurrent calls cannot all pass on the same remaining budget; the reservation is
  * settled by the call's usage event (same request_id). The parallel slot is released when the response ends or the
@@ -123,8 +124,25 @@ public class KeyGuard {
                     "team_model_access_denied",
                     false);
         }
-        KeyLimits.Slot slot = limits.admit(key);
-        ctx.addEndHandler(ar -> slot.release());
+        Context context = Vertx.currentContext();
+        Uni<KeyLimits.Slot> slot = limits.admitShared(key);
+        if (context != null) {
+            // a Redis answer may complete off the request's event loop: the rest touches the routing context
+            slot = slot.emitOn(on(context));
+        }
+        return slot.onItem().transformToUni(s -> {
+            if (ctx.response().ended() || ctx.response().closed()) {
+                s.release(); // the client went away while the limits were checked: no end handler would run
+            } else {
+                ctx.addEndHandler(ar -> s.release());
+            }
+            return reserve(ctx, type, requestId, caller, scan, raw);
+        });
+    }
+
+    private Uni<Caller> reserve(
+            RoutingContext ctx, CallType type, String requestId, Caller caller, Scan scan, Buffer raw) {
+        KeyInfo key = caller.key();
         List<Deployment> deployments =
                 scan.model == null ? null : holder.config().group(scan.model);
         if ((key.maxBudget() == null && !key.budgetedLevels()) || (scan.model != null && deployments == null)) {

@@ -41,6 +41,19 @@ public interface GatewaySettings {
     @WithDefault("15s")
     Duration healthCheckTimeout();
 
+    /** {@code gateway.key-limits.*}: virtual keys' and teams' rpm/tpm/parallel limits. */
+    KeyLimits keyLimits();
+
+    /** {@code gateway.key-limits.*}. */
+    interface KeyLimits {
+        /**
+         * Prefix of the shared counters in Redis (env {@code GATEWAY_KEY_LIMITS_REDIS_NAMESPACE}); replicas that share
+         * limits must use the same one.
+         */
+        @WithDefault("mpc-gateway:limits")
+        String redisNamespace();
+    }
+
     /** How the LiteLLM config file is judged. */
     ConfigFile config();
 

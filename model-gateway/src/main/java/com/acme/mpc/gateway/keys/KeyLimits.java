@@ -1,6 +1,7 @@
 package com.acme.mpc.gateway.keys;
 
 import com.acme.mpc.gateway.cache.RedisLinks;
+import com.acme.mpc.gateway.config.GatewaySettings;
 import com.acme.mpc.gateway.core.GatewayException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -32,9 +33,6 @@ public class KeyLimits {
     private static final Logger LOG = Logger.getLogger(KeyLimits.class);
     private static final long MINUTE_MS = 60_000;
 
-    /** Prefix of the key-limit counters in Redis. */
-    public static final String NAMESPACE = "mpc-gateway:limits";
-
     /** Gives back the parallel slot of an admitted call; idempotent. */
     public interface Slot {
         void release();
@@ -57,12 +55,13 @@ public class KeyLimits {
     private final AtomicBoolean fallingBack = new AtomicBoolean();
 
     @Inject
-    public KeyLimits(RedisLinks redis, @All List<MeterRegistry> registries) {
+    public KeyLimits(RedisLinks redis, @All List<MeterRegistry> registries, GatewaySettings settings) {
         this(
                 System::currentTimeMillis,
                 redis.router()
                         .or(redis::cache)
-                        .map(link -> new SharedKeyLimits(link, NAMESPACE))
+                        .map(link ->
+                                new SharedKeyLimits(link, settings.keyLimits().redisNamespace()))
                         .orElse(null),
                 registries);
     }

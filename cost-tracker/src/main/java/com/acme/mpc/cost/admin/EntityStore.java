@@ -51,7 +51,7 @@ public class EntityStore {
 
     private record Parsed(Map<String, Object> typed, ObjectNode attrs) {}
 
-    private Parsed parse(EntityKind kind, JsonNode body, boolean update) {
+    private Parsed parse(EntityKind kind, JsonNode body) {
         if (body == null || !body.isObject()) {
             throw ApiException.badRequest("Body must be a JSON object", null);
         }
@@ -75,9 +75,7 @@ public class EntityStore {
                         switch (name) {
                             case "max_budget", "soft_budget" -> money(name, v);
                             case "spend" -> {
-                                if (!update) {
-                                    throw ApiException.badRequest("spend can only be set by an update", name);
-                                }
+                                // LiteLLM's create requests carry spend too (NewUserRequest: 0 by default)
                                 BigDecimal d = money(name, v);
                                 if (d == null) {
                                     throw ApiException.badRequest("spend must be a number >= 0", name);
@@ -180,7 +178,7 @@ public class EntityStore {
 
     public Map<String, Object> create(EntityKind kind, JsonNode body) {
         String id = id(kind, body, false);
-        Parsed p = parse(kind, body, false);
+        Parsed p = parse(kind, body);
         return Db.tx(ds, c -> {
             try (PreparedStatement ps = c.prepareStatement(
                     "INSERT INTO " + kind.table + " (" + kind.idField + ") VALUES (?) ON CONFLICT DO NOTHING")) {
@@ -196,7 +194,7 @@ public class EntityStore {
 
     public Map<String, Object> update(EntityKind kind, JsonNode body) {
         String id = id(kind, body, true);
-        Parsed p = parse(kind, body, true);
+        Parsed p = parse(kind, body);
         return Db.tx(ds, c -> {
             lock(c, kind, id);
             apply(c, kind, id, p);
@@ -474,6 +472,7 @@ public class EntityStore {
         }
         m.put("created_at", ts(rs, "created_at"));
         m.put("updated_at", ts(rs, "updated_at"));
+        LiteLlmResponseFields.entity(kind, m);
         return m;
     }
 

@@ -41,6 +41,8 @@ public class UserResource {
         boolean createKey =
                 !b.has("auto_create_key") || b.get("auto_create_key").asBoolean(true);
         b.remove("auto_create_key");
+        // no dashboard login here, and a password must never come back in /user/info or /user/list
+        b.remove("password");
         if (!b.has("models")) {
             b.set("models", mapper.createArrayNode());
         }
@@ -54,10 +56,16 @@ public class UserResource {
             Map<String, Object> key = keys.generate(keyBody);
             out.put("key", key.get("key"));
             out.put("token", key.get("token"));
+            out.put("key_name", key.get("key_name"));
+            out.put("expires", key.get("expires"));
         } else {
             out.put("key", null);
+            out.put("token", null);
+            out.put("key_name", null);
+            out.put("expires", null);
         }
-        return out;
+        // NewUserResponse is LiteLLM's GenerateKeyResponse plus the user's fields
+        return LiteLlmResponseFields.key(out);
     }
 
     @GET
@@ -90,6 +98,11 @@ public class UserResource {
     @POST
     @Path("/update")
     public Map<String, Object> update(JsonNode body) {
+        if (body instanceof ObjectNode o && o.has("password")) {
+            o = o.deepCopy();
+            o.remove("password");
+            return store.update(EntityKind.USER, o);
+        }
         return store.update(EntityKind.USER, body);
     }
 

@@ -1,6 +1,7 @@
 package com.acme.mpc.cost.keys;
 
 import com.acme.mpc.cost.CostTrackerConfig;
+import com.acme.mpc.cost.admin.LiteLlmResponseFields;
 import com.acme.mpc.cost.api.ApiException;
 import com.acme.mpc.cost.api.Money;
 import com.acme.mpc.cost.db.Db;
@@ -87,7 +88,7 @@ public class KeyService {
     private static final java.util.Set<String> NOT_STORED =
             java.util.Set.of("key", "token", "key_hash", "key_name", "new_key", "created_at", "updated_at");
 
-    Fields parse(JsonNode body, boolean allowSpend) {
+    Fields parse(JsonNode body) {
         Fields f = new Fields();
         for (String name : SETTABLE) {
             if (!body.has(name)) {
@@ -99,9 +100,7 @@ public class KeyService {
                 case "models" -> models(v);
                 case "max_budget" -> optMoney(name, v);
                 case "spend" -> {
-                    if (!allowSpend) {
-                        throw ApiException.badRequest("spend can only be set by /key/update", name);
-                    }
+                    // LiteLLM's GenerateKeyRequest carries spend (0 by default), so a new key may start with one
                     BigDecimal d = optMoney(name, v);
                     if (d == null) {
                         throw ApiException.badRequest("spend must be a number >= 0", name);
@@ -223,7 +222,7 @@ public class KeyService {
         if (body == null || !body.isObject()) {
             throw ApiException.badRequest("Body must be a JSON object", null);
         }
-        Fields f = parse(body, false);
+        Fields f = parse(body);
         String key = newKey();
         if (body.hasNonNull("key")) {
             key = body.get("key").asText();
@@ -248,12 +247,12 @@ public class KeyService {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("key", key);
         out.putAll(info);
-        return out;
+        return LiteLlmResponseFields.key(out);
     }
 
     public Map<String, Object> update(JsonNode body) {
         String hash = requiredKey(body);
-        Fields f = parse(body, true);
+        Fields f = parse(body);
         return Db.tx(ds, c -> {
             lockExisting(c, hash);
             apply(c, hash, f);
@@ -263,7 +262,7 @@ public class KeyService {
 
     public Map<String, Object> regenerate(String keyOrHash, JsonNode body) {
         String oldHash = KeyHash.normalize(keyOrHash);
-        Fields f = body == null || !body.isObject() ? new Fields() : parse(body, false);
+        Fields f = body == null || !body.isObject() ? new Fields() : parse(body);
         String key = newKey();
         String newHash = KeyHash.of(key);
         Map<String, Object> info = Db.tx(ds, c -> {
@@ -281,7 +280,7 @@ public class KeyService {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("key", key);
         out.putAll(info);
-        return out;
+        return LiteLlmResponseFields.key(out);
     }
 
     public List<String> delete(JsonNode body) {

@@ -450,6 +450,7 @@ public class CallExecutor {
      * excluded from the plan.
      */
     private GatewayException beforeRouting(CallContext call, AttemptPlan plan) {
+        pin(call, plan);
         if (call.mockFailurePending) {
             call.mockFailurePending = false;
             return new GatewayException(
@@ -462,6 +463,27 @@ public class CallExecutor {
                     false);
         }
         return config.router().enablePreCallChecks() ? contextWindowCheck(call, plan) : null;
+    }
+
+    /** A request pinned to one deployment of the group (still in it) leaves the group's others out of the plan. */
+    private void pin(CallContext call, AttemptPlan plan) {
+        String pinned = call.request.pinnedDeployment(plan.group());
+        if (pinned == null) {
+            return;
+        }
+        List<Deployment> deployments = router.deployments(plan.group());
+        BitSet others = new BitSet();
+        boolean present = false;
+        for (int i = 0; i < deployments.size(); i++) {
+            if (deployments.get(i).id().equals(pinned)) {
+                present = true;
+            } else {
+                others.set(i);
+            }
+        }
+        if (present) {
+            plan.exclude(others);
+        }
     }
 
     /**

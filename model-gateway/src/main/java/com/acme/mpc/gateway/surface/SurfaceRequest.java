@@ -23,6 +23,8 @@ public final class SurfaceRequest {
     private Supplier<ObjectNode> canonicalSource;
     private ObjectNode canonical;
     private Object surfaceState;
+    private String pinnedGroup;
+    private String pinnedDeploymentId;
 
     /**
      * @param body the client's body, never modified (attempts copy what they change)
@@ -100,6 +102,21 @@ public final class SurfaceRequest {
     public SurfaceRequest surfaceState(Object state) {
         this.surfaceState = state;
         return this;
+    }
+
+    /**
+     * Sends this request on {@code group} only to deployment {@code deploymentId} (fallback groups are not bound): a
+     * Responses follow-up whose conversation state lives at the upstream that answered the previous response.
+     */
+    public SurfaceRequest pin(String group, String deploymentId) {
+        this.pinnedGroup = group;
+        this.pinnedDeploymentId = deploymentId;
+        return this;
+    }
+
+    /** The deployment this request must use on {@code group}, or null when any may serve it. */
+    public String pinnedDeployment(String group) {
+        return pinnedDeploymentId != null && pinnedGroup.equals(group) ? pinnedDeploymentId : null;
     }
 
     /** The request in the canonical OpenAI chat form (the client's body itself on the OpenAI surface). */

@@ -75,17 +75,13 @@ public final class ResponsesSurface implements Surface<ResponsesEvent> {
         ArrayNode items = ResponsesToChat.inputItems(body);
         String owner = owner(caller);
         String previousId = body.path("previous_response_id").asText(null);
-        ResponsesCall call = new ResponsesCall(
-                owner,
-                body.path("store").asBoolean(true),
-                previousId,
-                items,
-                // found before admission for this key (ResponsesEntry); another key's record is never used
-                previous != null
-                                && previous.id().equals(previousId)
-                                && previous.owner().equals(owner)
-                        ? previous
-                        : null);
+        // found before admission for this key (ResponsesEntry); another key's record is never used
+        StoredResponse found = previous != null
+                        && previous.id().equals(previousId)
+                        && previous.owner().equals(owner)
+                ? previous
+                : null;
+        ResponsesCall call = new ResponsesCall(owner, body.path("store").asBoolean(true), previousId, items, found);
         SurfaceRequest request = new SurfaceRequest(
                 body,
                 body.get("model").asText(),
@@ -97,7 +93,12 @@ public final class ResponsesSurface implements Surface<ResponsesEvent> {
                 null,
                 stream ? TokenEstimate.of(promptText(body)) : 0,
                 () -> ResponsesToChat.convert(body, items));
-        return request.surfaceState(call);
+        request.surfaceState(call);
+        if (found != null && found.passThrough() && found.deploymentId() != null) {
+            // the conversation state is at the upstream that answered: another account of the group has not got it
+            request.pin(found.modelGroup(), found.deploymentId());
+        }
+        return request;
     }
 
     /** Stored responses belong to the key that created them (its hash; the master key has one too). */

@@ -155,6 +155,25 @@ class ResponsesSdkTest {
     }
 
     @Test
+    void aPassThroughFollowUpStaysOnTheAccountThatHoldsItsConversation() {
+        OpenAIClient client = client();
+        Response first =
+                client.responses().create(ask("gpt-pool", "Remember 42", rid()).build());
+        String account = lastTo("/v1/responses").headers().get("authorization");
+        assertThat(account).isIn("Bearer sk-pool-account-a", "Bearer sk-pool-account-b");
+        // two accounts, simple-shuffle: twelve follow-ups on one account by chance would be 1 in 4096
+        for (int i = 0; i < 12; i++) {
+            client.responses()
+                    .create(ask("gpt-pool", "What number?", rid())
+                            .previousResponseId(first.id())
+                            .build());
+            assertThat(lastTo("/v1/responses").headers().get("authorization"))
+                    .as("follow-up %d", i)
+                    .isEqualTo(account);
+        }
+    }
+
+    @Test
     void azureUsesItsResponsesPathAndApiVersion() {
         Response r =
                 client().responses().create(ask("azure-gpt", "Hello", rid()).build());

@@ -97,6 +97,12 @@ public class ResponsesTestResource implements QuarkusTestResourceLifecycleManage
                   - model_name: gpt
                     litellm_params: {model: openai/gpt-4.1, api_base: %1$s/v1, api_key: sk-upstream-secret-2}
                     model_info: {id: gpt-1, input_cost_per_token: 0.000002, output_cost_per_token: 0.000008}
+                  - model_name: gpt-pool
+                    litellm_params: {model: openai/gpt-4.1, api_base: %1$s/v1, api_key: sk-pool-account-a}
+                    model_info: {id: pool-a}
+                  - model_name: gpt-pool
+                    litellm_params: {model: openai/gpt-4.1, api_base: %1$s/v1, api_key: sk-pool-account-b}
+                    model_info: {id: pool-b}
                   - model_name: azure-gpt
                     litellm_params: {model: azure/gpt-4o-deploy, api_base: %1$s, api_key: az-secret-3,
                                      api_version: 2025-03-01-preview}

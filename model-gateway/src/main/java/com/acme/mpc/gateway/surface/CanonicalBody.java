@@ -39,6 +39,20 @@ public final class CanonicalBody {
     private CanonicalBody() {}
 
     /**
+     * {@link #prepare} for a request another surface translated to chat: {@code reasoning_effort} (mapped from
+     * Anthropic's thinking or the Responses API's reasoning) only reaches deployments whose {@code model_info}
+     * declares {@code supports_reasoning}, since models without reasoning refuse it.
+     */
+    public static ObjectNode prepareTranslated(ObjectNode chat, Deployment d) {
+        ObjectNode body = prepare(chat, d);
+        ObjectNode info = d.modelInfo().raw();
+        if (info == null || !info.path("supports_reasoning").asBoolean(false)) {
+            body.remove("reasoning_effort");
+        }
+        return body;
+    }
+
+    /**
      * Removes the gateway's own request fields from a body sent on in a provider's native format, but for those
      * that are also fields of that format (Anthropic's {@code metadata}).
      */

@@ -131,12 +131,7 @@ public final class MessagesSurface implements Surface<AnthropicEvent> {
 
     private static com.acme.mpc.gateway.provider.UpstreamCall translated(Attempt attempt) {
         Deployment d = attempt.deployment();
-        ObjectNode body = CanonicalBody.prepare(attempt.request().canonical(), d);
-        ObjectNode info = d.modelInfo().raw();
-        if (info == null || !info.path("supports_reasoning").asBoolean(false)) {
-            // reasoning_effort is refused by models without reasoning; only deployments that declare it get it
-            body.remove("reasoning_effort");
-        }
+        ObjectNode body = CanonicalBody.prepareTranslated(attempt.request().canonical(), d);
         return attempt.upstream(CallType.CHAT_COMPLETION, body);
     }
 

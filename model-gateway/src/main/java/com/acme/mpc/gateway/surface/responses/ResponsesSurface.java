@@ -239,12 +239,7 @@ public final class ResponsesSurface implements Surface<ResponsesEvent> {
             chat = ResponsesToChat.convert(attempt.request().body(), items);
         }
         Deployment d = attempt.deployment();
-        ObjectNode body = CanonicalBody.prepare(chat, d);
-        ObjectNode info = d.modelInfo().raw();
-        if (info == null || !info.path("supports_reasoning").asBoolean(false)) {
-            // reasoning_effort is refused by models without reasoning; only deployments that declare it get it
-            body.remove("reasoning_effort");
-        }
+        ObjectNode body = CanonicalBody.prepareTranslated(chat, d);
         return attempt.upstream(CallType.CHAT_COMPLETION, body);
     }
 

@@ -101,13 +101,13 @@ class StoredModelsIT {
                 assertThat(v2.path(0).path("litellm_params").path("rpm").asInt())
                         .isEqualTo(100);
             }
-            // stored in PostgreSQL as sent (the gateway needs the credential to call the provider)
+            // encrypted at rest (key derived from the master key here); the replicas above got it in clear
             try (Connection c = stack.db();
                     Statement s = c.createStatement();
                     ResultSet rs = s.executeQuery(
                             "SELECT litellm_params->>'api_key' FROM stored_models WHERE model_id = 'rt-1'")) {
                 assertThat(rs.next()).isTrue();
-                assertThat(rs.getString(1)).isEqualTo(SECRET);
+                assertThat(rs.getString(1)).startsWith("enc:v1:").doesNotContain(SECRET);
             }
 
             // a team's models restrict its keys (here: not the stored model); a key's alias names a group
@@ -176,8 +176,12 @@ class StoredModelsIT {
                     ResultSet rs = s.executeQuery(
                             "SELECT litellm_params->>'api_key' FROM stored_models WHERE model_id = 'rt-1'")) {
                 assertThat(rs.next()).isTrue();
-                assertThat(rs.getString(1)).isEqualTo(SECRET);
+                // the update sent the credential back masked: the same credential is kept (encrypted anew)
+                assertThat(rs.getString(1)).startsWith("enc:v1:").doesNotContain(SECRET);
             }
+            HttpResponse<String> internal = stack.admin(stack.costTracker, "/internal/models", null);
+            assertThat(internal.statusCode()).isEqualTo(200);
+            assertThat(internal.body()).contains(SECRET);
             // an update the gateway could not serve is refused and changes nothing
             assertThat(stack.admin(
                                     a,

@@ -223,8 +223,9 @@ public class StoredModelRoutes {
                         return;
                     }
                     ctx.response().setStatusCode(answer.status());
-                    if (answer.contentType() != null) {
-                        ctx.response().putHeader("content-type", answer.contentType());
+                    if (answer.headers().get("content-type") != null) {
+                        ctx.response()
+                                .putHeader("content-type", answer.headers().get("content-type"));
                     }
                     ctx.response().end(answer.body());
                 })

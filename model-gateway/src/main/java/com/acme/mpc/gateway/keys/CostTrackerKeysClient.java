@@ -1,9 +1,9 @@
 package com.acme.mpc.gateway.keys;
 
+import com.acme.mpc.gateway.client.CostTrackerCalls;
 import com.acme.mpc.gateway.config.ConfigHolder;
 import com.acme.mpc.gateway.core.GatewayException;
 import com.acme.mpc.gateway.core.Json;
-import com.acme.mpc.gateway.logging.RequestIds;
 import com.acme.mpc.gateway.usage.CostTrackerSettings;
 import com.acme.mpc.gateway.usage.UsageFields;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -11,11 +11,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpClient;
-import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.PoolOptions;
-import io.vertx.core.http.RequestOptions;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.math.BigDecimal;
@@ -35,43 +31,24 @@ public class CostTrackerKeysClient {
         static final Reservation GRANTED = new Reservation(true, false, null, 0);
     }
 
-    private final Vertx vertx;
-    private final String base;
-    private final String masterKey;
-    private final long timeoutMs;
-    private volatile HttpClient client;
+    private final CostTrackerCalls calls;
 
     public CostTrackerKeysClient(Vertx vertx, CostTrackerSettings settings, ConfigHolder holder) {
-        this.vertx = vertx;
-        this.base = settings.url().map(u -> u.replaceAll("/+$", "")).orElse(null);
-        this.masterKey = holder.config().masterKey();
-        this.timeoutMs = settings.requestTimeout().toMillis();
+        this.calls = new CostTrackerCalls(
+                vertx,
+                settings.url().map(u -> u.replaceAll("/+$", "")).orElse(null),
+                holder.config().masterKey(),
+                settings.requestTimeout().toMillis(),
+                64);
     }
 
     public boolean enabled() {
-        return base != null;
-    }
-
-    private HttpClient client() {
-        HttpClient c = client;
-        if (c == null) {
-            synchronized (this) {
-                if (client == null) {
-                    client = vertx.createHttpClient(
-                            new HttpClientOptions().setKeepAlive(true).setConnectTimeout((int) timeoutMs),
-                            new PoolOptions().setHttp1MaxSize(64));
-                }
-                c = client;
-            }
-        }
-        return c;
+        return calls.configured();
     }
 
     @PreDestroy
     void close() {
-        if (client != null) {
-            client.close();
-        }
+        calls.close();
     }
 
     /** The key's record, or empty when cost-tracker does not know the hash (404). Fails when unreachable. */
@@ -145,42 +122,16 @@ public class CostTrackerKeysClient {
     private record Answer(int status, JsonNode json, String retryAfter) {}
 
     private Uni<Answer> send(HttpMethod method, String path, Buffer body) {
-        if (base == null) {
+        if (!calls.configured()) {
             return Uni.createFrom().failure(unavailable("cost-tracker is not configured"));
         }
-        RequestOptions o = new RequestOptions()
-                .setMethod(method)
-                .setAbsoluteURI(base + path)
-                .setTimeout(timeoutMs)
-                .putHeader("accept", "application/json");
-        if (masterKey != null) {
-            o.putHeader("authorization", "Bearer " + masterKey);
-        }
-        // the request this lookup or reservation is for, so cost-tracker's log lines name it too
-        String requestId = RequestIds.current();
-        if (requestId != null) {
-            o.putHeader(RequestIds.HEADER, requestId);
-        }
-        if (body != null) {
-            o.putHeader("content-type", "application/json");
-        }
         return Uni.createFrom()
-                .completionStage(() -> client().request(o)
-                        .compose(req -> body == null ? req.send() : req.send(body))
-                        .compose(resp -> resp.body()
-                                .map(b -> new Answer(resp.statusCode(), parse(b), resp.getHeader("retry-after"))))
+                .completionStage(() -> calls.send(method, path, body)
+                        .map(a -> new Answer(a.status(), a.json(), a.headers().get("retry-after")))
                         .toCompletionStage())
                 .onFailure(t -> !(t instanceof GatewayException))
                 .transform(t ->
                         unavailable("cost-tracker unreachable (" + t.getClass().getSimpleName() + ")"));
-    }
-
-    private static JsonNode parse(Buffer b) {
-        try {
-            return b == null || b.length() == 0 ? null : Json.MAPPER.readTree(b.getBytes());
-        } catch (java.io.IOException e) {
-            return null;
-        }
     }
 
     static GatewayException unavailable(String why) {

@@ -1,5 +1,6 @@
 package com.acme.mpc.gateway.models;
 
+import com.acme.mpc.gateway.client.CostTrackerCalls;
 import com.acme.mpc.gateway.config.ConfigException;
 import com.acme.mpc.gateway.config.ConfigHolder;
 import com.acme.mpc.gateway.config.ConfigLoader;
@@ -14,11 +15,7 @@ import io.quarkus.runtime.StartupEvent;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpClient;
-import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.PoolOptions;
-import io.vertx.core.http.RequestOptions;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -47,10 +44,8 @@ public class StoredModels {
     private final ConfigHolder holder;
     private final Router router;
     private final String base;
-    private final String masterKey;
-    private final long timeoutMs;
+    private final CostTrackerCalls calls;
     private final long refreshMs;
-    private volatile HttpClient client;
     /** The listing last served (unchanged listings are not rebuilt). */
     private String served;
     /** The stored entries last served, by id, credentials in clear: what an update is checked against. */
@@ -61,8 +56,12 @@ public class StoredModels {
         this.holder = holder;
         this.router = router;
         this.base = settings.url().map(u -> u.replaceAll("/+$", "")).orElse(null);
-        this.masterKey = holder.config().masterKey();
-        this.timeoutMs = settings.requestTimeout().toMillis();
+        this.calls = new CostTrackerCalls(
+                vertx,
+                base,
+                holder.config().masterKey(),
+                settings.requestTimeout().toMillis(),
+                4);
         this.refreshMs = Math.max(100, settings.storedModelsRefresh().toMillis());
     }
 
@@ -150,51 +149,13 @@ public class StoredModels {
         LOG.infof("stored models: serving %d deployments added at run time", stored.size());
     }
 
-    /** One answer of cost-tracker. */
-    public record Answer(int status, Buffer body, String contentType) {}
-
     /** A call to cost-tracker with the master key. */
-    public Future<Answer> send(HttpMethod method, String path, Buffer body) {
-        if (base == null) {
-            return Future.failedFuture(new IllegalStateException("cost-tracker is not configured"));
-        }
-        RequestOptions o = new RequestOptions()
-                .setMethod(method)
-                .setAbsoluteURI(base + path)
-                .setTimeout(timeoutMs)
-                .putHeader("accept", "application/json");
-        if (masterKey != null) {
-            o.putHeader("authorization", "Bearer " + masterKey);
-        }
-        if (body != null) {
-            o.putHeader("content-type", "application/json");
-        }
-        return client().request(o)
-                .compose(req -> body == null ? req.send() : req.send(body))
-                .compose(
-                        resp -> resp.body().map(b -> new Answer(resp.statusCode(), b, resp.getHeader("content-type"))));
-    }
-
-    private HttpClient client() {
-        HttpClient c = client;
-        if (c == null) {
-            synchronized (this) {
-                if (client == null) {
-                    client = vertx.createHttpClient(
-                            new HttpClientOptions().setKeepAlive(true).setConnectTimeout((int)
-                                    Math.min(timeoutMs, 10_000)),
-                            new PoolOptions().setHttp1MaxSize(4));
-                }
-                c = client;
-            }
-        }
-        return c;
+    public Future<CostTrackerCalls.Answer> send(HttpMethod method, String path, Buffer body) {
+        return calls.send(method, path, body);
     }
 
     @PreDestroy
     void close() {
-        if (client != null) {
-            client.close();
-        }
+        calls.close();
     }
 }

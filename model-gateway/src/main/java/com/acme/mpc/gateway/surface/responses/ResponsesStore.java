@@ -1,20 +1,16 @@
 package com.acme.mpc.gateway.surface.responses;
 
+import com.acme.mpc.gateway.client.CostTrackerCalls;
 import com.acme.mpc.gateway.config.ConfigHolder;
 import com.acme.mpc.gateway.core.GatewayException;
 import com.acme.mpc.gateway.core.Json;
-import com.acme.mpc.gateway.logging.RequestIds;
 import com.acme.mpc.gateway.usage.CostTrackerSettings;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpClient;
-import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.PoolOptions;
-import io.vertx.core.http.RequestOptions;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.net.URLEncoder;
@@ -30,18 +26,18 @@ import java.util.Map;
  */
 @ApplicationScoped
 public class ResponsesStore {
-    private final Vertx vertx;
     private final String base;
-    private final String masterKey;
-    private final long timeoutMs;
+    private final CostTrackerCalls calls;
     private final Map<String, StoredResponse> local;
-    private volatile HttpClient client;
 
     public ResponsesStore(Vertx vertx, CostTrackerSettings settings, ConfigHolder holder, ResponsesSettings own) {
-        this.vertx = vertx;
         this.base = settings.url().map(u -> u.replaceAll("/+$", "")).orElse(null);
-        this.masterKey = holder.config().masterKey();
-        this.timeoutMs = settings.requestTimeout().toMillis();
+        this.calls = new CostTrackerCalls(
+                vertx,
+                base,
+                holder.config().masterKey(),
+                settings.requestTimeout().toMillis(),
+                32);
         int max = own.localMaxEntries();
         this.local = new LinkedHashMap<>(16, 0.75f, false) {
             @Override
@@ -120,62 +116,21 @@ public class ResponsesStore {
                 + URLEncoder.encode(owner, StandardCharsets.UTF_8);
     }
 
-    private HttpClient client() {
-        HttpClient c = client;
-        if (c == null) {
-            synchronized (this) {
-                if (client == null) {
-                    client = vertx.createHttpClient(
-                            new HttpClientOptions().setKeepAlive(true).setConnectTimeout((int) timeoutMs),
-                            new PoolOptions().setHttp1MaxSize(32));
-                }
-                c = client;
-            }
-        }
-        return c;
-    }
-
     @PreDestroy
     void close() {
-        if (client != null) {
-            client.close();
-        }
+        calls.close();
     }
 
     private record Answer(int status, JsonNode json) {}
 
     private Uni<Answer> send(HttpMethod method, String path, Buffer body) {
-        RequestOptions o = new RequestOptions()
-                .setMethod(method)
-                .setAbsoluteURI(base + path)
-                .setTimeout(timeoutMs)
-                .putHeader("accept", "application/json");
-        if (masterKey != null) {
-            o.putHeader("authorization", "Bearer " + masterKey);
-        }
-        String requestId = RequestIds.current();
-        if (requestId != null) {
-            o.putHeader(RequestIds.HEADER, requestId);
-        }
-        if (body != null) {
-            o.putHeader("content-type", "application/json");
-        }
         return Uni.createFrom()
-                .completionStage(() -> client().request(o)
-                        .compose(req -> body == null ? req.send() : req.send(body))
-                        .compose(resp -> resp.body().map(b -> new Answer(resp.statusCode(), parse(b))))
+                .completionStage(() -> calls.send(method, path, body)
+                        .map(a -> new Answer(a.status(), a.json()))
                         .toCompletionStage())
                 .onFailure(t -> !(t instanceof GatewayException))
                 .transform(t ->
                         unavailable("cost-tracker unreachable (" + t.getClass().getSimpleName() + ")"));
-    }
-
-    private static JsonNode parse(Buffer b) {
-        try {
-            return b == null || b.length() == 0 ? null : Json.MAPPER.readTree(b.getBytes());
-        } catch (java.io.IOException e) {
-            return null;
-        }
     }
 
     static GatewayException unavailable(String why) {

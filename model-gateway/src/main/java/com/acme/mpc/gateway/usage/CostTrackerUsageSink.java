@@ -176,6 +176,11 @@ public final class CostTrackerUsageSink implements UsageSink, AutoCloseable {
         return pending + spool.backlogRecords();
     }
 
+    /** Records taken from calls and not yet durable in the spool (a SIGKILL now would bill them as incomplete). */
+    public long notYetSpooled() {
+        return notYetSpooled.get();
+    }
+
     public String lastError() {
         return lastError;
     }

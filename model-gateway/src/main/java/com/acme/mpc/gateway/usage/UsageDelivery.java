@@ -169,6 +169,11 @@ public class UsageDelivery implements UsageSink {
         }
         ObjectNode u = body.putObject("usage_spool");
         u.put("backlog_records", s.backlog());
+        u.put("not_yet_spooled_records", s.notYetSpooled());
+        WriteAheadJournal j = journal;
+        if (j != null) {
+            u.put("write_ahead_open_calls", j.openCalls());
+        }
         u.put("bytes", s.spool().bytes());
         u.put("max_bytes", s.spool().maxBytes());
         u.put("full", s.spool().full());

@@ -445,6 +445,8 @@ class VirtualKeysTest {
                 .statusCode(200)
                 .body("usage_spool.full", equalTo(false))
                 .body("usage_spool.backlog_records", notNullValue())
+                .body("usage_spool.not_yet_spooled_records", notNullValue())
+                .body("usage_spool.write_ahead_open_calls", notNullValue())
                 .body("usage_spool.max_bytes", equalTo(268435456));
         String metrics =
                 given().get("/metrics").then().statusCode(200).extract().asString();

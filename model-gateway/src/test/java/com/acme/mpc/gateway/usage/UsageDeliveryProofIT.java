@@ -127,7 +127,14 @@ class UsageDeliveryProofIT {
             }
             assertThat(headerCost.signum()).isPositive();
             // every record is in the durable spool (cost-tracker is down)
-            await(() -> backlog(gateway) == N, Duration.ofSeconds(30), "the spool to hold " + N + " records");
+            // backlog counts records still in memory too: wait until every one is forced to disk and the journal
+            // has settled every call, else a SIGKILL now rightly bills the in-memory ones as incomplete
+            await(
+                    () -> backlog(gateway) == N
+                            && spoolField(gateway, "not_yet_spooled_records") == 0
+                            && spoolField(gateway, "write_ahead_open_calls") == 0,
+                    Duration.ofSeconds(30),
+                    "the spool to hold " + N + " durable records and no call open");
 
             // the hardest stop: SIGKILL, no shutdown hook; what the spool fsynced must survive it
             gw.destroyForcibly();
@@ -188,6 +195,10 @@ class UsageDeliveryProofIT {
     }
 
     private long backlog(String gateway) {
+        return spoolField(gateway, "backlog_records");
+    }
+
+    private long spoolField(String gateway, String field) {
         try {
             HttpResponse<String> r = http.send(
                     HttpRequest.newBuilder(URI.create(gateway + "/health/readiness"))
@@ -195,7 +206,7 @@ class UsageDeliveryProofIT {
                             .build(),
                     HttpResponse.BodyHandlers.ofString());
             JsonNode spool = JSON.readTree(r.body()).path("usage_spool");
-            return spool.path("backlog_records").asLong(-1);
+            return spool.path(field).asLong(-1);
         } catch (IOException e) {
             return -1;
         } catch (InterruptedException e) {

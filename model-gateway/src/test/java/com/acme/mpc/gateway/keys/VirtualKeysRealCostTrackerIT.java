@@ -1,15 +1,25 @@
 package com.acme.mpc.gateway.keys;
 
+import static com.acme.mpc.gateway.testsupport.PackagedApps.GATEWAY_JAR;
+import static com.acme.mpc.gateway.testsupport.PackagedApps.JSON;
+import static com.acme.mpc.gateway.testsupport.PackagedApps.await;
+import static com.acme.mpc.gateway.testsupport.PackagedApps.backlog;
+import static com.acme.mpc.gateway.testsupport.PackagedApps.connect;
+import static com.acme.mpc.gateway.testsupport.PackagedApps.createDatabase;
+import static com.acme.mpc.gateway.testsupport.PackagedApps.dropDatabase;
+import static com.acme.mpc.gateway.testsupport.PackagedApps.freePort;
+import static com.acme.mpc.gateway.testsupport.PackagedApps.start;
+import static com.acme.mpc.gateway.testsupport.PackagedApps.startCostTracker;
+import static com.acme.mpc.gateway.testsupport.PackagedApps.status;
+import static com.acme.mpc.gateway.testsupport.PackagedApps.stop;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.acme.mpc.gateway.api.Authenticator;
-import com.acme.mpc.gateway.testsupport.TestPostgres;
+import com.acme.mpc.gateway.testsupport.PackagedApps;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.math.BigDecimal;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -17,11 +27,8 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,7 +38,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -42,12 +48,6 @@ import org.junit.jupiter.api.Test;
  */
 class VirtualKeysRealCostTrackerIT {
     private static final String MASTER = "sk-keys-it-master";
-    private static final Path MODULE = Path.of(System.getProperty("user.dir"));
-    private static final Path GATEWAY_JAR = MODULE.resolve("target/quarkus-app/quarkus-run.jar");
-    private static final Path COST_TRACKER_JAR = Path.of(System.getProperty(
-            "cost-tracker.jar",
-            MODULE.resolve("../cost-tracker/target/quarkus-app/quarkus-run.jar").toString()));
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final BigDecimal BUDGET = new BigDecimal("0.002");
 
     private final HttpClient http =
@@ -55,13 +55,10 @@ class VirtualKeysRealCostTrackerIT {
 
     @Test
     void virtualKeysAgainstTheRealCostTracker() throws Exception {
-        assumeTrue(Files.isRegularFile(GATEWAY_JAR), "model-gateway is not packaged: test skipped");
-        assumeTrue(
-                Files.isRegularFile(COST_TRACKER_JAR),
-                "cost-tracker is not packaged (" + COST_TRACKER_JAR.normalize() + "): test skipped");
-        assumeTrue(postgresUp(), "no PostgreSQL at " + TestPostgres.describe() + ": test skipped");
+        String missing = PackagedApps.missing();
+        assumeTrue(missing == null, () -> missing + ": test skipped");
 
-        Path work = Files.createTempDirectory(MODULE.resolve("target"), "keys-it-");
+        Path work = Files.createTempDirectory(PackagedApps.MODULE.resolve("target"), "keys-it-");
         Path config = work.resolve("gateway.yaml");
         Files.writeString(config, """
                 model_list:
@@ -72,29 +69,15 @@ class VirtualKeysRealCostTrackerIT {
                     litellm_params: {model: openai/gpt-4o, mock_response: "Other."}
                 general_settings: {master_key: %s}
                 """.formatted(MASTER));
-        String db = "gw_keys_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
         int gatewayPort = freePort();
         int costTrackerPort = freePort();
         String gateway = "http://127.0.0.1:" + gatewayPort;
         String costTracker = "http://127.0.0.1:" + costTrackerPort;
         Process gw = null;
         Process ct = null;
-        createDatabase(db);
+        String db = createDatabase("gw_keys_");
         try {
-            ct = start(
-                    COST_TRACKER_JAR,
-                    Map.of(
-                            "QUARKUS_HTTP_PORT",
-                            Integer.toString(costTrackerPort),
-                            "QUARKUS_DATASOURCE_JDBC_URL",
-                            TestPostgres.url(db),
-                            "QUARKUS_DATASOURCE_USERNAME",
-                            TestPostgres.USER,
-                            "QUARKUS_DATASOURCE_PASSWORD",
-                            TestPostgres.PASSWORD,
-                            "LITELLM_MASTER_KEY",
-                            MASTER),
-                    work.resolve("cost-tracker.log"));
+            ct = startCostTracker(costTrackerPort, db, MASTER, work.resolve("cost-tracker.log"));
             gw = start(
                     GATEWAY_JAR,
                     Map.of(
@@ -188,8 +171,7 @@ class VirtualKeysRealCostTrackerIT {
                 pool.shutdownNow();
             }
             await(() -> backlog(gateway) == 0, Duration.ofSeconds(30), "usage delivery");
-            try (Connection c = DriverManager.getConnection(
-                            TestPostgres.url(db), TestPostgres.USER, TestPostgres.PASSWORD);
+            try (Connection c = connect(db);
                     PreparedStatement ps = c.prepareStatement("SELECT count(*), sum(cost_usd), "
                             + "count(*) FILTER (WHERE key_alias = 'it-app' AND team_id = 'team-it') "
                             + "FROM usage_events WHERE key_hash = ?")) {
@@ -266,8 +248,7 @@ class VirtualKeysRealCostTrackerIT {
         }
         assertThat(refusedByTeam).as("calls refused by the team's budget").isPositive();
         await(() -> backlog(gateway) == 0, Duration.ofSeconds(30), "usage delivery");
-        try (Connection c =
-                        DriverManager.getConnection(TestPostgres.url(db), TestPostgres.USER, TestPostgres.PASSWORD);
+        try (Connection c = connect(db);
                 PreparedStatement ps =
                         c.prepareStatement("SELECT (SELECT sum(cost_usd) FROM usage_events WHERE team_id = ?),"
                                 + " (SELECT spend FROM teams WHERE team_id = ?)")) {
@@ -358,103 +339,5 @@ class VirtualKeysRealCostTrackerIT {
                         .timeout(Duration.ofSeconds(30))
                         .build(),
                 HttpResponse.BodyHandlers.ofString());
-    }
-
-    private long backlog(String gateway) {
-        try {
-            HttpResponse<String> r = http.send(
-                    HttpRequest.newBuilder(URI.create(gateway + "/health/readiness"))
-                            .build(),
-                    HttpResponse.BodyHandlers.ofString());
-            return JSON.readTree(r.body())
-                    .path("usage_spool")
-                    .path("backlog_records")
-                    .asLong(-1);
-        } catch (IOException e) {
-            return -1;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return -1;
-        }
-    }
-
-    private int status(String url) {
-        try {
-            return http.send(
-                            HttpRequest.newBuilder(URI.create(url))
-                                    .timeout(Duration.ofSeconds(5))
-                                    .build(),
-                            HttpResponse.BodyHandlers.discarding())
-                    .statusCode();
-        } catch (IOException e) {
-            return -1;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return -1;
-        }
-    }
-
-    private static void await(Supplier<Boolean> condition, Duration timeout, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.get()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out after " + timeout + " waiting for " + what);
-            }
-            Thread.sleep(200);
-        }
-    }
-
-    private static Process start(Path jar, Map<String, String> env, Path log) throws IOException {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder pb = new ProcessBuilder(java, "-jar", jar.toString())
-                .directory(log.getParent().toFile())
-                .redirectErrorStream(true)
-                .redirectOutput(log.toFile());
-        pb.environment().putAll(env);
-        return pb.start();
-    }
-
-    private static void stop(Process p) throws InterruptedException {
-        if (p == null || !p.isAlive()) {
-            return;
-        }
-        p.destroy();
-        if (!p.waitFor(20, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            p.waitFor(10, TimeUnit.SECONDS);
-        }
-    }
-
-    private static boolean postgresUp() {
-        try (Connection c =
-                DriverManager.getConnection(TestPostgres.url("postgres"), TestPostgres.USER, TestPostgres.PASSWORD)) {
-            return c.isValid(5);
-        } catch (SQLException e) {
-            return false;
-        }
-    }
-
-    private static void createDatabase(String db) throws SQLException {
-        try (Connection c = DriverManager.getConnection(
-                        TestPostgres.url("postgres"), TestPostgres.USER, TestPostgres.PASSWORD);
-                Statement s = c.createStatement()) {
-            s.execute("CREATE DATABASE " + db);
-        }
-    }
-
-    private static void dropDatabase(String db) {
-        try (Connection c = DriverManager.getConnection(
-                        TestPostgres.url("postgres"), TestPostgres.USER, TestPostgres.PASSWORD);
-                Statement s = c.createStatement()) {
-            s.execute("DROP DATABASE IF EXISTS " + db + " WITH (FORCE)");
-        } catch (SQLException e) {
-            System.err.println("could not drop " + db + ": " + e.getMessage());
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 0, java.net.InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
     }
 }

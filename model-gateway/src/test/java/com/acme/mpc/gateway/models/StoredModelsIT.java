@@ -3,6 +3,7 @@ package com.acme.mpc.gateway.models;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import com.acme.mpc.gateway.testsupport.PackagedApps;
 import com.acme.mpc.gateway.testsupport.RealStack;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.http.HttpResponse;
@@ -75,7 +76,7 @@ class StoredModelsIT {
             HttpResponse<String> onA = stack.call(a, "/v1/chat/completions", MASTER, chat("run-time-chat"));
             assertThat(onA.statusCode()).as(onA.body()).isEqualTo(200);
             assertThat(content(onA)).isEqualTo("Stored answer.");
-            RealStack.await(
+            PackagedApps.await(
                     () -> stack.call(b, "/v1/chat/completions", MASTER, chat("run-time-chat"))
                                     .statusCode()
                             == 200,
@@ -166,7 +167,7 @@ class StoredModelsIT {
             assertThat(updated.statusCode()).as(updated.body()).isEqualTo(200);
             assertThat(content(stack.call(a, "/v1/chat/completions", MASTER, chat("run-time-chat"))))
                     .isEqualTo("Updated answer.");
-            RealStack.await(
+            PackagedApps.await(
                     () -> content(stack.call(b, "/v1/chat/completions", MASTER, chat("run-time-chat")))
                             .equals("Updated answer."),
                     Duration.ofSeconds(20),
@@ -196,7 +197,7 @@ class StoredModelsIT {
             HttpResponse<String> gone = stack.call(a, "/v1/chat/completions", MASTER, chat("run-time-chat"));
             assertThat(gone.statusCode()).isEqualTo(404);
             assertThat(RealStack.json(gone).path("error").path("code").asText()).isEqualTo("model_not_found");
-            RealStack.await(
+            PackagedApps.await(
                     () -> stack.call(b, "/v1/chat/completions", MASTER, chat("run-time-chat"))
                                     .statusCode()
                             == 404,

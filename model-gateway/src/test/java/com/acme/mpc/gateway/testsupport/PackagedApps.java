@@ -23,7 +23,7 @@ import java.util.function.Supplier;
 
 /**
  * The packaged gateway and cost-tracker as processes, with a throw-away PostgreSQL database: what the packaged-app ITs
- * share. Needs {@code ./mvnw -pl model-gateway,cost-tracker package -DskipTests} and PostgreSQL on 127.0.0.1:5432.
+ * share. Needs {@code ./mvnw -pl model-gateway,cost-tracker package -DskipTests} and PostgreSQL ({@link TestPostgres}).
  */
 public final class PackagedApps {
     public static final Path MODULE = Path.of(System.getProperty("user.dir"));
@@ -31,7 +31,6 @@ public final class PackagedApps {
     public static final Path COST_TRACKER_JAR = Path.of(System.getProperty(
             "cost-tracker.jar",
             MODULE.resolve("../cost-tracker/target/quarkus-app/quarkus-run.jar").toString()));
-    public static final String PG = "jdbc:postgresql://127.0.0.1:5432/";
     public static final ObjectMapper JSON = new ObjectMapper();
 
     private static final HttpClient HTTP =
@@ -47,16 +46,16 @@ public final class PackagedApps {
         if (!Files.isRegularFile(COST_TRACKER_JAR)) {
             return "cost-tracker is not packaged (" + COST_TRACKER_JAR.normalize() + ")";
         }
-        try (Connection c = DriverManager.getConnection(PG + "postgres", "postgres", "")) {
-            return c.isValid(5) ? null : "PostgreSQL on 127.0.0.1:5432 is not valid";
+        try (Connection c = connect("postgres")) {
+            return c.isValid(5) ? null : "PostgreSQL at " + TestPostgres.describe() + " is not valid";
         } catch (SQLException e) {
-            return "no PostgreSQL on 127.0.0.1:5432 (user postgres)";
+            return "no PostgreSQL at " + TestPostgres.describe();
         }
     }
 
     public static String createDatabase(String prefix) throws SQLException {
         String db = prefix + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-        try (Connection c = DriverManager.getConnection(PG + "postgres", "postgres", "");
+        try (Connection c = connect("postgres");
                 Statement s = c.createStatement()) {
             s.execute("CREATE DATABASE " + db);
         }
@@ -64,7 +63,7 @@ public final class PackagedApps {
     }
 
     public static void dropDatabase(String db) {
-        try (Connection c = DriverManager.getConnection(PG + "postgres", "postgres", "");
+        try (Connection c = connect("postgres");
                 Statement s = c.createStatement()) {
             s.execute("DROP DATABASE IF EXISTS " + db + " WITH (FORCE)");
         } catch (SQLException e) {
@@ -73,7 +72,7 @@ public final class PackagedApps {
     }
 
     public static Connection connect(String db) throws SQLException {
-        return DriverManager.getConnection(PG + db, "postgres", "");
+        return DriverManager.getConnection(TestPostgres.url(db), TestPostgres.USER, TestPostgres.PASSWORD);
     }
 
     /** cost-tracker on {@code port}, storing in {@code db}, with {@code master} as its admin key. */
@@ -84,11 +83,11 @@ public final class PackagedApps {
                         "QUARKUS_HTTP_PORT",
                         Integer.toString(port),
                         "QUARKUS_DATASOURCE_JDBC_URL",
-                        PG + db,
+                        TestPostgres.url(db),
                         "QUARKUS_DATASOURCE_USERNAME",
-                        "postgres",
+                        TestPostgres.USER,
                         "QUARKUS_DATASOURCE_PASSWORD",
-                        "",
+                        TestPostgres.PASSWORD,
                         "LITELLM_MASTER_KEY",
                         master),
                 log);
@@ -104,6 +103,7 @@ public final class PackagedApps {
         return pb.start();
     }
 
+    /** SIGTERM (graceful: the gateway writes its queue to the spool), then SIGKILL after 20 s. */
     public static void stop(Process p) throws InterruptedException {
         if (p == null || !p.isAlive()) {
             return;
@@ -133,6 +133,11 @@ public final class PackagedApps {
 
     /** Records the gateway's usage spool still holds, or -1 when it does not answer. */
     public static long backlog(String gateway) {
+        return spoolField(gateway, "backlog_records");
+    }
+
+    /** A number of the {@code usage_spool} object of the gateway's readiness, or -1 when it does not answer. */
+    public static long spoolField(String gateway, String field) {
         try {
             HttpResponse<String> r = HTTP.send(
                     HttpRequest.newBuilder(URI.create(gateway + "/health/readiness"))
@@ -140,7 +145,7 @@ public final class PackagedApps {
                             .build(),
                     HttpResponse.BodyHandlers.ofString());
             JsonNode spool = JSON.readTree(r.body()).path("usage_spool");
-            return spool.path("backlog_records").asLong(-1);
+            return spool.path(field).asLong(-1);
         } catch (IOException e) {
             return -1;
         } catch (InterruptedException e) {

@@ -1,9 +1,15 @@
 package com.acme.mpc.gateway.testsupport;
 
+import static com.acme.mpc.gateway.testsupport.PackagedApps.GATEWAY_JAR;
+import static com.acme.mpc.gateway.testsupport.PackagedApps.await;
+import static com.acme.mpc.gateway.testsupport.PackagedApps.freePort;
+import static com.acme.mpc.gateway.testsupport.PackagedApps.start;
+import static com.acme.mpc.gateway.testsupport.PackagedApps.status;
+import static com.acme.mpc.gateway.testsupport.PackagedApps.stop;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -11,15 +17,10 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.UUID;
-import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
 
 /**
  * The packaged model-gateway and cost-tracker as separate processes on 127.0.0.1, cost-tracker on a throw-away
@@ -28,12 +29,6 @@ import java.util.function.Supplier;
  */
 public final class RealStack implements AutoCloseable {
     public static final ObjectMapper JSON = new ObjectMapper();
-    private static final Path MODULE = Path.of(System.getProperty("user.dir"));
-    private static final Path GATEWAY_JAR = MODULE.resolve("target/quarkus-app/quarkus-run.jar");
-    private static final Path COST_TRACKER_JAR = Path.of(System.getProperty(
-            "cost-tracker.jar",
-            MODULE.resolve("../cost-tracker/target/quarkus-app/quarkus-run.jar").toString()));
-    public static final String PG = "jdbc:postgresql://127.0.0.1:5432/";
 
     public final String master;
     public final String gateway;
@@ -49,17 +44,7 @@ public final class RealStack implements AutoCloseable {
 
     /** Why the stack cannot run here, or null when it can. */
     public static String unavailable() {
-        if (!Files.isRegularFile(GATEWAY_JAR)) {
-            return "model-gateway is not packaged";
-        }
-        if (!Files.isRegularFile(COST_TRACKER_JAR)) {
-            return "cost-tracker is not packaged (" + COST_TRACKER_JAR.normalize() + ")";
-        }
-        try (Connection c = DriverManager.getConnection(PG + "postgres", "postgres", "")) {
-            return c.isValid(5) ? null : "no PostgreSQL on 127.0.0.1:5432";
-        } catch (SQLException e) {
-            return "no PostgreSQL on 127.0.0.1:5432";
-        }
+        return PackagedApps.missing();
     }
 
     /**
@@ -68,34 +53,16 @@ public final class RealStack implements AutoCloseable {
      */
     public RealStack(String master, String gatewayYaml, Map<String, String> gatewayEnv) throws Exception {
         this.master = master;
-        this.work = Files.createTempDirectory(MODULE.resolve("target"), "stack-");
+        this.work = Files.createTempDirectory(PackagedApps.MODULE.resolve("target"), "stack-");
         Path config = work.resolve("gateway.yaml");
         Files.writeString(config, gatewayYaml);
-        this.database =
-                "gw_stack_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
         int gatewayPort = freePort();
         int costTrackerPort = freePort();
         this.gateway = "http://127.0.0.1:" + gatewayPort;
         this.costTracker = "http://127.0.0.1:" + costTrackerPort;
-        try (Connection c = DriverManager.getConnection(PG + "postgres", "postgres", "");
-                Statement s = c.createStatement()) {
-            s.execute("CREATE DATABASE " + database);
-        }
+        this.database = PackagedApps.createDatabase("gw_stack_");
         try {
-            ct = start(
-                    COST_TRACKER_JAR,
-                    Map.of(
-                            "QUARKUS_HTTP_PORT",
-                            Integer.toString(costTrackerPort),
-                            "QUARKUS_DATASOURCE_JDBC_URL",
-                            PG + database,
-                            "QUARKUS_DATASOURCE_USERNAME",
-                            "postgres",
-                            "QUARKUS_DATASOURCE_PASSWORD",
-                            "",
-                            "LITELLM_MASTER_KEY",
-                            master),
-                    work.resolve("cost-tracker.log"));
+            ct = PackagedApps.startCostTracker(costTrackerPort, database, master, work.resolve("cost-tracker.log"));
             Map<String, String> env = new HashMap<>(Map.of(
                     "CONFIG_FILE_PATH",
                     config.toString(),
@@ -186,60 +153,7 @@ public final class RealStack implements AutoCloseable {
     }
 
     public Connection db() throws SQLException {
-        return DriverManager.getConnection(PG + database, "postgres", "");
-    }
-
-    private int status(String url) {
-        try {
-            return http.send(
-                            HttpRequest.newBuilder(URI.create(url))
-                                    .timeout(Duration.ofSeconds(5))
-                                    .build(),
-                            HttpResponse.BodyHandlers.discarding())
-                    .statusCode();
-        } catch (IOException e) {
-            return -1;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return -1;
-        }
-    }
-
-    public static void await(Supplier<Boolean> condition, Duration timeout, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.get()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out after " + timeout + " waiting for " + what);
-            }
-            Thread.sleep(100);
-        }
-    }
-
-    private static Process start(Path jar, Map<String, String> env, Path log) throws IOException {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder pb = new ProcessBuilder(java, "-jar", jar.toString())
-                .directory(log.getParent().toFile())
-                .redirectErrorStream(true)
-                .redirectOutput(log.toFile());
-        pb.environment().putAll(env);
-        return pb.start();
-    }
-
-    private static void stop(Process p) throws InterruptedException {
-        if (p == null || !p.isAlive()) {
-            return;
-        }
-        p.destroy();
-        if (!p.waitFor(20, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            p.waitFor(10, TimeUnit.SECONDS);
-        }
-    }
-
-    public static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 0, java.net.InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
+        return PackagedApps.connect(database);
     }
 
     @Override
@@ -249,11 +163,6 @@ public final class RealStack implements AutoCloseable {
         }
         stop(gw);
         stop(ct);
-        try (Connection c = DriverManager.getConnection(PG + "postgres", "postgres", "");
-                Statement s = c.createStatement()) {
-            s.execute("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
-        } catch (SQLException e) {
-            System.err.println("could not drop " + database + ": " + e.getMessage());
-        }
+        PackagedApps.dropDatabase(database);
     }
 }

@@ -1,14 +1,22 @@
 package com.acme.mpc.gateway.usage;
 
+import static com.acme.mpc.gateway.testsupport.PackagedApps.GATEWAY_JAR;
+import static com.acme.mpc.gateway.testsupport.PackagedApps.await;
+import static com.acme.mpc.gateway.testsupport.PackagedApps.backlog;
+import static com.acme.mpc.gateway.testsupport.PackagedApps.connect;
+import static com.acme.mpc.gateway.testsupport.PackagedApps.createDatabase;
+import static com.acme.mpc.gateway.testsupport.PackagedApps.dropDatabase;
+import static com.acme.mpc.gateway.testsupport.PackagedApps.freePort;
+import static com.acme.mpc.gateway.testsupport.PackagedApps.spoolField;
+import static com.acme.mpc.gateway.testsupport.PackagedApps.start;
+import static com.acme.mpc.gateway.testsupport.PackagedApps.startCostTracker;
+import static com.acme.mpc.gateway.testsupport.PackagedApps.status;
+import static com.acme.mpc.gateway.testsupport.PackagedApps.stop;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import com.acme.mpc.gateway.testsupport.TestPostgres;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
+import com.acme.mpc.gateway.testsupport.PackagedApps;
 import java.math.BigDecimal;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -16,9 +24,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -28,7 +34,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -46,28 +51,16 @@ import org.junit.jupiter.api.Test;
 class UsageDeliveryProofIT {
     private static final int N = 50;
     private static final String MASTER = "sk-proof-master";
-    private static final Path MODULE = Path.of(System.getProperty("user.dir"));
-    private static final Path GATEWAY_JAR = MODULE.resolve("target/quarkus-app/quarkus-run.jar");
-    private static final Path COST_TRACKER_JAR = Path.of(System.getProperty(
-            "cost-tracker.jar",
-            MODULE.resolve("../cost-tracker/target/quarkus-app/quarkus-run.jar").toString()));
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final HttpClient http =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     @Test
     void usageSpooledWhileCostTrackerIsDownIsDeliveredExactlyOnceAfterARestart() throws Exception {
-        assumeTrue(
-                Files.isRegularFile(GATEWAY_JAR),
-                "model-gateway is not packaged (" + GATEWAY_JAR + "): proof test skipped");
-        assumeTrue(
-                Files.isRegularFile(COST_TRACKER_JAR),
-                "cost-tracker is not packaged (" + COST_TRACKER_JAR.normalize()
-                        + "): run ./mvnw -pl cost-tracker package -DskipTests; proof test skipped");
-        assumeTrue(postgresUp(), "no PostgreSQL at " + TestPostgres.describe() + ": proof test skipped");
+        String missing = PackagedApps.missing();
+        assumeTrue(missing == null, () -> missing + ": proof test skipped");
 
-        Path work = Files.createTempDirectory(MODULE.resolve("target"), "usage-proof-");
+        Path work = Files.createTempDirectory(PackagedApps.MODULE.resolve("target"), "usage-proof-");
         Path config = work.resolve("gateway.yaml");
         Files.writeString(config, """
                 model_list:
@@ -76,7 +69,6 @@ class UsageDeliveryProofIT {
                     model_info: {id: proof-chat-1, input_cost_per_token: 0.0000025, output_cost_per_token: 0.00001}
                 general_settings: {master_key: %s}
                 """.formatted(MASTER));
-        String db = "gw_proof_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
         int gatewayPort = freePort();
         int costTrackerPort = freePort(); // closed until cost-tracker starts on it
         String gateway = "http://127.0.0.1:" + gatewayPort;
@@ -99,7 +91,7 @@ class UsageDeliveryProofIT {
                 "3s");
         Process gw = null;
         Process ct = null;
-        createDatabase(db);
+        String db = createDatabase("gw_proof_");
         try {
             gw = start(GATEWAY_JAR, gatewayEnv, work.resolve("gateway-1.log"));
             await(() -> status(gateway + "/health/liveliness") == 200, Duration.ofSeconds(60), "gateway start");
@@ -145,28 +137,14 @@ class UsageDeliveryProofIT {
                     .as("records spooled before the restart")
                     .isEqualTo(N);
 
-            ct = start(
-                    COST_TRACKER_JAR,
-                    Map.of(
-                            "QUARKUS_HTTP_PORT",
-                            Integer.toString(costTrackerPort),
-                            "QUARKUS_DATASOURCE_JDBC_URL",
-                            TestPostgres.url(db),
-                            "QUARKUS_DATASOURCE_USERNAME",
-                            TestPostgres.USER,
-                            "QUARKUS_DATASOURCE_PASSWORD",
-                            TestPostgres.PASSWORD,
-                            "LITELLM_MASTER_KEY",
-                            MASTER),
-                    work.resolve("cost-tracker.log"));
+            ct = startCostTracker(costTrackerPort, db, MASTER, work.resolve("cost-tracker.log"));
             await(
                     () -> status("http://127.0.0.1:" + costTrackerPort + "/q/health/ready") == 200,
                     Duration.ofSeconds(90),
                     "cost-tracker start");
             await(() -> backlog(gateway) == 0, Duration.ofSeconds(60), "the spool to drain");
 
-            try (Connection c = DriverManager.getConnection(
-                            TestPostgres.url(db), TestPostgres.USER, TestPostgres.PASSWORD);
+            try (Connection c = connect(db);
                     Statement s = c.createStatement()) {
                 List<String> stored = new ArrayList<>();
                 List<String> storedClientIds = new ArrayList<>();
@@ -191,108 +169,6 @@ class UsageDeliveryProofIT {
             stop(gw);
             stop(ct);
             dropDatabase(db);
-        }
-    }
-
-    private long backlog(String gateway) {
-        return spoolField(gateway, "backlog_records");
-    }
-
-    private long spoolField(String gateway, String field) {
-        try {
-            HttpResponse<String> r = http.send(
-                    HttpRequest.newBuilder(URI.create(gateway + "/health/readiness"))
-                            .timeout(Duration.ofSeconds(5))
-                            .build(),
-                    HttpResponse.BodyHandlers.ofString());
-            JsonNode spool = JSON.readTree(r.body()).path("usage_spool");
-            return spool.path(field).asLong(-1);
-        } catch (IOException e) {
-            return -1;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return -1;
-        }
-    }
-
-    private int status(String url) {
-        try {
-            return http.send(
-                            HttpRequest.newBuilder(URI.create(url))
-                                    .timeout(Duration.ofSeconds(5))
-                                    .build(),
-                            HttpResponse.BodyHandlers.discarding())
-                    .statusCode();
-        } catch (IOException e) {
-            return -1;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return -1;
-        }
-    }
-
-    private static void await(Supplier<Boolean> condition, Duration timeout, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.get()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out after " + timeout + " waiting for " + what);
-            }
-            Thread.sleep(200);
-        }
-    }
-
-    private static Process start(Path jar, Map<String, String> env, Path log) throws IOException {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder pb = new ProcessBuilder(java, "-jar", jar.toString())
-                .directory(log.getParent().toFile())
-                .redirectErrorStream(true)
-                .redirectOutput(log.toFile());
-        pb.environment().putAll(env);
-        return pb.start();
-    }
-
-    /** SIGTERM (graceful: the gateway writes its queue to the spool), then SIGKILL after 20 s. */
-    private static void stop(Process p) throws InterruptedException {
-        if (p == null || !p.isAlive()) {
-            return;
-        }
-        p.destroy();
-        if (!p.waitFor(20, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            p.waitFor(10, TimeUnit.SECONDS);
-        }
-    }
-
-    private static boolean postgresUp() {
-        try (Connection c =
-                DriverManager.getConnection(TestPostgres.url("postgres"), TestPostgres.USER, TestPostgres.PASSWORD)) {
-            return c.isValid(5);
-        } catch (SQLException e) {
-            return false;
-        }
-    }
-
-    private static void createDatabase(String db) throws SQLException {
-        try (Connection c = DriverManager.getConnection(
-                        TestPostgres.url("postgres"), TestPostgres.USER, TestPostgres.PASSWORD);
-                Statement s = c.createStatement()) {
-            s.execute("CREATE DATABASE " + db);
-        }
-    }
-
-    private static void dropDatabase(String db) {
-        try (Connection c = DriverManager.getConnection(
-                        TestPostgres.url("postgres"), TestPostgres.USER, TestPostgres.PASSWORD);
-                Statement s = c.createStatement()) {
-            s.execute("DROP DATABASE IF EXISTS " + db + " WITH (FORCE)");
-        } catch (SQLException e) {
-            System.err.println("could not drop " + db + ": " + e.getMessage());
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 0, java.net.InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
         }
     }
 }

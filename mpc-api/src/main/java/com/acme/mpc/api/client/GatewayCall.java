@@ -25,6 +25,10 @@ public final class GatewayCall {
         }
     }
 
+    boolean cancelled() {
+        return cancelled;
+    }
+
     void response(CompletionStage<HttpClientResponse> response) {
         this.response = response;
     }

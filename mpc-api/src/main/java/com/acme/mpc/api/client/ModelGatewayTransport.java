@@ -1,17 +1,22 @@
 package com.acme.mpc.api.client;
 
 import com.acme.mpc.api.config.MpcApiConfig;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.io.IOException;
 import java.net.URI;
+import java.util.Locale;
 
 /**
  * The raw HTTP connection to model-gateway: a pooled, keep-alive Vert.x client that passes bodies
@@ -30,8 +35,13 @@ class ModelGatewayTransport {
     private final long timeoutMillis;
     private final long connectTimeoutMillis;
     private final String displayUrl;
+    private final Counter resent;
 
-    ModelGatewayTransport(Vertx vertx, MpcApiConfig config) {
+    ModelGatewayTransport(Vertx vertx, MpcApiConfig config, MeterRegistry registry) {
+        this.resent = Counter.builder("mpc_api_gateway_requests_resent")
+                .description("requests sent to model-gateway a second time because their pooled connection closed"
+                        + " before any answer")
+                .register(registry);
         URI url = config.gateway().url();
         this.ssl = "https".equalsIgnoreCase(url.getScheme());
         this.host = url.getHost();
@@ -71,8 +81,32 @@ class ModelGatewayTransport {
         return timeoutMillis;
     }
 
-    /** Starts the call; the returned future fails for transport errors only (any HTTP status is a success). */
+    /**
+     * Starts the call; the returned future fails for transport errors only (any HTTP status is a success). A request
+     * whose pooled connection closes before any answer (the gateway closed an idle keep-alive connection as it was
+     * reused, e.g. while it restarts) is sent once more on another connection, as the OpenAI SDKs do for a connection
+     * error; a body streamed from the client cannot be sent twice and is not.
+     */
     Future<HttpClientResponse> send(GatewayRequest r, GatewayCall call) {
+        return attempt(r, call).recover(failure -> {
+            if (r.stream() != null || call.cancelled() || !closedBeforeAnswer(failure)) {
+                return Future.failedFuture(failure);
+            }
+            resent.increment();
+            return attempt(r, call);
+        });
+    }
+
+    /** The connection ended before a response head: closed, or reset by the peer. */
+    static boolean closedBeforeAnswer(Throwable failure) {
+        return failure instanceof HttpClosedException
+                || (failure instanceof IOException
+                        && String.valueOf(failure.getMessage())
+                                .toLowerCase(Locale.ROOT)
+                                .contains("connection reset"));
+    }
+
+    private Future<HttpClientResponse> attempt(GatewayRequest r, GatewayCall call) {
         RequestOptions options = new RequestOptions()
                 .setMethod(r.method())
                 .setHost(host)

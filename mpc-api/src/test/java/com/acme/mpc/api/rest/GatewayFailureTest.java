@@ -4,6 +4,7 @@ import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.matchesRegex;
+import static org.hamcrest.Matchers.notNullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.acme.mpc.api.ClientsProfile;
@@ -49,8 +50,31 @@ class GatewayFailureTest {
     }
 
     @Test
-    void shouldAnswer502WhenTheGatewayDropsTheConnection() {
+    void shouldAnswer502WhenTheGatewayDropsTheConnectionAgainOnTheResend() {
         chat("drop").then().statusCode(502).body("error.code", equalTo("gateway_connection_closed"));
+        // sent once more on another connection, never more
+        assertEquals(2, StandInGateway.get().received("/v1/chat/completions").size());
+    }
+
+    @Test
+    void aConnectionClosedBeforeAnyAnswerIsResentOnce() {
+        double before = resent();
+        chat("drop-once").then().statusCode(200).body("choices[0].message.content", notNullValue());
+        var received = StandInGateway.get().received("/v1/chat/completions");
+        assertEquals(2, received.size());
+        assertEquals(
+                received.get(0).headers().get("x-request-id"),
+                received.get(1).headers().get("x-request-id"),
+                "the same call, resent");
+        assertEquals(received.get(0).body(), received.get(1).body());
+        assertEquals(before + 1, resent());
+    }
+
+    private static double resent() {
+        String metrics = given().get("/q/metrics").then().extract().asString();
+        var m = java.util.regex.Pattern.compile("(?m)^mpc_api_gateway_requests_resent_total ([0-9.]+)$")
+                .matcher(metrics);
+        return m.find() ? Double.parseDouble(m.group(1)) : 0;
     }
 
     @Test

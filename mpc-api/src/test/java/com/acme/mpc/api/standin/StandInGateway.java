@@ -23,6 +23,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * <ul>
  *   <li>{@code hang}: never answers;
  *   <li>{@code drop}: closes the connection without answering;
+ *   <li>{@code drop-once}: closes the connection without answering the first request of each x-request-id, answers
+ *       the next (a keep-alive connection the gateway closed as it was reused);
  *   <li>{@code bad-request}, {@code server-error}: a 400 / 500 OpenAI error;
  *   <li>{@code broken-stream}, {@code broken-stream-at-once}: send the first SSE chunk, then close the
  *       connection (20 ms later, or at once);
@@ -71,6 +73,7 @@ public final class StandInGateway {
     private final Map<String, StreamOutcome> streams = new ConcurrentHashMap<>();
     private final AtomicReference<CompletableFuture<Void>> gate = new AtomicReference<>(new CompletableFuture<>());
     private final List<CompletableFuture<Void>> hungClosed = new CopyOnWriteArrayList<>();
+    private final java.util.Set<String> droppedOnce = ConcurrentHashMap.newKeySet();
     private volatile HealthMode healthMode = HealthMode.OK;
 
     private StandInGateway() throws Exception {
@@ -107,6 +110,7 @@ public final class StandInGateway {
 
     public void reset() {
         received.clear();
+        droppedOnce.clear();
         streams.clear();
         hungClosed.clear();
         gate.set(new CompletableFuture<>());
@@ -299,6 +303,13 @@ public final class StandInGateway {
                 request.connection().closeHandler(v -> closed.complete(null));
             }
             case "drop" -> request.connection().close();
+            case "drop-once" -> {
+                if (droppedOnce.add(String.valueOf(request.getHeader("x-request-id")))) {
+                    request.connection().close();
+                } else {
+                    json(response, 200, Recorded.CHAT_COMPLETION);
+                }
+            }
             case "bad-request" -> {
                 response.putHeader("x-litellm-call-id", "call-400");
                 json(

@@ -3,6 +3,7 @@ package com.acme.mpc.gateway.provider.http;
 import com.acme.mpc.gateway.core.GatewayException;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.subscription.UniEmitter;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -19,6 +20,7 @@ import java.net.ConnectException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
@@ -83,26 +85,42 @@ public class UpstreamHttp {
      */
     public Uni<OpenResponse> open(URI url, MultiMap headers, Buffer body, Duration timeout) {
         AtomicReference<HttpClientRequest> pending = new AtomicReference<>();
-        Uni<OpenResponse> uni = Uni.createFrom()
-                .emitter(emitter -> exchange(
-                        HttpMethod.POST, url, headers, whole(body), timeout, pending, emitter::fail, (request, r) -> {
-                            if (r.statusCode() / 100 == 2) {
-                                r.pause();
-                                emitter.complete(new OpenResponse(request, r));
-                                return;
-                            }
-                            r.body()
-                                    .onComplete(br -> emitter.fail(new UpstreamStatusException(
-                                            r.statusCode(),
-                                            r.headers(),
-                                            br.succeeded() ? br.result().toString() : "")));
-                        }));
+        Uni<OpenResponse> uni = Uni.createFrom().emitter(emitter -> {
+            Consumer<Throwable> fail = failUnlessTerminated(emitter);
+            exchange(HttpMethod.POST, url, headers, whole(body), timeout, pending, fail, (request, r) -> {
+                if (r.statusCode() / 100 == 2) {
+                    r.pause();
+                    emitter.complete(new OpenResponse(request, r));
+                    return;
+                }
+                r.body()
+                        .onComplete(br -> fail.accept(new UpstreamStatusException(
+                                r.statusCode(),
+                                r.headers(),
+                                br.succeeded() ? br.result().toString() : "")));
+            });
+        });
         return uni.onCancellation().invoke(() -> {
             HttpClientRequest r = pending.get();
             if (r != null) {
                 r.reset();
             }
         });
+    }
+
+    /**
+     * Fails the Uni unless it has ended (cancelled by a client gone or a timeout): the cancellation resets the request,
+     * and the reset's own connection error must not reach a Uni nobody waits on (Mutiny would log it as a dropped
+     * exception). Call once per emitter: it takes the emitter's termination callback.
+     */
+    private static Consumer<Throwable> failUnlessTerminated(UniEmitter<?> emitter) {
+        AtomicBoolean ended = new AtomicBoolean();
+        emitter.onTermination(() -> ended.set(true));
+        return t -> {
+            if (!ended.get()) {
+                emitter.fail(t);
+            }
+        };
     }
 
     private static BodyWriter whole(Buffer body) {
@@ -118,28 +136,30 @@ public class UpstreamHttp {
     private Uni<UpstreamResponse> send(
             HttpMethod method, URI url, MultiMap headers, BodyWriter body, Duration timeout) {
         AtomicReference<HttpClientRequest> pending = new AtomicReference<>();
-        Uni<UpstreamResponse> uni = Uni.createFrom()
-                .emitter(emitter -> exchange(
-                        method,
-                        url,
-                        headers,
-                        body,
-                        timeout,
-                        pending,
-                        emitter::fail,
-                        (request, response) -> response.body().onComplete(br -> {
-                            if (br.failed()) {
-                                emitter.fail(connectionFailure(br.cause(), url));
-                            } else if (response.statusCode() / 100 != 2) {
-                                emitter.fail(new UpstreamStatusException(
-                                        response.statusCode(),
-                                        response.headers(),
-                                        br.result().toString()));
-                            } else {
-                                emitter.complete(
-                                        new UpstreamResponse(response.statusCode(), response.headers(), br.result()));
-                            }
-                        })));
+        Uni<UpstreamResponse> uni = Uni.createFrom().emitter(emitter -> {
+            Consumer<Throwable> fail = failUnlessTerminated(emitter);
+            exchange(
+                    method,
+                    url,
+                    headers,
+                    body,
+                    timeout,
+                    pending,
+                    fail,
+                    (request, response) -> response.body().onComplete(br -> {
+                        if (br.failed()) {
+                            fail.accept(connectionFailure(br.cause(), url));
+                        } else if (response.statusCode() / 100 != 2) {
+                            fail.accept(new UpstreamStatusException(
+                                    response.statusCode(),
+                                    response.headers(),
+                                    br.result().toString()));
+                        } else {
+                            emitter.complete(
+                                    new UpstreamResponse(response.statusCode(), response.headers(), br.result()));
+                        }
+                    }));
+        });
         Uni<UpstreamResponse> cancellable = uni.onCancellation().invoke(() -> {
             HttpClientRequest r = pending.get();
             if (r != null) {
@@ -201,7 +221,11 @@ public class UpstreamHttp {
                     whole(body),
                     idleTimeout,
                     pending,
-                    emitter::fail,
+                    t -> {
+                        if (!emitter.isCancelled()) {
+                            emitter.fail(t);
+                        }
+                    },
                     (request, response) -> {
                         if (response.statusCode() / 100 != 2) {
                             response.body()
@@ -224,7 +248,11 @@ public class UpstreamHttp {
                                 request.reset();
                             }
                         });
-                        response.exceptionHandler(t -> emitter.fail(connectionFailure(t, url)));
+                        response.exceptionHandler(t -> {
+                            if (!emitter.isCancelled()) {
+                                emitter.fail(connectionFailure(t, url));
+                            }
+                        });
                         response.endHandler(v -> {
                             if (emitter.isCancelled()) {
                                 return;

@@ -8,9 +8,12 @@ import com.acme.mpc.gateway.config.GatewayConfig;
 import com.acme.mpc.gateway.core.CallType;
 import com.acme.mpc.gateway.core.GatewayException;
 import com.acme.mpc.gateway.core.Json;
+import com.acme.mpc.gateway.core.Metered;
 import com.acme.mpc.gateway.tokens.PromptTokenCounter;
 import com.acme.mpc.gateway.tokens.TokenizerFamily;
 import com.acme.mpc.gateway.usage.CostTrackerSettings;
+import com.acme.mpc.gateway.usage.MediaCost;
+import com.acme.mpc.gateway.usage.MediaPrices;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -41,6 +44,7 @@ import org.jboss.logging.Logger;
 @ApplicationScoped
 public class KeyGuard {
     private static final Logger LOG = Logger.getLogger(KeyGuard.class);
+    private static final MediaPrices MEDIA_PRICES = MediaPrices.builtIn();
 
     /** Routing-context key of the budget reservation (USD, a BigDecimal) admission made for the call. */
     public static final String RESERVATION = "gateway.reservation-usd";
@@ -185,13 +189,16 @@ public class KeyGuard {
     /**
      * The most the call may cost: its prompt tokens counted with the tokenizer of each deployment's model family
      * ({@link PromptTokenCounter}) times the input price, plus max_tokens (else the configured default) times n times
-     * the output price, with the dearest deployment of the group; at least the configured minimum (also what a group
-     * without prices reserves).
+     * the output price; for a media call also what its units will cost, known before the call (n images at the asked
+     * size and quality, the characters of the text to speak, one rerank search unit), at the prices usage is billed
+     * at ({@link MediaCost}). The dearest deployment of the group counts; at least the configured minimum (also what a
+     * group without prices reserves, and what an upload, whose length in seconds is unknown, reserves).
      */
     BigDecimal estimate(CallType type, Scan scan, Buffer raw, List<Deployment> deployments) {
         long completionTokens = type == CallType.EMBEDDING
                 ? 0
                 : (scan.maxTokens != null ? scan.maxTokens : defaultCompletionTokens) * Math.max(1, scan.n);
+        Metered units = expectedUnits(type, scan);
         BigDecimal best = BigDecimal.ZERO;
         if (deployments != null) {
             JsonNode body = tokens.ready() ? tree(raw) : null;
@@ -199,22 +206,38 @@ public class KeyGuard {
             for (Deployment d : deployments) {
                 BigDecimal in = d.modelInfo().inputCostPerToken();
                 BigDecimal out = d.modelInfo().outputCostPerToken();
-                if (in == null && out == null) {
-                    continue;
+                BigDecimal cost = BigDecimal.ZERO;
+                if (in != null || out != null) {
+                    long prompt = in == null
+                            ? 0
+                            : promptTokens.computeIfAbsent(
+                                    TokenizerFamily.of(d.provider(), d.upstreamModel()),
+                                    f -> tokens.count(body, scan.bodyBytes, f));
+                    cost = (in == null ? BigDecimal.ZERO : in.multiply(BigDecimal.valueOf(prompt)))
+                            .add(out == null ? BigDecimal.ZERO : out.multiply(BigDecimal.valueOf(completionTokens)));
                 }
-                long prompt = in == null
-                        ? 0
-                        : promptTokens.computeIfAbsent(
-                                TokenizerFamily.of(d.provider(), d.upstreamModel()),
-                                f -> tokens.count(body, scan.bodyBytes, f));
-                BigDecimal cost = (in == null ? BigDecimal.ZERO : in.multiply(BigDecimal.valueOf(prompt)))
-                        .add(out == null ? BigDecimal.ZERO : out.multiply(BigDecimal.valueOf(completionTokens)));
+                if (units != Metered.NONE) {
+                    BigDecimal media = MediaCost.cost(d.modelInfo(), d.upstreamModel(), units, null, MEDIA_PRICES);
+                    if (media != null && media.compareTo(cost) > 0) {
+                        cost = media;
+                    }
+                }
                 if (cost.compareTo(best) > 0) {
                     best = cost;
                 }
             }
         }
         return best.max(minReservation).setScale(10, RoundingMode.UP).stripTrailingZeros();
+    }
+
+    /** The billed units of a media call that its JSON body already tells; NONE for other calls and uploads. */
+    static Metered expectedUnits(CallType type, Scan scan) {
+        return switch (type) {
+            case IMAGE_GENERATION -> Metered.images(Math.max(1, scan.n), scan.quality, scan.size);
+            case SPEECH -> scan.inputCharacters > 0 ? Metered.characters(scan.inputCharacters) : Metered.NONE;
+            case RERANK -> Metered.queries(1);
+            default -> Metered.NONE;
+        };
     }
 
     private static JsonNode tree(Buffer raw) {
@@ -236,18 +259,29 @@ public class KeyGuard {
     }
 
     /** The few top-level request fields admission needs, read without building a JSON tree. */
-    record Scan(String model, Long maxTokens, int n, long bodyBytes, String user) {
+    record Scan(
+            String model,
+            Long maxTokens,
+            int n,
+            long bodyBytes,
+            String user,
+            String size,
+            String quality,
+            long inputCharacters) {
         static Scan of(Buffer raw) {
             if (raw == null || raw.length() == 0) {
-                return new Scan(null, null, 1, 0, null);
+                return new Scan(null, null, 1, 0, null, null, null, 0);
             }
             String model = null;
             String user = null;
+            String size = null;
+            String quality = null;
+            long inputCharacters = 0;
             Long maxTokens = null;
             int n = 1;
             try (JsonParser p = Json.MAPPER.getFactory().createParser(raw.getBytes())) {
                 if (p.nextToken() != JsonToken.START_OBJECT) {
-                    return new Scan(null, null, 1, raw.length(), null);
+                    return new Scan(null, null, 1, raw.length(), null, null, null, 0);
                 }
                 while (p.nextToken() == JsonToken.FIELD_NAME) {
                     String field = p.currentName();
@@ -255,6 +289,16 @@ public class KeyGuard {
                     switch (field) {
                         case "model" -> model = v == JsonToken.VALUE_STRING ? p.getText() : null;
                         case "user" -> user = v == JsonToken.VALUE_STRING ? p.getText() : null;
+                        case "size" -> size = v == JsonToken.VALUE_STRING ? p.getText() : null;
+                        case "quality" -> quality = v == JsonToken.VALUE_STRING ? p.getText() : null;
+                        case "input" -> {
+                            if (v == JsonToken.VALUE_STRING) {
+                                String text = p.getText();
+                                inputCharacters = text.codePointCount(0, text.length());
+                            } else {
+                                p.skipChildren();
+                            }
+                        }
                         case "max_tokens", "max_completion_tokens", "max_output_tokens" -> {
                             if (v == JsonToken.VALUE_NUMBER_INT && p.getLongValue() > 0) {
                                 maxTokens =
@@ -272,7 +316,7 @@ public class KeyGuard {
             } catch (IOException | RuntimeException e) {
                 // not valid JSON: the completion handler answers 400 for it
             }
-            return new Scan(model, maxTokens, n, raw.length(), user);
+            return new Scan(model, maxTokens, n, raw.length(), user, size, quality, inputCharacters);
         }
     }
 }

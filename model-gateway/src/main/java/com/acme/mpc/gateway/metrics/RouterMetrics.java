@@ -11,14 +11,17 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Retries, fallbacks, cooldowns and the state of each deployment. Every label comes from the config, and the meters
  * of configured groups, deployments and fallback pairs exist from startup (at 0), so dashboards and alerts see them
- * before the first failure. Counting is a lock-free map read and an atomic add.
+ * before the first failure; a deployment stored at run time gets its state gauge when the router first serves it. Counting is a lock-free map read and an atomic add.
  */
 @Startup
 @ApplicationScoped
@@ -26,27 +29,18 @@ public class RouterMetrics {
     private final MeterRegistry registry;
     private final ConcurrentHashMap<String, Counter> retries = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Counter> cooldowns = new ConcurrentHashMap<>();
+    /** By deployment id; guarded by this. */
+    private final Map<String, CoolingGauge> coolingGauges = new HashMap<>();
     /** By requested group, then fallback group. */
     private final ConcurrentHashMap<String, ConcurrentHashMap<String, Counter>> fallbacks = new ConcurrentHashMap<>();
 
     public RouterMetrics(MeterRegistry registry, ConfigHolder holder, Router router) {
         this.registry = registry;
         GatewayConfig config = holder.config();
-        for (Deployment d : config.deployments()) {
-            DeploymentState state = router.state(d.id());
-            if (state != null) {
-                // read at scrape time: the router's own cooldown clock, nothing on the request path
-                Gauge.builder(
-                                "gateway_deployment_cooling_down",
-                                state,
-                                s -> s.coolingDown(System.currentTimeMillis()) ? 1 : 0)
-                        .description("1 while the deployment is cooling down (skipped by the router), 0 when healthy")
-                        .tags("model_group", d.modelName(), "deployment", d.id(), "provider", d.providerName())
-                        .strongReference(true)
-                        .register(registry);
-            }
-            counterOfCooldowns(d);
-        }
+        syncCoolingGauges(config, router);
+        config.deployments().forEach(this::counterOfCooldowns);
+        // deployments stored at run time come and go without a restart: their gauges with them
+        router.onReload(c -> syncCoolingGauges(c, router));
         config.groups().keySet().forEach(this::counterOfRetries);
         RouterSettings r = config.router();
         for (Map<String, List<String>> pairs :
@@ -54,6 +48,48 @@ public class RouterMetrics {
             pairs.forEach((group, targets) -> targets.forEach(target -> counterOfFallback(group, target)));
         }
     }
+
+    /**
+     * One {@code gateway_deployment_cooling_down} gauge per routable deployment of {@code config}, reading the state
+     * the router holds for it now: a new or changed deployment (a new state) gets a new gauge, a removed one loses
+     * its gauge.
+     */
+    private synchronized void syncCoolingGauges(GatewayConfig config, Router router) {
+        Set<String> current = new HashSet<>();
+        for (Deployment d : config.deployments()) {
+            DeploymentState state = router.state(d.id());
+            if (state == null) {
+                continue;
+            }
+            current.add(d.id());
+            CoolingGauge known = coolingGauges.get(d.id());
+            if (known != null && known.state() == state) {
+                continue;
+            }
+            if (known != null) {
+                registry.remove(known.gauge());
+            }
+            // read at scrape time: the router's own cooldown clock, nothing on the request path
+            Gauge gauge = Gauge.builder(
+                            "gateway_deployment_cooling_down",
+                            state,
+                            s -> s.coolingDown(System.currentTimeMillis()) ? 1 : 0)
+                    .description("1 while the deployment is cooling down (skipped by the router), 0 when healthy")
+                    .tags("model_group", d.modelName(), "deployment", d.id(), "provider", d.providerName())
+                    .strongReference(true)
+                    .register(registry);
+            coolingGauges.put(d.id(), new CoolingGauge(state, gauge));
+        }
+        coolingGauges.entrySet().removeIf(e -> {
+            if (current.contains(e.getKey())) {
+                return false;
+            }
+            registry.remove(e.getValue().gauge());
+            return true;
+        });
+    }
+
+    private record CoolingGauge(DeploymentState state, Gauge gauge) {}
 
     /** Another attempt on the same model group. */
     public void retry(String group) {

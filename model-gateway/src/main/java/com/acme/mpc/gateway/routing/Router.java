@@ -10,7 +10,9 @@ import java.util.BitSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Consumer;
 
 /**
  * Picks the deployment of a model group for one attempt and keeps the per-deployment state the choice depends on
@@ -34,6 +36,7 @@ public class Router {
     private volatile Tables tables;
 
     private final SharedRouterState shared;
+    private final List<Consumer<GatewayConfig>> reloadListeners = new CopyOnWriteArrayList<>();
     private final Clock clock;
 
     /** Milliseconds since the epoch; replaceable in tests. */
@@ -66,6 +69,12 @@ public class Router {
         if (shared != null) {
             shared.track(List.copyOf(next.byId.values()));
         }
+        reloadListeners.forEach(l -> l.accept(config));
+    }
+
+    /** Called after each {@link #reload}, with the config then in force (e.g. to register meters of new deployments). */
+    public void onReload(Consumer<GatewayConfig> listener) {
+        reloadListeners.add(listener);
     }
 
     /** Groups, deployment states and unusable groups of one config. */

@@ -962,11 +962,13 @@ public final class ConfigLoader {
                 }
             });
             if (bedrock != null) {
-                // resolved once here (params first, then the AWS variables) for the adapter's signer
-                putIfSet(extra, "aws_region_name", bedrock.region());
-                putIfSet(extra, "aws_access_key_id", bedrock.accessKeyId());
-                putIfSet(extra, "aws_secret_access_key", bedrock.secretAccessKey());
-                putIfSet(extra, "aws_session_token", bedrock.sessionToken());
+                // resolved once here (params first, then the AWS variables) for the adapter's credential provider
+                bedrock.credentialParams().forEach(extra::put);
+                if (!bedrock.regionConfigured() && bedrock.hasProfile()) {
+                    // a profile's region (read per call) replaces the default one, and its endpoint unless configured
+                    extra.put("aws_profile_region_applies", true);
+                    extra.put("aws_regional_endpoint", writtenBase == null && bedrock.endpoint() == null);
+                }
             }
             Deployment d = new Deployment(
                     index,
@@ -1055,25 +1057,25 @@ public final class ConfigLoader {
             return null;
         }
 
-        /** Only static keys (params or AWS_* variables) or a Bedrock API key sign requests here. */
+        /**
+         * A Bedrock deployment needs a source of AWS credentials (or a Bedrock API key); whether the source gives
+         * working credentials is learnt per call (profile files and STS are not read at load).
+         */
         private Unavailability bedrockCredentialsProblem(BedrockAccess access, String model) {
-            if (access.hasKeys()) {
+            if (access.hasCredentialSource()) {
                 return null;
             }
             String why = access.role() != null
-                    ? "aws_role_name (STS AssumeRole) is not supported by this gateway; give"
+                    ? "aws_role_name " + access.role() + " needs credentials to call STS AssumeRole with: set"
                     : "the gateway has no AWS credentials for this deployment: set";
             return new Unavailability(
                     Unavailability.Kind.NO_CREDENTIALS,
                     model,
                     why + " litellm_params aws_access_key_id and aws_secret_access_key (or AWS_ACCESS_KEY_ID and"
-                            + " AWS_SECRET_ACCESS_KEY), or a Bedrock API key in api_key (or AWS_BEARER_TOKEN_BEDROCK)");
-        }
-
-        private static void putIfSet(ObjectNode extra, String key, String value) {
-            if (value != null) {
-                extra.put(key, value);
-            }
+                            + " AWS_SECRET_ACCESS_KEY), aws_profile_name (or AWS_PROFILE), AWS_WEB_IDENTITY_TOKEN_FILE"
+                            + " with AWS_ROLE_ARN"
+                            + (access.role() != null ? ", aws_web_identity_token" : "")
+                            + ", or a Bedrock API key in api_key (or AWS_BEARER_TOKEN_BEDROCK)");
         }
 
         private List<String> accessGroups(JsonNode node) {

@@ -8,7 +8,10 @@ import java.net.URI;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** {@code bedrock/} entries: served when AWS credentials are at hand (params or the AWS variables). */
+/**
+ * {@code bedrock/} entries: served when some source of AWS credentials is configured (static keys, a profile, IRSA, a
+ * role on top of one of them, a web identity token); the sources are resolved here and fetched per call.
+ */
 class BedrockConfigTest {
     private static final String YAML = """
             model_list:
@@ -30,6 +33,10 @@ class BedrockConfigTest {
                 litellm_params: {model: bedrock_converse/us.amazon.nova-pro-v1:0, aws_access_key_id: A, aws_secret_access_key: B, aws_region_name: us-east-1}
               - model_name: role
                 litellm_params: {model: bedrock/amazon.nova-micro-v1:0, aws_role_name: arn:aws:iam::1:role/x}
+              - model_name: role-web-identity
+                litellm_params: {model: bedrock/amazon.nova-micro-v1:0, aws_role_name: arn:aws:iam::1:role/x, aws_session_name: s, aws_web_identity_token: os.environ/OIDC, aws_sts_endpoint: "https://sts.eu-west-3.amazonaws.com"}
+              - model_name: profile
+                litellm_params: {model: bedrock/amazon.nova-micro-v1:0, aws_profile_name: dev}
             general_settings: {master_key: sk-m}
             """;
 
@@ -58,6 +65,55 @@ class BedrockConfigTest {
 
         assertThat(c.group("endpoint").get(0).apiBase())
                 .isEqualTo(URI.create("https://vpce-0abc.bedrock-runtime.us-east-1.vpce.amazonaws.com"));
+
+        // a role is assumed with the AWS_* keys at call time; nothing is asked of STS at load
+        Deployment role = c.group("role").get(0);
+        assertThat(role.available()).isTrue();
+        assertThat(role.extraParams().path("aws_role_name").asText()).isEqualTo("arn:aws:iam::1:role/x");
+        assertThat(role.extraParams().path("aws_access_key_id").asText()).isEqualTo("AKIAENV");
+        assertThat(role.extraParams().path("aws_sts_region").asText()).isEqualTo("us-east-2");
+    }
+
+    @Test
+    void aRoleWithAWebIdentityTokenAProfileOrIrsaNeedNoKeys() {
+        GatewayConfig c = new ConfigLoader(Map.of(
+                        "OIDC", "eyJ.token.sig",
+                        "AWS_CONFIG_FILE", "/etc/aws/config",
+                        "AWS_SHARED_CREDENTIALS_FILE", "/etc/aws/credentials")::get)
+                .parse(YAML, "x");
+        Deployment web = c.group("role-web-identity").get(0);
+        assertThat(web.available()).isTrue();
+        assertThat(web.extraParams().path("aws_web_identity_token").asText()).isEqualTo("eyJ.token.sig");
+        // the STS signing region is the one its endpoint names (LiteLLM's rule)
+        assertThat(web.extraParams().path("aws_sts_region").asText()).isEqualTo("eu-west-3");
+
+        Deployment profile = c.group("profile").get(0);
+        assertThat(profile.available()).isTrue(); // the files are read per call, not at load
+        assertThat(profile.extraParams().path("aws_profile_name").asText()).isEqualTo("dev");
+        assertThat(profile.extraParams().path("aws_config_file").asText()).isEqualTo("/etc/aws/config");
+        assertThat(profile.extraParams().path("aws_shared_credentials_file").asText())
+                .isEqualTo("/etc/aws/credentials");
+        // no region configured: the profile's region (if it names one) replaces the default, endpoint included
+        assertThat(profile.extraParams().path("aws_profile_region_applies").asBoolean())
+                .isTrue();
+        assertThat(profile.extraParams().path("aws_regional_endpoint").asBoolean())
+                .isTrue();
+
+        GatewayConfig irsa = new ConfigLoader(Map.of(
+                        "AWS_WEB_IDENTITY_TOKEN_FILE", "/var/run/secrets/eks.amazonaws.com/serviceaccount/token",
+                        "AWS_ROLE_ARN", "arn:aws:iam::1:role/pod")::get)
+                .parse(YAML, "x");
+        assertThat(irsa.group("claude").get(0).available()).isTrue();
+        assertThat(irsa.group("role").get(0).available()).isTrue();
+    }
+
+    @Test
+    void anExplicitProfileBeatsTheAmbientKeys() {
+        GatewayConfig c = new ConfigLoader(Map.of("AWS_ACCESS_KEY_ID", "AKIAENV", "AWS_SECRET_ACCESS_KEY", "s")::get)
+                .parse(YAML, "x");
+        Deployment profile = c.group("profile").get(0);
+        assertThat(profile.extraParams().has("aws_access_key_id")).isFalse();
+        assertThat(profile.extraParams().path("aws_profile_name").asText()).isEqualTo("dev");
     }
 
     @Test
@@ -91,7 +147,10 @@ class BedrockConfigTest {
         assertThat(claude.unavailable().reason()).contains("AWS_ACCESS_KEY_ID");
         // an unset os.environ/ secret names its variable
         assertThat(c.group("params").get(0).unavailable().reason()).contains("MY_SECRET");
-        assertThat(c.group("role").get(0).unavailable().reason()).contains("aws_role_name");
+        // a role alone has nothing to sign AssumeRole with
+        assertThat(c.group("role").get(0).unavailable().reason())
+                .contains("aws_role_name arn:aws:iam::1:role/x needs credentials to call STS AssumeRole");
+        assertThat(c.group("role-web-identity").get(0).unavailable().reason()).contains("OIDC");
     }
 
     @Test

@@ -2,6 +2,8 @@ package com.acme.mpc.gateway.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.acme.mpc.gateway.core.Json;
+import com.acme.mpc.gateway.surface.CanonicalBody;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,6 +48,17 @@ class LiteLlmCompatibilityTableTest {
             Map.entry("cache_read_input_token_cost", "0.0000001"),
             Map.entry("cache_creation_input_token_cost", "0.0000002"),
             Map.entry("organization", "org-acme"),
+            Map.entry("aws_access_key_id", "AKIATABLE"),
+            Map.entry("aws_secret_access_key", "table-secret"),
+            Map.entry("aws_region_name", "eu-west-1"),
+            Map.entry("aws_bedrock_runtime_endpoint", "https://bedrock-runtime.eu-west-1.amazonaws.com"),
+            Map.entry("aws_profile_name", "dev"),
+            Map.entry("aws_role_name", "\"arn:aws:iam::123456789012:role/bedrock\""),
+            Map.entry("aws_session_name", "gateway"),
+            Map.entry("aws_external_id", "ext-1"),
+            Map.entry("aws_web_identity_token", "eyJ.token.sig"),
+            Map.entry("aws_sts_endpoint", "https://sts.eu-west-1.amazonaws.com"),
+            Map.entry("aws_session_tags", "[{Key: team, Value: genai}]"),
             Map.entry("extra_headers", "{X-Tenant: blue}"),
             Map.entry("id", "dep-1"),
             Map.entry("mode", "chat"),
@@ -99,10 +112,21 @@ class LiteLlmCompatibilityTableTest {
         return rows;
     }
 
+    /** An {@code aws_*} key is tried on a Bedrock deployment with static keys, the others on an OpenAI one. */
+    private static boolean aws(Row row) {
+        return row.key().startsWith("aws_");
+    }
+
     private static String config(Row row) {
         String value = SAMPLES.getOrDefault(row.key(), "true");
-        String params = "{model: openai/m-up"
-                + (row.key().equals("api_key") ? "" : ", api_key: sk-test-key-1")
+        String params = (aws(row)
+                        ? "{model: bedrock/amazon.nova-micro-v1:0"
+                                + (row.key().equals("aws_access_key_id") ? "" : ", aws_access_key_id: AKIATABLE")
+                                + (row.key().equals("aws_secret_access_key")
+                                        ? ""
+                                        : ", aws_secret_access_key: table-secret")
+                        : "{model: openai/m-up")
+                + (row.key().equals("api_key") || aws(row) ? "" : ", api_key: sk-test-key-1")
                 + (row.section().equals("litellm_params") && !row.key().equals("model")
                         ? ", " + row.key() + ": " + value
                         : "")
@@ -147,6 +171,13 @@ class LiteLlmCompatibilityTableTest {
                                 .as(row + " must not reach the provider")
                                 .isFalse();
                         assertThat(logged).as(row + " is logged").isTrue();
+                    } else if (aws(row)) {
+                        // read by the Bedrock adapter from the deployment, never sent in a provider body
+                        assertThat(d.available()).as(row + " serves").isTrue();
+                        assertThat(CanonicalBody.prepare(Json.objectOrNull("{\"model\":\"m\",\"messages\":[]}"), d)
+                                        .has(row.key()))
+                                .as(row + " is read, not sent on")
+                                .isFalse();
                     } else if (!row.key().equals("model")) {
                         assertThat(d.extraParams().has(row.key()))
                                 .as(row + " is read, not sent on")

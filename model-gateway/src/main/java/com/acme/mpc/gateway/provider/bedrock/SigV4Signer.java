@@ -137,7 +137,7 @@ public final class SigV4Signer {
     }
 
     /** RFC 3986: everything but the unreserved characters, as upper-case %XX of its UTF-8 bytes. */
-    static String uriEncode(String s) {
+    public static String uriEncode(String s) {
         StringBuilder out = new StringBuilder(s.length());
         for (byte b : s.getBytes(StandardCharsets.UTF_8)) {
             char c = (char) (b & 0xff);
@@ -155,6 +155,15 @@ public final class SigV4Signer {
             }
         }
         return out.toString();
+    }
+
+    /** The {@code host} header for {@code url}: the port only when it is not the scheme's default. */
+    public static String hostHeader(java.net.URI url) {
+        int port = url.getPort();
+        boolean defaultPort = port == -1
+                || port == 443 && "https".equals(url.getScheme())
+                || port == 80 && "http".equals(url.getScheme());
+        return defaultPort ? url.getHost() : url.getHost() + ":" + port;
     }
 
     /** Trimmed, with runs of spaces collapsed to one. */

@@ -33,8 +33,13 @@ final class FakeBedrock {
     private FakeBedrock() {}
 
     static FakeUpstream start() {
+        return start(Map.of(ACCESS_KEY, SECRET_KEY));
+    }
+
+    /** Accepting requests signed with any of {@code secrets} (access key id to secret key). */
+    static FakeUpstream start(Map<String, String> secrets) {
         return new FakeUpstream().otherwise((req, rec) -> {
-            String problem = signatureProblem(req, rec);
+            String problem = signatureProblem(req, rec, secrets, "bedrock");
             if (problem != null) {
                 error(req, 403, "InvalidSignatureException", problem);
                 return;
@@ -85,18 +90,20 @@ final class FakeBedrock {
         }
     }
 
-    /** Null when the request is signed with the known key over exactly what arrived; else AWS's complaint. */
-    static String signatureProblem(HttpServerRequest req, FakeUpstream.Recorded rec) {
+    /** Null when the request is signed for {@code service} with a known key over exactly what arrived; else AWS's complaint. */
+    static String signatureProblem(
+            HttpServerRequest req, FakeUpstream.Recorded rec, Map<String, String> secrets, String service) {
         String authorization = rec.headers().get("authorization");
         Matcher m = authorization == null ? null : AUTH.matcher(authorization);
         if (m == null || !m.matches()) {
             return "Authorization header requires 'Credential', 'Signature' and 'SignedHeaders': " + authorization;
         }
-        if (!ACCESS_KEY.equals(m.group(1))) {
+        String secret = secrets.get(m.group(1));
+        if (secret == null) {
             return "The security token included in the request is invalid.";
         }
-        if (!"bedrock".equals(m.group(4))) {
-            return "Credential should be scoped to correct service: 'bedrock'.";
+        if (!service.equals(m.group(4))) {
+            return "Credential should be scoped to correct service: '" + service + "'.";
         }
         String amzDate = rec.headers().get("x-amz-date");
         if (amzDate == null || !amzDate.startsWith(m.group(2))) {
@@ -121,9 +128,9 @@ final class FakeBedrock {
                 List.of(),
                 headers,
                 rec.body().getBytes(StandardCharsets.UTF_8),
-                new SigV4Signer.Credentials(ACCESS_KEY, SECRET_KEY, token),
+                new SigV4Signer.Credentials(m.group(1), secret, token),
                 m.group(3),
-                "bedrock",
+                service,
                 at);
         if (!expected.authorization().equals(authorization)) {
             return "The request signature we calculated does not match the signature you provided. Check your AWS"

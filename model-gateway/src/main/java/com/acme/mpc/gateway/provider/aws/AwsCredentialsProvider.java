@@ -72,8 +72,8 @@ public class AwsCredentialsProvider {
             // the pod already runs as the role: its web identity session is that role's (LiteLLM skips AssumeRole too)
             return webIdentity(irsa, session, c.sts());
         }
-        return base(c).chain(b -> sts.assumeRole(b.credentials(), role, session, c.sts())
-                .map(assumed -> new AwsIdentity(assumed.credentials(), assumed.refreshAt(), b.region())));
+        return base(c).chain(b ->
+                sts.assumeRole(b.credentials(), role, session, c.sts()).map(assumed -> assumed.inRegion(b.region())));
     }
 
     /** The credentials that sign (or, for IRSA, are) the deployment's own: static keys, a profile, then IRSA. */

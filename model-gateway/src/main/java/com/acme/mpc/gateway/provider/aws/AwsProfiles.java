@@ -7,6 +7,7 @@ import io.vertx.core.buffer.Buffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 
 /**
@@ -53,9 +54,11 @@ final class AwsProfiles {
         }
         String token = settings.get("aws_session_token");
         String region = settings.get("region");
+        Instant reread = clock.instant().plus(REREAD);
         return new AwsIdentity(
                 new SigV4Signer.Credentials(key, secret, token == null || token.isEmpty() ? null : token),
-                clock.instant().plus(REREAD),
+                reread,
+                reread,
                 region == null || region.isEmpty() ? null : region);
     }
 

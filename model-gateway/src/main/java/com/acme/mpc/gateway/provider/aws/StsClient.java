@@ -92,7 +92,10 @@ final class StsClient {
                         throw AwsCredentialErrors.badAnswer(what, e.getMessage());
                     }
                     return new AwsIdentity(
-                            session.credentials(), session.expiration().minus(REFRESH_BEFORE_EXPIRY), null);
+                            session.credentials(),
+                            session.expiration().minus(REFRESH_BEFORE_EXPIRY),
+                            session.expiration(),
+                            null);
                 })
                 .onFailure(UpstreamStatusException.class)
                 .transform(t -> AwsCredentialErrors.fromSts((UpstreamStatusException) t, what, secrets));

@@ -143,7 +143,7 @@ class BedrockCredentialsTest {
     }
 
     @Test
-    void theSessionIsReusedUntilFiveMinutesBeforeItExpires() {
+    void anHourLongSessionIsReusedWithoutAskingStsAgain() {
         Deployment d = deployment("aws_access_key_id: " + BASE_KEY + ", aws_secret_access_key: os.environ/BASE_SECRET,"
                 + " aws_role_name: '" + ROLE + "', aws_sts_endpoint: " + sts.url());
         chatNow(d);
@@ -152,17 +152,58 @@ class BedrockCredentialsTest {
         // LiteLLM's default session name
         assertThat(FakeSts.form(sts.server.lastRequest().body()).get("RoleSessionName"))
                 .matches("litellm-session-\\d+");
+    }
 
-        sts.lifetime = Duration.ofMinutes(4); // already inside the refresh window when issued
-        sts.server.reset();
-        Deployment other = deployment("aws_access_key_id: " + BASE_KEY + ", aws_secret_access_key:"
-                + " os.environ/BASE_SECRET, aws_role_name: '" + ROLE + "', aws_session_name: short,"
-                + " aws_sts_endpoint: " + sts.url());
-        chatNow(other);
-        chatNow(other);
+    private Deployment roleDeployment(String sessionName) {
+        return deployment("aws_access_key_id: " + BASE_KEY + ", aws_secret_access_key: os.environ/BASE_SECRET,"
+                + " aws_role_name: '" + ROLE + "', aws_session_name: " + sessionName + ", aws_sts_endpoint: "
+                + sts.url());
+    }
+
+    private String signedToken() {
+        return bedrock.lastRequest().headers().get("x-amz-security-token");
+    }
+
+    @Test
+    void withinFiveMinutesOfExpiryTheSessionIsRenewedInTheBackground() throws InterruptedException {
+        sts.lifetime = Duration.ofMinutes(4); // already inside the renewal window when issued
+        Deployment d = roleDeployment("renewed");
+        chatNow(d);
+        assertThat(signedToken()).isEqualTo(sts.tokens.get("ASIAFAKESESSION1"));
+        chatNow(d); // signs with the session it has, and starts the renewal
+        assertThat(signedToken()).isEqualTo(sts.tokens.get("ASIAFAKESESSION1"));
+        long until = System.nanoTime() + WAIT.toNanos();
+        while (sts.tokens.get("ASIAFAKESESSION1").equals(signedToken()) && System.nanoTime() < until) {
+            Thread.sleep(20);
+            chatNow(d);
+        }
+        assertThat(signedToken()).isNotEqualTo(sts.tokens.get("ASIAFAKESESSION1"));
+        assertThat(sts.calls()).isGreaterThanOrEqualTo(2);
+    }
+
+    @Test
+    void aSessionAboutToExpireIsNeverUsedCallersWaitForTheNewOne() {
+        sts.lifetime = Duration.ofSeconds(30); // less than a call may take
+        Deployment d = roleDeployment("short");
+        chatNow(d);
+        chatNow(d);
         assertThat(sts.calls()).isEqualTo(2);
-        assertThat(bedrock.lastRequest().headers().get("x-amz-security-token"))
-                .isEqualTo(sts.tokens.get("ASIAFAKESESSION3"));
+        assertThat(signedToken()).isEqualTo(sts.tokens.get("ASIAFAKESESSION2"));
+    }
+
+    @Test
+    void aFailedRenewalKeepsTheCurrentSessionUntilItExpires() {
+        sts.lifetime = Duration.ofMinutes(4);
+        Deployment d = roleDeployment("kept");
+        chatNow(d);
+        sts.error = new Object[] {503, "ServiceUnavailable", "Service is unavailable"};
+        chatNow(d); // the renewal it starts fails
+        chatNow(d); // within the quiet time after a failure: no STS call
+        assertThat(sts.calls()).isEqualTo(2);
+        assertThat(bedrock.requests())
+                .hasSize(3)
+                .allSatisfy(r -> assertThat(r.headers().get("x-amz-security-token"))
+                        .isEqualTo(sts.tokens.get("ASIAFAKESESSION1")));
     }
 
     @Test
@@ -192,7 +233,7 @@ class BedrockCredentialsTest {
         env.put("AWS_ROLE_SESSION_NAME", "pod-llm-gateway");
         env.put("AWS_ENDPOINT_URL_STS", sts.url());
         env.put("AWS_REGION", "eu-west-1");
-        sts.lifetime = Duration.ofMinutes(2);
+        sts.lifetime = Duration.ofSeconds(30); // each call waits for a new session
         Deployment d = deployment("aws_session_token: unused-without-keys");
 
         chatNow(d);

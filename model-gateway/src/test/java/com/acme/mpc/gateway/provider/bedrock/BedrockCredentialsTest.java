@@ -12,6 +12,7 @@ import com.acme.mpc.gateway.provider.UpstreamCall;
 import com.acme.mpc.gateway.provider.aws.AwsCredentialsProvider;
 import com.acme.mpc.gateway.provider.http.UpstreamHttp;
 import com.acme.mpc.gateway.testsupport.FakeUpstream;
+import com.acme.mpc.gateway.testsupport.LogCapture;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
@@ -197,7 +198,15 @@ class BedrockCredentialsTest {
         Deployment d = roleDeployment("kept");
         chatNow(d);
         sts.error = new Object[] {503, "ServiceUnavailable", "Service is unavailable"};
-        chatNow(d); // the renewal it starts fails
+        try (LogCapture logs = LogCapture.start()) {
+            chatNow(d); // the renewal it starts fails
+            LogCapture.Line warning = logs.await(l -> l.message().contains("could not be renewed"), WAIT);
+            assertThat(warning.message())
+                    .contains("AssumeRole for " + ROLE + " failed: ServiceUnavailable")
+                    .doesNotContain(BASE_SECRET)
+                    .doesNotContain(sts.sessions.get("ASIAFAKESESSION1"))
+                    .doesNotContain(sts.tokens.get("ASIAFAKESESSION1"));
+        }
         chatNow(d); // within the quiet time after a failure: no STS call
         assertThat(sts.calls()).isEqualTo(2);
         assertThat(bedrock.requests())

@@ -1,6 +1,5 @@
 package com.acme.mpc.gateway.provider.aws;
 
-import com.acme.mpc.gateway.provider.bedrock.SigV4Signer;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;

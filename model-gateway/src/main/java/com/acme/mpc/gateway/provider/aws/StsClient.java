@@ -1,6 +1,5 @@
 package com.acme.mpc.gateway.provider.aws;
 
-import com.acme.mpc.gateway.provider.bedrock.SigV4Signer;
 import com.acme.mpc.gateway.provider.http.UpstreamHttp;
 import com.acme.mpc.gateway.provider.http.UpstreamStatusException;
 import io.smallrye.mutiny.Uni;

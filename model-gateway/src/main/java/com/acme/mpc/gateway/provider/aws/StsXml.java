@@ -1,6 +1,5 @@
 package com.acme.mpc.gateway.provider.aws;
 
-import com.acme.mpc.gateway.provider.bedrock.SigV4Signer;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;

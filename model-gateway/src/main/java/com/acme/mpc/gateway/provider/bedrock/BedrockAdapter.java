@@ -9,6 +9,7 @@ import com.acme.mpc.gateway.provider.UpstreamCall;
 import com.acme.mpc.gateway.provider.aws.AwsCredentialConfig;
 import com.acme.mpc.gateway.provider.aws.AwsCredentialsProvider;
 import com.acme.mpc.gateway.provider.aws.AwsIdentity;
+import com.acme.mpc.gateway.provider.aws.SigV4Signer;
 import com.acme.mpc.gateway.provider.http.UpstreamHttp;
 import com.acme.mpc.gateway.provider.http.UpstreamResponse;
 import com.fasterxml.jackson.databind.JsonNode;

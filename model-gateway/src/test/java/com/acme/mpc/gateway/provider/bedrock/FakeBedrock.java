@@ -1,5 +1,6 @@
 package com.acme.mpc.gateway.provider.bedrock;
 
+import com.acme.mpc.gateway.provider.aws.SigV4Signer;
 import com.acme.mpc.gateway.testsupport.FakeUpstream;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;

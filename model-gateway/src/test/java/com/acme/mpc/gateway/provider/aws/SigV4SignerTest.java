@@ -1,4 +1,4 @@
-package com.acme.mpc.gateway.provider.bedrock;
+package com.acme.mpc.gateway.provider.aws;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

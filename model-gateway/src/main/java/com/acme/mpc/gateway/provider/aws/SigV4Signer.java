@@ -1,4 +1,4 @@
-package com.acme.mpc.gateway.provider.bedrock;
+package com.acme.mpc.gateway.provider.aws;
 
 import java.nio.charset.StandardCharsets;
 import java.security.InvalidKeyException;

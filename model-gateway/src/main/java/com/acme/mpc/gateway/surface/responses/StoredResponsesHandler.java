@@ -41,26 +41,98 @@ public class StoredResponsesHandler {
         this.providers = providers;
     }
 
+    /**
+     * The stored response; with {@code stream=true} (the SDKs' {@code retrieveStreaming}) its events as a Responses
+     * stream, from after {@code starting_after} (a sequence number) when given. The gateway replays the events of a
+     * finished response (completed or incomplete) from its final state, for a translated and a passed-through one
+     * alike; a response still running upstream (a background response) cannot be streamed here and is a 400 telling
+     * the client to poll without {@code stream}.
+     */
     public void retrieve(RoutingContext ctx) {
-        run(ctx, "GET", "", (r, id) -> Uni.createFrom().item(r.response()));
+        if (!"true".equals(ctx.request().getParam("stream"))) {
+            run(
+                    ctx,
+                    "GET",
+                    "",
+                    ctx.request().query(),
+                    (r, id) -> Uni.createFrom().item(r.response()),
+                    JSON_BODY);
+            return;
+        }
+        long after;
+        try {
+            after = startingAfter(ctx.request().getParam("starting_after"));
+        } catch (GatewayException e) {
+            ApiErrors.write(ctx.response(), e);
+            return;
+        }
+        // the upstream is asked for the response itself: its stream is what the gateway replays
+        run(ctx, "GET", "", null, (r, id) -> Uni.createFrom().item(r.response()), (c, response) -> {
+            String status = response.path("status").asText();
+            if (!"completed".equals(status) && !"incomplete".equals(status)) {
+                ApiErrors.write(
+                        c.response(),
+                        GatewayException.badRequest(
+                                "Response '" + response.path("id").asText() + "' is " + status
+                                        + ": only a finished response can be streamed by this gateway; retrieve it"
+                                        + " without stream=true until it has finished",
+                                "stream"));
+                return;
+            }
+            Buffer out = Buffer.buffer();
+            ResponsesStream encoder = new ResponsesStream();
+            for (ResponsesEvent e : ResponseEventSequence.replay(response)) {
+                if (e.data() == null || e.data().path("sequence_number").asLong() > after) {
+                    encoder.encode(e, out);
+                }
+            }
+            c.response().putHeader("content-type", "text/event-stream").end(out);
+        });
     }
+
+    private static long startingAfter(String value) {
+        if (value == null) {
+            return -1;
+        }
+        try {
+            long n = Long.parseLong(value);
+            if (n >= 0) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // answered below
+        }
+        throw GatewayException.badRequest(
+                "starting_after must be a sequence number (an integer >= 0)", "starting_after");
+    }
+
+    private static final Writer JSON_BODY = (ctx, json) ->
+            ctx.response().putHeader("content-type", "application/json").end(Buffer.buffer(Json.toBytes(json)));
 
     public void delete(RoutingContext ctx) {
         run(
                 ctx,
                 "DELETE",
                 "",
+                ctx.request().query(),
                 (r, id) -> store.delete(r.owner(), id).map(deleted -> {
                     ObjectNode out = Json.MAPPER.createObjectNode();
                     out.put("id", id);
                     out.put("object", "response");
                     out.put("deleted", true);
                     return out;
-                }));
+                }),
+                JSON_BODY);
     }
 
     public void inputItems(RoutingContext ctx) {
-        run(ctx, "GET", "/input_items", (r, id) -> Uni.createFrom().item(page(ctx, r.inputItems())));
+        run(
+                ctx,
+                "GET",
+                "/input_items",
+                ctx.request().query(),
+                (r, id) -> Uni.createFrom().item(page(ctx, r.inputItems())),
+                JSON_BODY);
     }
 
     public void cancel(RoutingContext ctx) {
@@ -68,18 +140,25 @@ public class StoredResponsesHandler {
                 ctx,
                 "POST",
                 "/cancel",
+                ctx.request().query(),
                 (r, id) -> Uni.createFrom()
                         .failure(GatewayException.badRequest(
                                 "Only background responses can be cancelled; response '" + id
                                         + "' was not created in the" + " background",
-                                null)));
+                                null)),
+                JSON_BODY);
     }
 
     private interface Local {
         Uni<ObjectNode> answer(StoredResponse r, String id);
     }
 
-    private void run(RoutingContext ctx, String method, String subPath, Local local) {
+    /** Writes the answer (on the request's context, response not yet ended). */
+    private interface Writer {
+        void write(RoutingContext ctx, ObjectNode answer);
+    }
+
+    private void run(RoutingContext ctx, String method, String subPath, String query, Local local, Writer writer) {
         String id = ctx.pathParam("id");
         if (id == null || !ResponsesValidator.ID.matcher(id).matches()) {
             ApiErrors.write(ctx.response(), notFound(id == null ? "" : id));
@@ -95,17 +174,14 @@ public class StoredResponsesHandler {
                     if (!r.passThrough()) {
                         return local.answer(r, id);
                     }
-                    Uni<ObjectNode> relayed =
-                            relay(r, method, id, subPath, ctx.request().query());
+                    Uni<ObjectNode> relayed = relay(r, method, id, subPath, query);
                     return method.equals("DELETE") ? relayed.call(json -> store.delete(r.owner(), id)) : relayed;
                 })
                 .subscribe()
                 .with(
                         json -> {
                             if (!ctx.response().ended()) {
-                                ctx.response()
-                                        .putHeader("content-type", "application/json")
-                                        .end(Buffer.buffer(Json.toBytes(json)));
+                                writer.write(ctx, json);
                             }
                         },
                         t -> ApiErrors.write(

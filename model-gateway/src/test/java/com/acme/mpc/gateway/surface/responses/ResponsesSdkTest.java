@@ -18,6 +18,7 @@ import com.openai.models.responses.ResponseCreateParams;
 import com.openai.models.responses.ResponseFunctionToolCall;
 import com.openai.models.responses.ResponseInputItem;
 import com.openai.models.responses.ResponseOutputItem;
+import com.openai.models.responses.ResponseRetrieveParams;
 import com.openai.models.responses.ResponseStreamEvent;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -284,6 +285,63 @@ class ResponsesSdkTest {
         assertThat(u.completionTokens()).isEqualTo(11);
         // stored once the stream ended: a follow-up on it works straight away
         assertThat(text(client().responses().retrieve(done.id()))).isEqualTo(text(done));
+    }
+
+    @Test
+    void aFinishedResponseIsStreamedAgainByRetrieveStreaming() {
+        OpenAIClient client = client();
+        Response translated =
+                client.responses().create(ask("claude", "Hello", rid()).build());
+        List<ResponseStreamEvent> events = new ArrayList<>();
+        try (StreamResponse<ResponseStreamEvent> s = client.responses().retrieveStreaming(translated.id())) {
+            s.stream().forEach(events::add);
+        }
+        assertThat(events.stream().map(ResponsesSdkTest::kind))
+                .containsExactly(
+                        "created",
+                        "in_progress",
+                        "output_item.added",
+                        "content_part.added",
+                        "output_text.delta",
+                        "output_text.done",
+                        "content_part.done",
+                        "output_item.done",
+                        "completed");
+        assertThat(text(events.get(events.size() - 1).asCompleted().response())).isEqualTo(text(translated));
+
+        // resumed after sequence number 3: from the text delta on
+        List<ResponseStreamEvent> rest = new ArrayList<>();
+        try (StreamResponse<ResponseStreamEvent> s = client.responses()
+                .retrieveStreaming(ResponseRetrieveParams.builder()
+                        .responseId(translated.id())
+                        .startingAfter(3L)
+                        .build())) {
+            s.stream().forEach(rest::add);
+        }
+        assertThat(rest).hasSize(5);
+        assertThat(rest.get(0).asOutputTextDelta().sequenceNumber()).isEqualTo(4);
+
+        // a passed-through response: the upstream is asked for the response itself, its events replayed
+        Response passed =
+                client.responses().create(ask("gpt", "Tell me a story", rid()).build());
+        List<ResponseStreamEvent> relayed = new ArrayList<>();
+        try (StreamResponse<ResponseStreamEvent> s = client.responses().retrieveStreaming(passed.id())) {
+            s.stream().forEach(relayed::add);
+        }
+        FakeUpstream.Recorded get = lastTo("/v1/responses/" + passed.id());
+        assertThat(get.method()).isEqualTo("GET");
+        assertThat(get.query()).isNull();
+        assertThat(text(relayed.get(relayed.size() - 1).asCompleted().response()))
+                .isEqualTo(text(passed));
+
+        assertThatThrownBy(() -> client.responses()
+                        .retrieveStreaming(ResponseRetrieveParams.builder()
+                                .responseId(translated.id())
+                                .startingAfter(-1L)
+                                .build())
+                        .close())
+                .isInstanceOf(BadRequestException.class)
+                .hasMessageContaining("starting_after");
     }
 
     @Test

@@ -4,7 +4,6 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.acme.mpc.gateway.api.Authenticator;
 import com.anthropic.client.AnthropicClient;
 import com.anthropic.client.okhttp.AnthropicOkHttpClient;
 import com.anthropic.errors.PermissionDeniedException;
@@ -51,21 +50,8 @@ class AnthropicKeyErrorsTest {
                 .build();
     }
 
-    /** Registers a key in the stand-in cost-tracker and returns the raw key. */
     private static String key(JsonObject fields) {
-        String raw = "sk-" + UUID.randomUUID();
-        String hash = Authenticator.sha256Hex(raw);
-        JsonObject k = new JsonObject()
-                .put("key_hash", hash)
-                .put("key_alias", "alias-" + raw.substring(3, 11))
-                .put("models", new JsonArray())
-                .put("max_budget", null)
-                .put("spend", "0")
-                .put("blocked", false)
-                .put("metadata", new JsonObject());
-        fields.forEach(e -> k.put(e.getKey(), e.getValue()));
-        FakeCostTracker.keys.put(hash, k);
-        return raw;
+        return FakeCostTracker.newKey(fields);
     }
 
     @Test

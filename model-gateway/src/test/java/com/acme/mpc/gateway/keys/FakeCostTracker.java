@@ -1,14 +1,17 @@
 package com.acme.mpc.gateway.keys;
 
+import com.acme.mpc.gateway.api.Authenticator;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -23,6 +26,33 @@ public class FakeCostTracker implements QuarkusTestResourceLifecycleManager {
     static final String MASTER = "sk-test-master";
 
     static final Map<String, JsonObject> keys = new ConcurrentHashMap<>();
+
+    /**
+     * Registers a key as cost-tracker's lookup answers it (no limits, no budget, not blocked; {@code fields} override)
+     * and returns the raw key.
+     */
+    static String newKey(JsonObject fields) {
+        String raw = "sk-" + UUID.randomUUID();
+        String hash = Authenticator.sha256Hex(raw);
+        JsonObject k = new JsonObject()
+                .put("key_hash", hash)
+                .put("key_alias", "alias-" + raw.substring(3, 11))
+                .put("user_id", null)
+                .put("team_id", null)
+                .put("models", new JsonArray())
+                .put("max_budget", null)
+                .put("spend", "0")
+                .put("expires", null)
+                .put("blocked", false)
+                .put("rpm_limit", null)
+                .put("tpm_limit", null)
+                .put("max_parallel_requests", null)
+                .put("metadata", new JsonObject());
+        fields.forEach(e -> k.put(e.getKey(), e.getValue()));
+        keys.put(hash, k);
+        return raw;
+    }
+
     static final Map<String, BigDecimal> reserved = new ConcurrentHashMap<>();
     static final List<JsonObject> reservations = new CopyOnWriteArrayList<>();
     static final Map<String, AtomicInteger> lookups = new ConcurrentHashMap<>();

@@ -101,24 +101,8 @@ class KeyLimitsAcrossReplicasHttpTest {
 
     /** Registers a key in the stand-in cost-tracker and returns the raw key and its parsed record. */
     private static Map.Entry<String, KeyInfo> key(JsonObject fields) {
-        String raw = "sk-" + UUID.randomUUID();
-        String hash = Authenticator.sha256Hex(raw);
-        JsonObject k = new JsonObject()
-                .put("key_hash", hash)
-                .put("key_alias", "app-" + raw.substring(3, 11))
-                .put("user_id", null)
-                .put("team_id", null)
-                .put("models", new JsonArray())
-                .put("max_budget", null)
-                .put("spend", "0")
-                .put("expires", null)
-                .put("blocked", false)
-                .put("rpm_limit", null)
-                .put("tpm_limit", null)
-                .put("max_parallel_requests", null)
-                .put("metadata", new JsonObject());
-        fields.forEach(e -> k.put(e.getKey(), e.getValue()));
-        FakeCostTracker.keys.put(hash, k);
+        String raw = FakeCostTracker.newKey(fields);
+        JsonObject k = FakeCostTracker.keys.get(Authenticator.sha256Hex(raw));
         return Map.entry(raw, KeyInfo.parse(com.acme.mpc.gateway.core.Json.objectOrNull(k.encode())));
     }
 

@@ -4,7 +4,6 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 
-import com.acme.mpc.gateway.api.Authenticator;
 import com.acme.mpc.gateway.testsupport.FakeMediaUpstream;
 import com.acme.mpc.gateway.testsupport.TestConfigFiles;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
@@ -13,12 +12,10 @@ import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.math.BigDecimal;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -68,17 +65,7 @@ class MediaBudgetReservationTest {
     }
 
     private static String key(String maxBudget) {
-        String raw = "sk-" + UUID.randomUUID();
-        JsonObject k = new JsonObject()
-                .put("key_hash", Authenticator.sha256Hex(raw))
-                .put("key_alias", "media-" + raw.substring(3, 11))
-                .put("models", new JsonArray())
-                .put("max_budget", maxBudget)
-                .put("spend", "0")
-                .put("blocked", false)
-                .put("metadata", new JsonObject());
-        FakeCostTracker.keys.put(Authenticator.sha256Hex(raw), k);
-        return raw;
+        return FakeCostTracker.newKey(new JsonObject().put("max_budget", maxBudget));
     }
 
     private static Response post(String key, String path, String body) {

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 
-import com.acme.mpc.gateway.api.Authenticator;
 import com.acme.mpc.gateway.testsupport.CapturingUsageSink;
 import com.acme.mpc.gateway.testsupport.TestConfigFiles;
 import com.acme.mpc.gateway.usage.UsageRecord;
@@ -60,16 +59,7 @@ class TeamAndAliasAdmissionTest {
     CapturingUsageSink usage;
 
     private static String key(JsonObject fields) {
-        String raw = "sk-" + UUID.randomUUID();
-        JsonObject k = new JsonObject()
-                .put("key_hash", Authenticator.sha256Hex(raw))
-                .put("key_alias", "alias-" + raw.substring(3, 11))
-                .put("models", new JsonArray())
-                .put("spend", "0")
-                .put("blocked", false);
-        fields.forEach(e -> k.put(e.getKey(), e.getValue()));
-        FakeCostTracker.keys.put(Authenticator.sha256Hex(raw), k);
-        return raw;
+        return FakeCostTracker.newKey(fields);
     }
 
     private static JsonObject team(String id, JsonObject fields) {

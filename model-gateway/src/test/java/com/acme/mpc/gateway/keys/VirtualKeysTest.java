@@ -46,27 +46,8 @@ class VirtualKeysTest {
 
     private static final String CHAT = "{\"model\":\"%s\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]%s}";
 
-    /** Registers a key in the stand-in and returns the raw key. */
     private static String key(JsonObject fields) {
-        String raw = "sk-" + UUID.randomUUID();
-        String hash = Authenticator.sha256Hex(raw);
-        JsonObject k = new JsonObject()
-                .put("key_hash", hash)
-                .put("key_alias", "alias-" + raw.substring(3, 11))
-                .put("user_id", null)
-                .put("team_id", null)
-                .put("models", new JsonArray())
-                .put("max_budget", null)
-                .put("spend", "0")
-                .put("expires", null)
-                .put("blocked", false)
-                .put("rpm_limit", null)
-                .put("tpm_limit", null)
-                .put("max_parallel_requests", null)
-                .put("metadata", new JsonObject());
-        fields.forEach(e -> k.put(e.getKey(), e.getValue()));
-        FakeCostTracker.keys.put(hash, k);
-        return raw;
+        return FakeCostTracker.newKey(fields);
     }
 
     private static Response chat(String key, String model, String extra) {

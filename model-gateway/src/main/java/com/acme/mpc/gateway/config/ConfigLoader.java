@@ -901,6 +901,13 @@ public final class ConfigLoader {
                     apiBaseText = bedrock.endpoint() != null ? bedrock.endpoint() : bedrock.regionalEndpoint();
                 }
             }
+            VertexAccess vertex = null;
+            if (provider == ProviderKind.VERTEX_AI && upstreamModel != null) {
+                vertex = VertexAccess.resolve(params, ConfigLoader.this::env);
+                if (apiBaseText == null) {
+                    apiBaseText = vertex.host();
+                }
+            }
             if (apiBaseText == null && provider != null && provider.baseEnv() != null) {
                 // as LiteLLM: without api_base the provider's own variable (e.g. OLLAMA_API_BASE) may give it
                 apiBaseText = env(provider.baseEnv());
@@ -944,6 +951,9 @@ public final class ConfigLoader {
             if (unavailable == null && mockResponse == null && bedrock != null && apiKey == null) {
                 unavailable = bedrockCredentialsProblem(bedrock, model);
             }
+            if (unavailable == null && mockResponse == null && vertex != null && vertex.problem() != null) {
+                unavailable = new Unavailability(Unavailability.Kind.NO_CREDENTIALS, model, vertex.problem());
+            }
             if (unavailable != null) {
                 if (strict) {
                     tree.problem(path, unavailable.reason() + " (gateway.config.strict is on)");
@@ -969,6 +979,13 @@ public final class ConfigLoader {
                     extra.put("aws_profile_region_applies", true);
                     extra.put("aws_regional_endpoint", writtenBase == null && bedrock.endpoint() == null);
                 }
+            }
+            if (vertex != null) {
+                // resolved once here (params first, then the VERTEXAI_* and Google variables) for the token source
+                putIfSet(extra, "vertex_project", vertex.project());
+                putIfSet(extra, "vertex_location", vertex.location());
+                extra.remove("vertex_credentials");
+                putIfSet(extra, "vertex_credentials", vertex.credentials());
             }
             Deployment d = new Deployment(
                     index,

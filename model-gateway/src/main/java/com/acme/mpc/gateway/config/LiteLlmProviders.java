@@ -13,8 +13,6 @@ final class LiteLlmProviders {
     private static final Set<String> KNOWN = Set.of(
             "sagemaker",
             "sagemaker_chat",
-            "vertex_ai",
-            "vertex_ai_beta",
             "palm",
             "replicate",
             "huggingface_tgi",

@@ -98,6 +98,12 @@ public enum ProviderKind {
      * the signature with a bearer token.
      */
     BEDROCK("bedrock", Protocol.BEDROCK, null, "AWS_BEDROCK_RUNTIME_ENDPOINT", "AWS_BEARER_TOKEN_BEDROCK"),
+    /**
+     * Google Vertex AI (provider/vertex): Gemini models through {@code generateContent} and {@code predict}, Claude
+     * through {@code rawPredict}, with OAuth2 tokens from a service account; the host follows from the location
+     * ({@code https://<location>-aiplatform.googleapis.com}) unless {@code api_base} names one.
+     */
+    VERTEX_AI("vertex_ai", Protocol.VERTEX, null, null),
     /** Cohere's v2 API (provider/cohere): {@code /v2/chat} (JSON and SSE) and {@code /v2/embed}. */
     COHERE("cohere", Protocol.COHERE, "https://api.cohere.com", "COHERE_API_BASE", "COHERE_API_KEY", "CO_API_KEY"),
     /** LiteLLM's other prefix for Cohere's chat models; served by the same adapter. */
@@ -123,6 +129,8 @@ public enum ProviderKind {
         OLLAMA,
         GEMINI,
         BEDROCK,
+        /** Google Vertex AI: Gemini's and Anthropic's wire formats under Vertex URLs, OAuth2 bearer tokens. */
+        VERTEX,
         COHERE,
         /** Rerank servers in Cohere's format (Jina, Infinity): no chat; reached by the media calls only. */
         RERANK
@@ -147,9 +155,11 @@ public enum ProviderKind {
 
     /**
      * Prefixes LiteLLM spells differently for a provider served here: {@code bedrock_converse/} is its explicit route
-     * to Bedrock's Converse API, which is what {@code bedrock/} already speaks.
+     * to Bedrock's Converse API, which is what {@code bedrock/} already speaks; {@code vertex_ai_beta/} is its older
+     * name for Vertex AI's Gemini route.
      */
-    private static final Map<String, ProviderKind> ALIASES = Map.of("bedrock_converse", BEDROCK);
+    private static final Map<String, ProviderKind> ALIASES =
+            Map.of("bedrock_converse", BEDROCK, "vertex_ai_beta", VERTEX_AI);
 
     public static Optional<ProviderKind> byPrefix(String prefix) {
         ProviderKind kind = BY_PREFIX.get(prefix);
@@ -194,8 +204,8 @@ public enum ProviderKind {
 
     /** Whether a deployment must name its {@code api_base}. */
     public boolean requiresApiBase() {
-        // Bedrock derives its endpoint from the region at call time
-        return defaultApiBase == null && protocol != Protocol.BEDROCK;
+        // Bedrock and Vertex AI derive their endpoint from the region or location
+        return defaultApiBase == null && protocol != Protocol.BEDROCK && protocol != Protocol.VERTEX;
     }
 
     /** Base URL used when {@code api_base} is absent; null when the provider requires one or derives it. */
@@ -233,6 +243,7 @@ public enum ProviderKind {
             case OLLAMA -> "ollama";
             case GEMINI -> "gemini";
             case BEDROCK -> "bedrock";
+            case VERTEX -> "vertex_ai";
             case COHERE -> "cohere";
             case RERANK -> prefix;
         };

@@ -1,5 +1,6 @@
 package com.acme.mpc.gateway.provider;
 
+import com.acme.mpc.gateway.config.Deployment;
 import com.acme.mpc.gateway.provider.http.SseFrame;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.smallrye.mutiny.Multi;
@@ -16,6 +17,14 @@ import java.util.Map;
  * {@code headers} are the client's {@code anthropic-version} and {@code anthropic-beta}, when sent.
  */
 public interface NativeAnthropicMessages {
+
+    /**
+     * Whether {@code d}'s model speaks Anthropic's Messages API (on Vertex AI only the Claude models do; the others are
+     * reached through the canonical chat form).
+     */
+    default boolean servesMessages(Deployment d) {
+        return true;
+    }
 
     /** {@code POST /v1/messages}: resolves to Anthropic's message object. */
     Uni<ObjectNode> messages(UpstreamCall call, Map<String, String> headers);

@@ -92,8 +92,11 @@ public final class CanonicalBody {
         out.put("model", d.upstreamModel());
         out.remove(GATEWAY_FIELDS);
         d.extraParams().fields().forEachRemaining(e -> {
-            // AWS credentials and region steer the Bedrock signer; no provider body may carry them
-            if (!out.has(e.getKey()) && !e.getKey().startsWith("aws_")) {
+            // AWS and Google credentials, region and project steer the Bedrock signer and the Vertex token source;
+            // no provider body may carry them
+            if (!out.has(e.getKey())
+                    && !e.getKey().startsWith("aws_")
+                    && !e.getKey().startsWith("vertex_")) {
                 out.set(e.getKey(), e.getValue());
             }
         });

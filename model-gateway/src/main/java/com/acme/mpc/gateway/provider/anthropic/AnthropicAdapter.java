@@ -167,6 +167,20 @@ public class AnthropicAdapter implements ProviderAdapter, NativeAnthropicMessage
         return URI.create(base + (base.endsWith("/v1") ? "/messages" : "/v1/messages"));
     }
 
+    /** The request's {@code extra_headers} {@code anthropic-beta} value, or null (see {@link #headers}). */
+    public static String betaHeader(ObjectNode body) {
+        JsonNode extra = body.path("extra_headers");
+        for (var it = extra.fields(); it.hasNext(); ) {
+            var e = it.next();
+            if ("anthropic-beta".equalsIgnoreCase(e.getKey())
+                    && e.getValue().isTextual()
+                    && !e.getValue().asText().isBlank()) {
+                return e.getValue().asText();
+            }
+        }
+        return null;
+    }
+
     /**
      * Of LiteLLM's {@code extra_headers} only {@code anthropic-beta} is forwarded: it is how beta features (1M context,
      * 128k output, newer tools) are switched on, while any other header from a request body could override the
@@ -179,15 +193,10 @@ public class AnthropicAdapter implements ProviderAdapter, NativeAnthropicMessage
         if (d.apiKey() != null) {
             h.add("x-api-key", d.apiKey());
         }
-        JsonNode extra = body.path("extra_headers");
-        extra.fieldNames().forEachRemaining(name -> {
-            JsonNode value = extra.get(name);
-            if ("anthropic-beta".equalsIgnoreCase(name)
-                    && value.isTextual()
-                    && !value.asText().isBlank()) {
-                h.add("anthropic-beta", value.asText());
-            }
-        });
+        String beta = betaHeader(body);
+        if (beta != null) {
+            h.add("anthropic-beta", beta);
+        }
         // the deployment's own litellm_params.extra_headers come from the operator's config: all are sent
         d.headers().forEach(h::set);
         return h;

@@ -12,12 +12,13 @@ import java.util.function.Consumer;
  * send after HTTP 200, e.g. overloaded_error) ends the stream as a failure instead, so the gateway can retry, fail
  * over or report it in the client's format.
  */
-final class AnthropicPassThroughDriver implements StreamDriver<SseFrame> {
+public final class AnthropicPassThroughDriver implements StreamDriver<SseFrame> {
     private final String apiKey;
     private SseFrameSplitter splitter;
     private boolean failed;
 
-    AnthropicPassThroughDriver(String apiKey) {
+    /** @param apiKey only to scrub it from upstream error messages */
+    public AnthropicPassThroughDriver(String apiKey) {
         this.apiKey = apiKey;
     }
 

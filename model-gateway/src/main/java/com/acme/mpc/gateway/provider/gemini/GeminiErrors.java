@@ -25,18 +25,27 @@ public final class GeminiErrors {
     }
 
     public static GatewayException fromStatus(UpstreamStatusException e, String apiKey) {
+        return fromStatus(e, apiKey, "gemini");
+    }
+
+    /**
+     * As {@link #fromStatus(UpstreamStatusException, String)} for another service answering in Google's error shape
+     * (Vertex AI): {@code label} starts the message.
+     */
+    public static GatewayException fromStatus(UpstreamStatusException e, String apiKey, String label) {
         ObjectNode body = Json.objectOrNull(e.body());
         JsonNode error = body == null ? null : body.get("error");
         if (error == null || !error.isObject()) {
             // a proxy or load balancer in front of the API, not Google's JSON
             String text = e.body() == null ? "" : e.body().strip();
-            return build(e.status(), null, text, null, RetryAfter.millis(e.headers()), apiKey);
+            return build(label, e.status(), null, text, null, RetryAfter.millis(e.headers()), apiKey);
         }
         long retryAfter = RetryAfter.millis(e.headers());
         if (retryAfter < 0) {
             retryAfter = retryDelay(error);
         }
         return build(
+                label,
                 e.status(),
                 error.path("status").asText(null),
                 error.path("message").asText(""),
@@ -49,6 +58,7 @@ public final class GeminiErrors {
     public static GatewayException fromStreamError(JsonNode error, String apiKey) {
         int code = error.path("code").asInt(500);
         return build(
+                "gemini",
                 code >= 400 && code < 600 ? code : 500,
                 error.path("status").asText(null),
                 error.path("message").asText(""),
@@ -57,7 +67,7 @@ public final class GeminiErrors {
                 apiKey);
     }
 
-    static GatewayException badResponse(String what, String apiKey) {
+    public static GatewayException badResponse(String what, String apiKey) {
         return new GatewayException(
                 502, "api_error", SecretScrubber.scrub("gemini " + what, apiKey), null, "bad_upstream", true);
     }
@@ -90,8 +100,14 @@ public final class GeminiErrors {
     }
 
     private static GatewayException build(
-            int status, String googleStatus, String upstreamMessage, JsonNode error, long retryAfter, String apiKey) {
-        String message = "gemini: "
+            String label,
+            int status,
+            String googleStatus,
+            String upstreamMessage,
+            JsonNode error,
+            long retryAfter,
+            String apiKey) {
+        String message = label + ": "
                 + (upstreamMessage.isEmpty()
                         ? "HTTP " + status + (googleStatus == null ? "" : " " + googleStatus)
                         : upstreamMessage);

@@ -97,7 +97,7 @@ public class CountTokensHandler {
             throw GatewayException.notFound("model '" + group + "' not found", "model", "model_not_found");
         }
         for (Deployment d : deployments) {
-            if (providers.adapterFor(d) instanceof NativeAnthropicMessages api) {
+            if (providers.adapterFor(d) instanceof NativeAnthropicMessages api && api.servesMessages(d)) {
                 ObjectNode upstreamBody = JsonNodeFactory.instance.objectNode();
                 upstreamBody.setAll(body);
                 upstreamBody.put("model", d.upstreamModel());

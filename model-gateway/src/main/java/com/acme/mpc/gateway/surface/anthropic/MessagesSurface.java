@@ -80,13 +80,13 @@ public final class MessagesSurface implements Surface<AnthropicEvent> {
     }
 
     /** The deployment speaks Anthropic's API (a mock deployment answers in the canonical form). */
-    static NativeAnthropicMessages nativeApi(ProviderAdapter adapter) {
-        return adapter instanceof NativeAnthropicMessages n ? n : null;
+    static NativeAnthropicMessages nativeApi(ProviderAdapter adapter, Deployment d) {
+        return adapter instanceof NativeAnthropicMessages n && n.servesMessages(d) ? n : null;
     }
 
     @Override
     public Uni<ObjectNode> answer(ProviderAdapter adapter, Attempt attempt) {
-        NativeAnthropicMessages api = nativeApi(adapter);
+        NativeAnthropicMessages api = nativeApi(adapter, attempt.deployment());
         if (api != null) {
             return api.messages(passThrough(attempt), attempt.request().forwardHeaders());
         }
@@ -95,7 +95,7 @@ public final class MessagesSurface implements Surface<AnthropicEvent> {
 
     @Override
     public Multi<AnthropicEvent> stream(ProviderAdapter adapter, Attempt attempt) {
-        NativeAnthropicMessages api = nativeApi(adapter);
+        NativeAnthropicMessages api = nativeApi(adapter, attempt.deployment());
         if (api != null) {
             return api.streamMessages(passThrough(attempt), attempt.request().forwardHeaders())
                     .map(MessagesSurface::event);

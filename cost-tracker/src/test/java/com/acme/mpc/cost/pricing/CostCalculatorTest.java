@@ -94,6 +94,30 @@ class CostCalculatorTest {
     }
 
     @Test
+    void vertexAiRowsFromLiteLlm() {
+        // LiteLLM's Vertex prices of 2026-12-07, 1M in + 1M out: gemini-2.5-flash 0.30 + 2.50
+        assertCost("2.80", "table", calc.cost(usage("vertex_ai", "gemini-2.5-flash", 1_000_000, 1_000_000, 0, 0, 0)));
+        // gemini-2.0-flash on Vertex is 0.15 / 0.60 (the Gemini API's is 0.10 / 0.40); its -001 version finds it
+        assertCost(
+                "0.75", "table", calc.cost(usage("vertex_ai", "gemini-2.0-flash-001", 1_000_000, 1_000_000, 0, 0, 0)));
+        assertCost("0.50", "table", calc.cost(usage("gemini", "gemini-2.0-flash", 1_000_000, 1_000_000, 0, 0, 0)));
+        // Vertex's versioned Claude id finds vertex_ai/claude-sonnet-4 at '@': 3 + 15; with 400k of 1M prompt tokens
+        // read from the cache (0.30) and 100k written (3.75): 500k * 3e-6 + 400k * 3e-7 + 100k * 3.75e-6 + 15 = 16.995
+        assertCost(
+                "18.00",
+                "table",
+                calc.cost(usage("vertex_ai", "claude-sonnet-4@20250514", 1_000_000, 1_000_000, 0, 0, 0)));
+        assertCost(
+                "16.995",
+                "table",
+                calc.cost(usage("vertex_ai", "claude-sonnet-4@20250514", 1_000_000, 1_000_000, 400_000, 100_000, 0)));
+        assertCost(
+                "30.00",
+                "table",
+                calc.cost(usage("vertex_ai", "claude-opus-4-5@20251101", 1_000_000, 1_000_000, 0, 0, 0)));
+    }
+
+    @Test
     void cohereAndFireworksRowsFromLiteLlm() {
         // LiteLLM's prices of 2026-12-07, 1M in + 1M out: command-r-plus-08-2024 finds cohere/command-r-plus
         // (2.50 + 10.00), command-r-08-2024 cohere/command-r (0.15 + 0.60), command-r7b its own row (0.0375 + 0.15)

@@ -80,7 +80,11 @@ public final class ConfigLoader {
             "organization",
             "custom_llm_provider",
             "extra_headers",
-            "litellm_credential_name");
+            "litellm_credential_name",
+            // Vertex AI's: resolved for vertex_ai/ deployments (VertexAccess), never sent to any provider
+            "vertex_project",
+            "vertex_location",
+            "vertex_credentials");
 
     /**
      * LiteLLM's own litellm_params that steer its proxy, not the provider: accepted, kept out of the provider's body

@@ -986,10 +986,7 @@ public final class ConfigLoader {
             }
             if (vertex != null) {
                 // resolved once here (params first, then the VERTEXAI_* and Google variables) for the token source
-                putIfSet(extra, "vertex_project", vertex.project());
-                putIfSet(extra, "vertex_location", vertex.location());
-                extra.remove("vertex_credentials");
-                putIfSet(extra, "vertex_credentials", vertex.credentials());
+                vertex.params().forEach(extra::put);
             }
             Deployment d = new Deployment(
                     index,

@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.function.Function;
 
 /**
@@ -91,6 +93,19 @@ record VertexAccess(String project, String location, String credentials, String 
             }
         }
         return null;
+    }
+
+    /** The resolved {@code vertex_project}, {@code vertex_location} and {@code vertex_credentials} that are set. */
+    Map<String, String> params() {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (String[] p : new String[][] {
+            {"vertex_project", project}, {"vertex_location", location}, {"vertex_credentials", credentials}
+        }) {
+            if (p[1] != null) {
+                out.put(p[0], p[1]);
+            }
+        }
+        return out;
     }
 
     /** {@code https://{location}-aiplatform.googleapis.com}; the {@code global} location has no regional host. */

@@ -1,5 +1,6 @@
 package com.acme.mpc.gateway.provider.aws;
 
+import com.acme.mpc.gateway.provider.auth.RefreshingCredentials;
 import com.acme.mpc.gateway.provider.http.UpstreamHttp;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
@@ -25,7 +26,7 @@ public class AwsCredentialsProvider {
     private final AwsProfiles profiles;
     private final Vertx vertx;
     private final Clock clock;
-    private final Map<String, RefreshingCredentials> cache = new ConcurrentHashMap<>();
+    private final Map<String, RefreshingCredentials<AwsIdentity>> cache = new ConcurrentHashMap<>();
 
     @Inject
     public AwsCredentialsProvider(UpstreamHttp http, Vertx vertx) {
@@ -49,7 +50,9 @@ public class AwsCredentialsProvider {
                     .failure(AwsCredentialErrors.unusable("the deployment has no AWS credentials"
                             + (config.role() != null ? " to call STS AssumeRole with" : "")));
         }
-        return cache.computeIfAbsent(config.cacheKey(), k -> new RefreshingCredentials(() -> fetch(config), clock))
+        return cache.computeIfAbsent(
+                        config.cacheKey(),
+                        k -> new RefreshingCredentials<>(() -> fetch(config), clock, "AWS credentials"))
                 .get();
     }
 

@@ -1,5 +1,6 @@
 package com.acme.mpc.gateway.provider.aws;
 
+import com.acme.mpc.gateway.provider.auth.RefreshingCredentials;
 import java.time.Instant;
 
 /**
@@ -11,7 +12,8 @@ import java.time.Instant;
  *     re-read at {@code refreshAt} and count as expired then
  * @param region the region a shared-config profile names, or null
  */
-public record AwsIdentity(SigV4Signer.Credentials credentials, Instant refreshAt, Instant expiresAt, String region) {
+public record AwsIdentity(SigV4Signer.Credentials credentials, Instant refreshAt, Instant expiresAt, String region)
+        implements RefreshingCredentials.Expiring {
     /** Credentials that never need refreshing (static keys). */
     static AwsIdentity permanent(SigV4Signer.Credentials credentials) {
         return new AwsIdentity(credentials, Instant.MAX, Instant.MAX, null);

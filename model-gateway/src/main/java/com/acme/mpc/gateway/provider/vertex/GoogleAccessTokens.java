@@ -2,6 +2,7 @@ package com.acme.mpc.gateway.provider.vertex;
 
 import com.acme.mpc.gateway.core.GatewayException;
 import com.acme.mpc.gateway.core.Json;
+import com.acme.mpc.gateway.provider.auth.RefreshingCredentials;
 import com.acme.mpc.gateway.provider.http.UpstreamHttp;
 import com.acme.mpc.gateway.provider.http.UpstreamStatusException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -13,15 +14,16 @@ import jakarta.inject.Inject;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
-import java.time.InstantSource;
+import java.time.Instant;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * OAuth2 access tokens of service accounts (JWT bearer grant), one cache entry per credential. A token is reused until
- * five minutes before it expires; then the next caller starts one refresh that every concurrent caller joins. All of
- * it is non-blocking (the signature takes about a millisecond, the token request is an async HTTP call), so it runs on
- * the event loop. A refresh that fails while the old token is still valid keeps serving the old one.
+ * OAuth2 access tokens of service accounts (JWT bearer grant), one {@link RefreshingCredentials} per credential: a
+ * token is renewed in the background from five minutes before it expires, callers wait only when there is none (or it
+ * is about to expire), and concurrent callers share one token request. Non-blocking throughout: the RS256 signature
+ * takes about a millisecond, the token request is an async HTTP call.
  */
 @ApplicationScoped
 public class GoogleAccessTokens {
@@ -29,89 +31,51 @@ public class GoogleAccessTokens {
     private static final Duration TOKEN_REQUEST_TIMEOUT = Duration.ofSeconds(30);
 
     private final UpstreamHttp http;
-    private final InstantSource clock;
-    private final ConcurrentHashMap<String, Slot> slots = new ConcurrentHashMap<>();
+    private final Clock clock;
+    private final ConcurrentHashMap<String, RefreshingCredentials<AccessToken>> tokens = new ConcurrentHashMap<>();
 
     @Inject
     public GoogleAccessTokens(UpstreamHttp http) {
-        this(http, InstantSource.system());
+        this(http, Clock.systemUTC());
     }
 
-    GoogleAccessTokens(UpstreamHttp http, InstantSource clock) {
+    GoogleAccessTokens(UpstreamHttp http, Clock clock) {
         this.http = http;
         this.clock = clock;
     }
 
-    private record AccessToken(String value, long refreshAtMillis, long expiresAtMillis) {}
-
-    /** One credential's current token and its refresh in flight, if any. */
-    private static final class Slot {
-        final ServiceAccount account;
-        volatile AccessToken token;
-        private Uni<AccessToken> inflight;
-
-        Slot(ServiceAccount account) {
-            this.account = account;
-        }
-
-        synchronized Uni<AccessToken> refresh(java.util.function.Supplier<Uni<AccessToken>> fetch) {
-            if (inflight == null) {
-                inflight = fetch.get()
-                        .invoke(t -> token = t)
-                        .onTermination()
-                        .invoke(this::done)
-                        .memoize()
-                        .indefinitely();
-            }
-            return inflight;
-        }
-
-        private synchronized void done() {
-            inflight = null;
-        }
-
-        synchronized void invalidate(String value) {
-            AccessToken t = token;
-            if (t != null && t.value().equals(value)) {
-                token = null;
-            }
+    /** An access token and its lifetime as the token endpoint gave it. */
+    record AccessToken(String value, Instant refreshAt, Instant expiresAt) implements RefreshingCredentials.Expiring {
+        @Override
+        public String toString() {
+            return "AccessToken[expires " + expiresAt + "]"; // the token itself is a secret
         }
     }
 
     /** A valid access token for the service account in {@code credentialsJson}. */
-    public Uni<String> token(String credentialsJson) {
-        return Uni.createFrom().deferred(() -> {
-            Slot slot = slots.computeIfAbsent(credentialsJson, json -> new Slot(ServiceAccount.parse(json)));
-            long now = clock.millis();
-            AccessToken current = slot.token;
-            if (current != null && now < current.refreshAtMillis()) {
-                return Uni.createFrom().item(current.value());
-            }
-            return slot.refresh(() -> fetch(slot.account))
-                    .map(AccessToken::value)
-                    .onFailure()
-                    .recoverWithUni(failure -> {
-                        AccessToken stillValid = slot.token;
-                        return stillValid != null && clock.millis() < stillValid.expiresAtMillis()
-                                ? Uni.createFrom().item(stillValid.value())
-                                : Uni.createFrom().failure(failure);
-                    });
-        });
+    public Uni<AccessToken> token(String credentialsJson) {
+        return Uni.createFrom()
+                .deferred(() -> tokens.computeIfAbsent(credentialsJson, json -> {
+                            ServiceAccount account = ServiceAccount.parse(json);
+                            return new RefreshingCredentials<>(
+                                    () -> fetch(account), clock, "Google access tokens of " + account.clientEmail());
+                        })
+                        .get());
     }
 
     /** Google refused {@code token} (revoked, or expired early): the next call fetches a new one. */
-    public void invalidate(String credentialsJson, String token) {
-        Slot slot = slots.get(credentialsJson);
-        if (slot != null) {
-            slot.invalidate(token);
+    public void invalidate(String credentialsJson, AccessToken token) {
+        RefreshingCredentials<AccessToken> source = tokens.get(credentialsJson);
+        if (source != null) {
+            source.invalidate(token);
         }
     }
 
     private Uni<AccessToken> fetch(ServiceAccount account) {
-        long startedAt = clock.millis();
-        String form =
-                "grant_type=" + URLEncoder.encode("urn:ietf:params:oauth:grant-type:jwt-bearer", StandardCharsets.UTF_8)
-                        + "&assertion=" + ServiceAccountJwt.assertion(account, startedAt / 1000);
+        Instant startedAt = clock.instant();
+        String form = "grant_type="
+                + URLEncoder.encode("urn:ietf:params:oauth:grant-type:jwt-bearer", StandardCharsets.UTF_8)
+                + "&assertion=" + ServiceAccountJwt.assertion(account, startedAt.getEpochSecond());
         MultiMap headers = MultiMap.caseInsensitiveMultiMap()
                 .set("content-type", "application/x-www-form-urlencoded")
                 .set("accept", "application/json");
@@ -131,8 +95,8 @@ public class GoogleAccessTokens {
                                 true);
                     }
                     long lifetime = Math.max(0, answer.path("expires_in").asLong(ServiceAccountJwt.LIFETIME_SECONDS));
-                    long expiresAt = startedAt + lifetime * 1000;
-                    return new AccessToken(value, expiresAt - REFRESH_BEFORE_EXPIRY.toMillis(), expiresAt);
+                    Instant expiresAt = startedAt.plusSeconds(lifetime);
+                    return new AccessToken(value, expiresAt.minus(REFRESH_BEFORE_EXPIRY), expiresAt);
                 })
                 .onFailure(UpstreamStatusException.class)
                 .transform(e -> GoogleTokenErrors.fromStatus((UpstreamStatusException) e, account));

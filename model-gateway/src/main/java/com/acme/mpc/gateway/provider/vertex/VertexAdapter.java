@@ -192,7 +192,7 @@ public class VertexAdapter implements ProviderAdapter, NativeAnthropicMessages {
             String credentials = credentials(d);
             return tokens.token(credentials)
                     .chain(token -> Uni.createFrom()
-                            .deferred(() -> send.apply(token))
+                            .deferred(() -> send.apply(token.value()))
                             .onFailure()
                             .transform(t -> failure(t, credentials, token, endpoint)));
         });
@@ -204,17 +204,18 @@ public class VertexAdapter implements ProviderAdapter, NativeAnthropicMessages {
             return tokens.token(credentials)
                     .onItem()
                     .transformToMulti(token -> Multi.createFrom()
-                            .deferred(() -> send.apply(token))
+                            .deferred(() -> send.apply(token.value()))
                             .onFailure()
                             .transform(t -> failure(t, credentials, token, endpoint)));
         });
     }
 
-    private Throwable failure(Throwable t, String credentials, String token, VertexEndpoint endpoint) {
+    private Throwable failure(
+            Throwable t, String credentials, GoogleAccessTokens.AccessToken token, VertexEndpoint endpoint) {
         if (t instanceof UpstreamStatusException e && e.status() == 401) {
             tokens.invalidate(credentials, token);
         }
-        return VertexErrors.translate(t, token, endpoint.claude());
+        return VertexErrors.translate(t, token.value(), endpoint.claude());
     }
 
     /** The service-account JSON the config loader resolved; without it the deployment was listed unavailable. */

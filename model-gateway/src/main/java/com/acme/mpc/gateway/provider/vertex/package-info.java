@@ -9,8 +9,8 @@
  *       {@code generateContent} takes the same body; every content carries its role); Claude models use the Anthropic
  *       adapter's, with {@code anthropic_version: vertex-2023-10-16} in the body and the model in the URL.
  *   <li>Authentication: a service-account key signs an RS256 JWT that Google's token endpoint exchanges for a one-hour
- *       access token, cached per credential and refreshed five minutes before it expires (one refresh shared by
- *       concurrent calls). Other credential types (authorized_user, external_account) are not supported.
+ *       access token, cached per credential and renewed in the background from five minutes before it expires (one
+ *       request shared by concurrent calls). Other credential types (authorized_user, external_account) are not supported.
  *   <li>Embeddings: the text-embedding {@code predict} call with one instance per input; usage from Vertex's token
  *       counts.
  *   <li>Errors: Google's shape ({@code status} RESOURCE_EXHAUSTED 429 retriable, UNAVAILABLE 503...) for every model,

@@ -10,9 +10,11 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.InstantSource;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -83,8 +85,7 @@ class GoogleAccessTokensTest {
                 }
             });
         });
-        InstantSource clock = () -> Instant.ofEpochMilli(now.get());
-        tokens = new GoogleAccessTokens(http, clock);
+        tokens = new GoogleAccessTokens(http, new TestClock());
     }
 
     @AfterEach
@@ -93,8 +94,36 @@ class GoogleAccessTokensTest {
         endpoint.close();
     }
 
+    /** The test's clock: moved by {@link #advance}. */
+    private final class TestClock extends Clock {
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return Instant.ofEpochMilli(now.get());
+        }
+    }
+
     private String token() {
-        return tokens.token(account.json()).await().atMost(WAIT);
+        return tokens.token(account.json()).await().atMost(WAIT).value();
+    }
+
+    /** Waits until the token endpoint has had {@code n} requests and the last one was answered. */
+    private void awaitTokenRequests(int n) throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (endpoint.requests().size() < n && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertThat(endpoint.requests()).hasSize(n);
+        Thread.sleep(400); // the endpoint answers 150 ms after the request
     }
 
     private void advance(Duration d) {
@@ -105,7 +134,7 @@ class GoogleAccessTokensTest {
     void concurrentCallersShareOneTokenRequest() {
         List<Uni<String>> calls = new ArrayList<>();
         for (int i = 0; i < 8; i++) {
-            calls.add(tokens.token(account.json()));
+            calls.add(tokens.token(account.json()).map(GoogleAccessTokens.AccessToken::value));
         }
         List<String> answers = Uni.join().all(calls).andFailFast().await().atMost(WAIT);
         assertThat(answers).hasSize(8).containsOnly("tok-1");
@@ -116,24 +145,34 @@ class GoogleAccessTokensTest {
     }
 
     @Test
-    void aTokenIsReusedUntilFiveMinutesBeforeItExpires() {
+    void aTokenIsReusedAndRenewedInTheBackgroundFiveMinutesBeforeItExpires() throws Exception {
         assertThat(token()).isEqualTo("tok-1");
         advance(Duration.ofMinutes(54));
         assertThat(token()).isEqualTo("tok-1");
         assertThat(endpoint.requests()).hasSize(1);
-        advance(Duration.ofMinutes(2)); // 56 minutes into a 60-minute token
-        assertThat(token()).isEqualTo("tok-2");
+        advance(Duration.ofMinutes(2)); // 56 minutes into a 60-minute token: still valid, renewal starts
+        assertThat(token()).isEqualTo("tok-1");
+        awaitTokenRequests(2);
         assertThat(token()).isEqualTo("tok-2");
         assertThat(endpoint.requests()).hasSize(2);
     }
 
     @Test
-    void aFailedRefreshKeepsTheOldTokenUntilItExpires() {
+    void aTokenAboutToExpireIsNotHandedOut() {
+        assertThat(token()).isEqualTo("tok-1");
+        advance(Duration.ofSeconds(3600 - 30)); // 30 seconds left: the caller waits for a new one
+        assertThat(token()).isEqualTo("tok-2");
+    }
+
+    @Test
+    void aFailedRenewalKeepsTheOldTokenUntilItExpires() throws Exception {
         assertThat(token()).isEqualTo("tok-1");
         failWith.set("{\"error\":\"internal_failure\"}");
         advance(Duration.ofMinutes(57));
+        assertThat(token()).isEqualTo("tok-1"); // the renewal it starts fails
+        awaitTokenRequests(2);
         assertThat(token()).isEqualTo("tok-1");
-        advance(Duration.ofMinutes(4)); // expired
+        advance(Duration.ofMinutes(3)); // expired
         assertThatThrownBy(this::token).isInstanceOfSatisfying(GatewayException.class, e -> {
             assertThat(e.status()).isEqualTo(503);
             assertThat(e.retriable()).isTrue();
@@ -157,10 +196,14 @@ class GoogleAccessTokensTest {
 
     @Test
     void anInvalidatedTokenIsFetchedAgain() {
+        GoogleAccessTokens.AccessToken first =
+                tokens.token(account.json()).await().atMost(WAIT);
+        assertThat(first.value()).isEqualTo("tok-1");
+        assertThat(first.toString()).doesNotContain("tok-1");
+        tokens.invalidate(
+                account.json(), new GoogleAccessTokens.AccessToken("tok-other", first.refreshAt(), first.expiresAt()));
         assertThat(token()).isEqualTo("tok-1");
-        tokens.invalidate(account.json(), "tok-other");
-        assertThat(token()).isEqualTo("tok-1");
-        tokens.invalidate(account.json(), "tok-1");
+        tokens.invalidate(account.json(), first);
         assertThat(token()).isEqualTo("tok-2");
     }
 

@@ -102,6 +102,8 @@ public class VertexGatewayTestResource implements QuarkusTestResourceLifecycleMa
             FakeUpstream.fixture("fixtures/vertex/predict-text-embedding.json").accept(req, rec);
         } else if (path.endsWith(":streamRawPredict")) {
             sse(req, tools ? "fixtures/anthropic/stream-tool-use.sse" : "fixtures/anthropic/stream-text.sse");
+        } else if (path.equals(PREFIX + "anthropic/models/count-tokens:rawPredict")) {
+            FakeUpstream.json(req, 200, "{\"input_tokens\":14}");
         } else if (path.endsWith(":rawPredict")) {
             FakeUpstream.fixture(
                             tools
@@ -155,8 +157,8 @@ public class VertexGatewayTestResource implements QuarkusTestResourceLifecycleMa
         valid.add(token);
         issued.computeIfAbsent(account.clientEmail(), k -> new CopyOnWriteArrayList<>())
                 .add(token);
-        // under five minutes: the gateway must refresh it before every call
-        int expiresIn = account == shortLived ? 120 : 3599;
+        // under a minute: too close to its expiry to be used for another call, the gateway must fetch a new one
+        int expiresIn = account == shortLived ? 30 : 3599;
         FakeUpstream.json(
                 req,
                 200,
@@ -174,6 +176,11 @@ public class VertexGatewayTestResource implements QuarkusTestResourceLifecycleMa
             req.response().write(event);
         }
         req.response().end();
+    }
+
+    /** Google stops accepting {@code token} (revoked, or expired early). */
+    static void revoke(String token) {
+        valid.remove(token);
     }
 
     /** Tokens issued to {@code account} so far. */

@@ -131,7 +131,7 @@ class VertexThroughGatewayTest {
 
     @Test
     void aTokenNearItsExpiryIsRefreshedBeforeTheCall() {
-        // the short-lived account's tokens expire in two minutes, inside the five-minute refresh margin
+        // the short-lived account's tokens expire in 30 seconds: too close to their expiry to be used again
         post(chat("vertex-short", false, ""));
         String first = lastToken(VertexGatewayTestResource.shortLived);
         post(chat("vertex-short", false, ""));
@@ -144,6 +144,49 @@ class VertexThroughGatewayTest {
         assertThat(calls.get(0).path()).isEqualTo(PREFIX + "google/models/gemini-2.5-flash:generateContent");
         assertThat(calls.get(0).headers()).containsEntry("authorization", "Bearer " + first);
         assertThat(calls.get(1).headers()).containsEntry("authorization", "Bearer " + second);
+    }
+
+    @Test
+    void aTokenVertexRefusesIsDroppedAndTheNextCallGetsANewOne() {
+        post(chat("vertex-gemini", false, ""));
+        String revoked = lastToken(VertexGatewayTestResource.main);
+        VertexGatewayTestResource.revoke(revoked);
+        VertexGatewayTestResource.vertex.reset();
+        JsonPath error = given().header("Authorization", KEY)
+                .contentType("application/json")
+                .body(chat("vertex-gemini", false, ""))
+                .post("/v1/chat/completions")
+                .then()
+                .statusCode(401)
+                .extract()
+                .jsonPath();
+        assertThat(error.getString("error.type")).isEqualTo("authentication_error");
+        assertThat(error.getString("error.message")).startsWith("vertex_ai: Request had invalid authentication");
+        assertThat(tokenRequests()).isZero();
+
+        post(chat("vertex-gemini", false, ""));
+        String fresh = lastToken(VertexGatewayTestResource.main);
+        assertThat(fresh).isNotEqualTo(revoked);
+        assertThat(tokenRequests()).isEqualTo(1);
+        assertThat(vertexRequests().get(vertexRequests().size() - 1).headers())
+                .containsEntry("authorization", "Bearer " + fresh);
+    }
+
+    @Test
+    void countTokensGoesToVertexsCountTokensModel() {
+        JsonPath answer = given().header("x-api-key", "sk-test-master")
+                .header("anthropic-version", "2023-06-01")
+                .contentType("application/json")
+                .body("{\"model\":\"vertex-claude\",\"messages\":[{\"role\":\"user\",\"content\":\"Hello\"}]}")
+                .post("/v1/messages/count_tokens")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
+        assertThat(answer.getInt("input_tokens")).isEqualTo(14);
+        FakeUpstream.Recorded upstream = onlyVertexRequest();
+        assertThat(upstream.path()).isEqualTo(PREFIX + "anthropic/models/count-tokens:rawPredict");
+        assertThat(upstream.json().getString("model")).isEqualTo("claude-sonnet-4@20250514");
     }
 
     @Test

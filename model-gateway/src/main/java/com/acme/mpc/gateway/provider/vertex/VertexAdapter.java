@@ -127,13 +127,18 @@ public class VertexAdapter implements ProviderAdapter, NativeAnthropicMessages {
         return authorized(d, endpoint, token -> {
             List<String> texts = EmbeddingShapes.texts(call.body(), "vertex_ai");
             boolean base64 = EmbeddingShapes.wantsBase64(call.body());
-            return http.post(
-                            endpoint.url("predict", false),
-                            headers(d, token, null),
-                            Json.toBuffer(VertexEmbeddingMapper.toPredictRequest(texts, call.body())),
-                            call.timeout())
-                    .map(r -> VertexEmbeddingMapper.toOpenAi(
-                            answer(r.body().getBytes(), token), texts, endpoint.model(), base64, token));
+            List<Uni<ObjectNode>> calls = VertexEmbeddingMapper.requests(endpoint.model(), texts).stream()
+                    .map(inputs -> http.post(
+                                    endpoint.url("predict", false),
+                                    headers(d, token, null),
+                                    Json.toBuffer(VertexEmbeddingMapper.toPredictRequest(inputs, call.body())),
+                                    call.timeout())
+                            .map(r -> answer(r.body().getBytes(), token)))
+                    .toList();
+            return Uni.join()
+                    .all(calls)
+                    .andFailFast()
+                    .map(answers -> VertexEmbeddingMapper.toOpenAi(answers, texts, endpoint.model(), base64, token));
         });
     }
 

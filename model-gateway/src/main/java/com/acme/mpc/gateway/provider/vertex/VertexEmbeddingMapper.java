@@ -21,6 +21,17 @@ final class VertexEmbeddingMapper {
 
     private VertexEmbeddingMapper() {}
 
+    /**
+     * The inputs of each {@code predict} call: all in one, but for {@code gemini-embedding-*} models, which Vertex
+     * serves one input per request (the calls then run concurrently).
+     */
+    static List<List<String>> requests(String model, List<String> texts) {
+        if (!model.startsWith("gemini-embedding")) {
+            return List.of(texts);
+        }
+        return texts.stream().map(List::of).toList();
+    }
+
     static ObjectNode toPredictRequest(List<String> texts, ObjectNode body) {
         ObjectNode out = F.objectNode();
         ArrayNode instances = out.putArray("instances");
@@ -38,12 +49,18 @@ final class VertexEmbeddingMapper {
         return out;
     }
 
-    /** The vectors in input order; Vertex's token counts when it reports them, else ~4 characters a token. */
-    static ObjectNode toOpenAi(JsonNode answer, List<String> texts, String model, boolean base64, String token) {
+    /**
+     * The vectors of the answers (in the order of {@link #requests}) in input order; Vertex's token counts when it
+     * reports them, else ~4 characters a token.
+     */
+    static ObjectNode toOpenAi(
+            List<? extends JsonNode> answers, List<String> texts, String model, boolean base64, String token) {
         List<JsonNode> vectors = new ArrayList<>();
         long tokens = 0;
         boolean counted = false;
-        for (JsonNode prediction : answer.path("predictions")) {
+        List<JsonNode> predictions = new ArrayList<>();
+        answers.forEach(answer -> answer.path("predictions").forEach(predictions::add));
+        for (JsonNode prediction : predictions) {
             JsonNode embeddings = prediction.path("embeddings");
             JsonNode values = embeddings.get("values");
             if (values == null || !values.isArray()) {

@@ -62,6 +62,9 @@ public class VertexGatewayTestResource implements QuarkusTestResourceLifecycleMa
                   - model_name: vertex-embed
                     litellm_params: {model: vertex_ai/text-embedding-005, api_base: %1$s, vertex_credentials: %2$s}
                     model_info: {id: vertex-embed-1, mode: embedding}
+                  - model_name: vertex-gemini-embed
+                    litellm_params: {model: vertex_ai/gemini-embedding-001, api_base: %1$s, vertex_credentials: %2$s}
+                    model_info: {mode: embedding}
                   - model_name: vertex-quota
                     litellm_params: {model: vertex_ai/gemini-2.0-flash, api_base: %1$s, vertex_credentials: %2$s}
                   - model_name: vertex-short
@@ -97,6 +100,21 @@ public class VertexGatewayTestResource implements QuarkusTestResourceLifecycleMa
         } else if (path.endsWith(":generateContent")) {
             FakeUpstream.fixture(
                             tools ? "fixtures/gemini/generate-tool-call.json" : "fixtures/gemini/generate-text.json")
+                    .accept(req, rec);
+        } else if (path.endsWith("gemini-embedding-001:predict")) {
+            // Vertex serves gemini-embedding-001 one input per request
+            if (new io.vertx.core.json.JsonObject(rec.body())
+                            .getJsonArray("instances")
+                            .size()
+                    != 1) {
+                FakeUpstream.json(
+                        req,
+                        400,
+                        "{\"error\":{\"code\":400,\"message\":\"Only one instance is supported.\","
+                                + "\"status\":\"INVALID_ARGUMENT\"}}");
+                return;
+            }
+            FakeUpstream.fixture("fixtures/vertex/predict-gemini-embedding.json")
                     .accept(req, rec);
         } else if (path.endsWith(":predict")) {
             FakeUpstream.fixture("fixtures/vertex/predict-text-embedding.json").accept(req, rec);

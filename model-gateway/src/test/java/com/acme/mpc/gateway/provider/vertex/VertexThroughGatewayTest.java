@@ -386,6 +386,38 @@ class VertexThroughGatewayTest {
     }
 
     @Test
+    void geminiEmbeddingGetsOnePredictCallPerInput() {
+        JsonPath answer = given().header("Authorization", KEY)
+                .contentType("application/json")
+                .body("{\"model\":\"vertex-gemini-embed\",\"input\":[\"one\",\"two\",\"three\"],"
+                        + "\"task_type\":\"RETRIEVAL_QUERY\"}")
+                .post("/v1/embeddings")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
+        assertThat(answer.getList("data")).hasSize(3);
+        assertThat(answer.getInt("data[2].index")).isEqualTo(2);
+        assertThat(answer.getInt("usage.prompt_tokens")).isEqualTo(9);
+        List<FakeUpstream.Recorded> calls = vertexRequests();
+        assertThat(calls)
+                .hasSize(3)
+                .allSatisfy(r -> assertThat(r.path()).isEqualTo(PREFIX + "google/models/gemini-embedding-001:predict"));
+        assertThat(calls.stream()
+                        .map(r -> r.json()
+                                .getJsonArray("instances")
+                                .getJsonObject(0)
+                                .getString("content")))
+                .containsExactlyInAnyOrder("one", "two", "three");
+        assertThat(calls.get(0)
+                        .json()
+                        .getJsonArray("instances")
+                        .getJsonObject(0)
+                        .getString("task_type"))
+                .isEqualTo("RETRIEVAL_QUERY");
+    }
+
+    @Test
     void quotaErrorsInGooglesShapeAreRateLimits() {
         JsonPath error = given().header("Authorization", KEY)
                 .contentType("application/json")

@@ -65,6 +65,8 @@ public class VertexGatewayTestResource implements QuarkusTestResourceLifecycleMa
                   - model_name: vertex-gemini-embed
                     litellm_params: {model: vertex_ai/gemini-embedding-001, api_base: %1$s, vertex_credentials: %2$s}
                     model_info: {mode: embedding}
+                  - model_name: "vertex/*"
+                    litellm_params: {model: "vertex_ai/*", api_base: %1$s, vertex_credentials: %2$s}
                   - model_name: vertex-quota
                     litellm_params: {model: vertex_ai/gemini-2.0-flash, api_base: %1$s, vertex_credentials: %2$s}
                   - model_name: vertex-short

@@ -418,6 +418,16 @@ class VertexThroughGatewayTest {
     }
 
     @Test
+    void aVertexWildcardServesTheRequestedModelWithItsCredentials() {
+        JsonPath answer = post(chat("vertex/claude-opus-4-5@20251101", false, ""));
+        assertThat(answer.getString("choices[0].message.content")).isEqualTo("Hello from Claude on Vertex AI!");
+        FakeUpstream.Recorded upstream = onlyVertexRequest();
+        assertThat(upstream.path()).isEqualTo(PREFIX + "anthropic/models/claude-opus-4-5@20251101:rawPredict");
+        assertThat(upstream.headers())
+                .containsEntry("authorization", "Bearer " + lastToken(VertexGatewayTestResource.main));
+    }
+
+    @Test
     void quotaErrorsInGooglesShapeAreRateLimits() {
         JsonPath error = given().header("Authorization", KEY)
                 .contentType("application/json")

@@ -56,9 +56,14 @@ public final class GeminiErrors {
 
     /** An error object sent as a stream event after HTTP 200: its {@code code} stands in for the status. */
     public static GatewayException fromStreamError(JsonNode error, String apiKey) {
+        return fromStreamError(error, apiKey, "gemini");
+    }
+
+    /** As {@link #fromStreamError(JsonNode, String)} for another service in Google's shape: {@code label} starts it. */
+    public static GatewayException fromStreamError(JsonNode error, String apiKey, String label) {
         int code = error.path("code").asInt(500);
         return build(
-                "gemini",
+                label,
                 code >= 400 && code < 600 ? code : 500,
                 error.path("status").asText(null),
                 error.path("message").asText(""),

@@ -22,6 +22,7 @@ public final class GeminiStreamTranslator implements SseTranslator {
     private final long created;
     private final Consumer<ObjectNode> sink;
     private final String apiKey;
+    private final String label;
     private String id;
     private String model;
     private JsonNode usage = F.objectNode();
@@ -35,10 +36,16 @@ public final class GeminiStreamTranslator implements SseTranslator {
      * @param apiKey only to scrub it from upstream error messages
      */
     public GeminiStreamTranslator(long created, String model, Consumer<ObjectNode> sink, String apiKey) {
+        this(created, model, sink, apiKey, "gemini");
+    }
+
+    /** @param label starts the message of an in-stream error ({@code vertex_ai} for Vertex AI's Gemini streams) */
+    public GeminiStreamTranslator(long created, String model, Consumer<ObjectNode> sink, String apiKey, String label) {
         this.created = created;
         this.model = model;
         this.sink = sink;
         this.apiKey = apiKey;
+        this.label = label;
     }
 
     /** Translates one SSE event; an in-stream error object throws the mapped {@link GatewayException}. */
@@ -49,7 +56,7 @@ public final class GeminiStreamTranslator implements SseTranslator {
             throw GeminiErrors.badResponse("sent a stream event that is not a JSON object", apiKey);
         }
         if (data.path("error").isObject()) {
-            throw GeminiErrors.fromStreamError(data.get("error"), apiKey);
+            throw GeminiErrors.fromStreamError(data.get("error"), apiKey, label);
         }
         if (id == null) {
             id = GeminiMapper.id(data);

@@ -114,7 +114,7 @@ public class VertexAdapter implements ProviderAdapter, NativeAnthropicMessages {
                         Json.toBuffer(GeminiMapper.toGeminiRequest(call.body())),
                         call.streamTimeout(),
                         new SseStreamDriver<ObjectNode>(sink -> new GeminiStreamTranslator(
-                                Instant.now().getEpochSecond(), endpoint.model(), sink, token))));
+                                Instant.now().getEpochSecond(), endpoint.model(), sink, token, "vertex_ai"))));
     }
 
     @Override

@@ -94,7 +94,9 @@ public class VertexGatewayTestResource implements QuarkusTestResourceLifecycleMa
         }
         boolean tools =
                 rec.body().contains("functionDeclarations") || rec.body().contains("\"tools\"");
-        if (path.startsWith(PREFIX + "google/models/gemini-2.0-flash:")) {
+        if (path.equals(PREFIX + "google/models/gemini-2.0-flash:streamGenerateContent")) {
+            sse(req, "fixtures/gemini/stream-error-after-200.sse");
+        } else if (path.startsWith(PREFIX + "google/models/gemini-2.0-flash:")) {
             FakeUpstream.status(429, "fixtures/vertex/error-429-resource-exhausted.json", Map.of())
                     .accept(req, rec);
         } else if (path.endsWith(":streamGenerateContent")) {

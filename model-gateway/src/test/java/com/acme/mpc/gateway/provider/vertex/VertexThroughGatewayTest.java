@@ -428,6 +428,20 @@ class VertexThroughGatewayTest {
     }
 
     @Test
+    void anErrorInsideAGeminiStreamEndsItWithVertexsLabel() {
+        String body = given().header("Authorization", KEY)
+                .contentType("application/json")
+                .body(chat("vertex-quota", true, ""))
+                .post("/v1/chat/completions")
+                .then()
+                .extract()
+                .asString();
+        assertThat(onlyVertexRequest().path())
+                .isEqualTo(PREFIX + "google/models/gemini-2.0-flash:streamGenerateContent");
+        assertThat(body).contains("\"error\"").contains("vertex_ai: ");
+    }
+
+    @Test
     void quotaErrorsInGooglesShapeAreRateLimits() {
         JsonPath error = given().header("Authorization", KEY)
                 .contentType("application/json")

@@ -1,6 +1,8 @@
 package com.acme.mpc.cost.api;
 
 import static com.acme.mpc.cost.TestSupport.admin;
+import static com.acme.mpc.testsupport.http.ErrorShapes.openAiError;
+import static com.acme.mpc.testsupport.http.RawHttp.body;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
@@ -9,17 +11,13 @@ import static org.hamcrest.Matchers.not;
 
 import com.acme.mpc.cost.TestDatabase;
 import com.acme.mpc.cost.TestSupport;
-import com.fasterxml.jackson.databind.JsonNode;
+import com.acme.mpc.testsupport.http.RawHttp;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
-import java.io.ByteArrayOutputStream;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.Socket;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -39,22 +37,7 @@ class HttpHardeningTest {
 
     static void assertOpenAiError(Response r, int status) {
         r.then().statusCode(status).contentType(ContentType.JSON);
-        assertOpenAiShape(r.asString());
-    }
-
-    static JsonNode assertOpenAiShape(String body) {
-        JsonNode error;
-        try {
-            error = JSON.readTree(body).get("error");
-        } catch (Exception e) {
-            throw new AssertionError("not JSON: " + body, e);
-        }
-        assertThat(error).as(body).isNotNull();
-        assertThat(error.path("message").isTextual()).as(body).isTrue();
-        assertThat(error.path("type").isTextual()).as(body).isTrue();
-        assertThat(error.has("param")).as(body).isTrue();
-        assertThat(error.has("code")).as(body).isTrue();
-        return error;
+        openAiError(r.asString());
     }
 
     @Test
@@ -104,7 +87,7 @@ class HttpHardeningTest {
         assertOpenAiError(admin().get("/"), 404);
         Response r = admin().delete("/key/generate");
         assertThat(r.statusCode()).isIn(404, 405);
-        assertOpenAiShape(r.asString());
+        openAiError(r.asString());
     }
 
     @Test
@@ -113,7 +96,7 @@ class HttpHardeningTest {
             String answer = raw("GET " + path + " HTTP/1.1\r\nAuthorization: Bearer " + TestSupport.MASTER
                     + "\r\nConnection: close\r\n\r\n");
             assertThat(answer).startsWith("HTTP/1.1 400");
-            assertThat(assertOpenAiShape(body(answer)).path("message").asText()).contains("Host");
+            assertThat(openAiError(body(answer)).path("message").asText()).contains("Host");
         }
     }
 
@@ -127,7 +110,7 @@ class HttpHardeningTest {
         String answer = raw("POST /key/generate HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer "
                 + TestSupport.MASTER + "\r\nContent-Type: application/json\r\nContent-Length: 99999999999\r\n\r\n{}");
         assertThat(answer).startsWith("HTTP/1.1 413");
-        assertOpenAiShape(body(answer));
+        openAiError(body(answer));
     }
 
     @Test
@@ -191,7 +174,7 @@ class HttpHardeningTest {
             String answer = raw(report(accept));
             assertThat(answer).as(accept).doesNotStartWith("HTTP/1.1 5");
             if (!answer.startsWith("HTTP/1.1 200")) {
-                assertOpenAiShape(body(answer));
+                openAiError(body(answer));
             }
         }
         String csv = raw(report("Accept: application/xml;q=0.5, text/csv\r\n"));
@@ -204,40 +187,6 @@ class HttpHardeningTest {
     }
 
     private String raw(String request) throws Exception {
-        try (Socket s = new Socket(root.getHost(), root.getPort())) {
-            s.setSoTimeout(10_000);
-            OutputStream out = s.getOutputStream();
-            out.write(request.getBytes(StandardCharsets.ISO_8859_1));
-            out.flush();
-            InputStream in = s.getInputStream();
-            ByteArrayOutputStream answer = new ByteArrayOutputStream();
-            byte[] buf = new byte[8192];
-            int n;
-            while ((n = in.read(buf)) > 0) {
-                answer.write(buf, 0, n);
-                String text = answer.toString(StandardCharsets.ISO_8859_1);
-                int headerEnd = text.indexOf("\r\n\r\n");
-                if (headerEnd > 0) {
-                    int length = contentLength(text.substring(0, headerEnd));
-                    if (length >= 0 && text.length() >= headerEnd + 4 + length) {
-                        break;
-                    }
-                }
-            }
-            return answer.toString(StandardCharsets.UTF_8);
-        }
-    }
-
-    private static int contentLength(String head) {
-        for (String line : head.split("\r\n")) {
-            if (line.toLowerCase().startsWith("content-length:")) {
-                return Integer.parseInt(line.substring(15).strip());
-            }
-        }
-        return -1;
-    }
-
-    private static String body(String answer) {
-        return answer.substring(answer.indexOf("\r\n\r\n") + 4);
+        return RawHttp.exchange(root, request);
     }
 }

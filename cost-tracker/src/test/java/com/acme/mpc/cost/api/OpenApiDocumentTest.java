@@ -1,9 +1,14 @@
 package com.acme.mpc.cost.api;
 
+import static com.acme.mpc.testsupport.openapi.OpenApiDocs.answersWithASchema;
+import static com.acme.mpc.testsupport.openapi.OpenApiDocs.operations;
+import static com.acme.mpc.testsupport.openapi.OpenApiDocs.parameterNames;
+import static com.acme.mpc.testsupport.openapi.OpenApiDocs.security;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.acme.mpc.cost.TestDatabase;
+import com.acme.mpc.testsupport.openapi.CompiledClasses;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
@@ -25,8 +30,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.TreeSet;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -40,7 +43,6 @@ import org.junit.jupiter.api.Test;
 @QuarkusTestResource(TestDatabase.class)
 class OpenApiDocumentTest {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Set<String> HTTP_METHODS = Set.of("get", "post", "put", "delete", "patch", "head", "options");
 
     /** model-gateway's AdminRelay.PREFIXES: the routes it relays here. */
     private static final List<String> RELAYED_PREFIXES =
@@ -84,7 +86,7 @@ class OpenApiDocumentTest {
                 missing.add(e.getKey());
                 continue;
             }
-            Set<String> documented = parameterNames(op);
+            Set<String> documented = parameterNames(doc, op);
             for (Parameter p : e.getValue().getParameters()) {
                 String name = p.isAnnotationPresent(QueryParam.class)
                         ? "query " + p.getAnnotation(QueryParam.class).value()
@@ -107,15 +109,10 @@ class OpenApiDocumentTest {
         boolean globalSecurity = doc.path("security").size() > 0;
         for (Map.Entry<String, JsonNode> e : operations(doc).entrySet()) {
             JsonNode op = e.getValue();
-            boolean schema = false;
-            for (JsonNode response : op.path("responses")) {
-                JsonNode r = resolve(response);
-                for (JsonNode media : r.path("content")) {
-                    schema |= media.has("schema");
-                }
-            }
-            assertThat(schema).as(e.getKey() + " has a response with a schema").isTrue();
-            JsonNode security = op.has("security") ? op.get("security") : doc.path("security");
+            assertThat(answersWithASchema(doc, op))
+                    .as(e.getKey() + " has a response with a schema")
+                    .isTrue();
+            JsonNode security = security(doc, op);
             assertThat(globalSecurity || security.size() > 0)
                     .as(e.getKey() + " names its credential")
                     .isTrue();
@@ -181,55 +178,11 @@ class OpenApiDocumentTest {
                 .isEmpty();
     }
 
-    private JsonNode resolve(JsonNode node) {
-        if (!node.has("$ref")) {
-            return node;
-        }
-        String[] parts = node.get("$ref").asText().substring(2).split("/");
-        JsonNode n = doc;
-        for (String p : parts) {
-            n = n.path(p);
-        }
-        return n;
-    }
-
-    private Set<String> parameterNames(JsonNode op) {
-        Set<String> names = new TreeSet<>();
-        for (JsonNode p : op.path("parameters")) {
-            JsonNode r = resolve(p);
-            names.add(r.path("in").asText() + " " + r.path("name").asText());
-        }
-        return names;
-    }
-
-    static Map<String, JsonNode> operations(JsonNode doc) {
-        Map<String, JsonNode> ops = new TreeMap<>();
-        Iterator<Map.Entry<String, JsonNode>> paths = doc.path("paths").fields();
-        while (paths.hasNext()) {
-            Map.Entry<String, JsonNode> path = paths.next();
-            Iterator<Map.Entry<String, JsonNode>> methods = path.getValue().fields();
-            while (methods.hasNext()) {
-                Map.Entry<String, JsonNode> m = methods.next();
-                if (HTTP_METHODS.contains(m.getKey())) {
-                    ops.put(m.getKey() + " " + path.getKey(), m.getValue());
-                }
-            }
-        }
-        return ops;
-    }
-
     /** "get /key/info" -> method, for every concrete @Path class compiled from src/main/java. */
     private static Map<String, Method> resourceMethods() throws IOException, ClassNotFoundException {
-        // the module's compiled classes (tests run in the module's directory); Quarkus' class loader gives no
-        // code source location to start from
-        java.nio.file.Path classes = java.nio.file.Path.of("target", "classes");
+        java.nio.file.Path classes = CompiledClasses.ofThisModule();
         assertThat(classes.resolve("com/acme/mpc/cost/api/Auth.class")).exists();
-        List<String> names;
-        try (Stream<java.nio.file.Path> files = Files.walk(classes)) {
-            names = files.filter(f -> f.toString().endsWith(".class"))
-                    .map(f -> classes.relativize(f).toString().replace('/', '.').replaceAll("\\.class$", ""))
-                    .toList();
-        }
+        List<String> names = CompiledClasses.names(classes);
         Map<String, Method> routes = new TreeMap<>();
         ClassLoader loader = Auth.class.getClassLoader();
         for (String name : names) {

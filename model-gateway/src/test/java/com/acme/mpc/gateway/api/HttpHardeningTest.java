@@ -1,5 +1,8 @@
 package com.acme.mpc.gateway.api;
 
+import static com.acme.mpc.testsupport.http.ErrorShapes.anthropicError;
+import static com.acme.mpc.testsupport.http.ErrorShapes.openAiError;
+import static com.acme.mpc.testsupport.http.RawHttp.body;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
@@ -7,17 +10,13 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.not;
 
 import com.acme.mpc.gateway.testsupport.GatewayTestResource;
+import com.acme.mpc.testsupport.http.RawHttp;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
-import java.io.ByteArrayOutputStream;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.Socket;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -31,7 +30,6 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @QuarkusTestResource(GatewayTestResource.class)
 class HttpHardeningTest {
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final String KEY = "Bearer sk-test-master";
     private static final List<String> OPENAI_POSTS = List.of(
             "/chat/completions",
@@ -45,36 +43,6 @@ class HttpHardeningTest {
 
     @TestHTTPResource("/")
     URL root;
-
-    /** The {@code error} object of an OpenAI-shaped error body. */
-    static JsonNode openAiError(String body) {
-        JsonNode error;
-        try {
-            error = JSON.readTree(body).get("error");
-        } catch (Exception e) {
-            throw new AssertionError("not JSON: " + body, e);
-        }
-        assertThat(error).as(body).isNotNull();
-        assertThat(error.path("message").isTextual()).as(body).isTrue();
-        assertThat(error.path("type").isTextual()).as(body).isTrue();
-        assertThat(error.has("param")).as(body).isTrue();
-        assertThat(error.has("code")).as(body).isTrue();
-        return error;
-    }
-
-    /** The {@code error} object of an Anthropic-shaped error body. */
-    static JsonNode anthropicError(String body) {
-        JsonNode root;
-        try {
-            root = JSON.readTree(body);
-        } catch (Exception e) {
-            throw new AssertionError("not JSON: " + body, e);
-        }
-        assertThat(root.path("type").asText()).as(body).isEqualTo("error");
-        assertThat(root.path("error").path("type").isTextual()).as(body).isTrue();
-        assertThat(root.path("error").path("message").isTextual()).as(body).isTrue();
-        return root.get("error");
-    }
 
     private static Response post(String path, String body) {
         return given().header("Authorization", KEY)
@@ -271,41 +239,7 @@ class HttpHardeningTest {
         anthropicError(get.asString());
     }
 
-    String raw(String request) throws Exception {
-        try (Socket s = new Socket(root.getHost(), root.getPort())) {
-            s.setSoTimeout(10_000);
-            OutputStream out = s.getOutputStream();
-            out.write(request.getBytes(StandardCharsets.ISO_8859_1));
-            out.flush();
-            InputStream in = s.getInputStream();
-            ByteArrayOutputStream answer = new ByteArrayOutputStream();
-            byte[] buf = new byte[8192];
-            int n;
-            while ((n = in.read(buf)) > 0) {
-                answer.write(buf, 0, n);
-                String text = answer.toString(StandardCharsets.ISO_8859_1);
-                int headerEnd = text.indexOf("\r\n\r\n");
-                if (headerEnd > 0) {
-                    int length = contentLength(text.substring(0, headerEnd));
-                    if (length >= 0 && text.length() >= headerEnd + 4 + length) {
-                        break;
-                    }
-                }
-            }
-            return answer.toString(StandardCharsets.UTF_8);
-        }
-    }
-
-    private static int contentLength(String head) {
-        for (String line : head.split("\r\n")) {
-            if (line.toLowerCase().startsWith("content-length:")) {
-                return Integer.parseInt(line.substring(15).strip());
-            }
-        }
-        return -1;
-    }
-
-    static String body(String answer) {
-        return answer.substring(answer.indexOf("\r\n\r\n") + 4);
+    private String raw(String request) throws Exception {
+        return RawHttp.exchange(root, request);
     }
 }

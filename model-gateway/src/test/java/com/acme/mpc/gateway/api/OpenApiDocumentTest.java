@@ -1,9 +1,13 @@
 package com.acme.mpc.gateway.api;
 
+import static com.acme.mpc.testsupport.openapi.OpenApiDocs.answersWithASchema;
+import static com.acme.mpc.testsupport.openapi.OpenApiDocs.operations;
+import static com.acme.mpc.testsupport.openapi.OpenApiDocs.security;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.acme.mpc.gateway.testsupport.GatewayTestResource;
+import com.acme.mpc.testsupport.openapi.CompiledClasses;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -15,12 +19,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -33,7 +35,6 @@ import org.junit.jupiter.api.Test;
 @QuarkusTestResource(GatewayTestResource.class)
 class OpenApiDocumentTest {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Set<String> HTTP_METHODS = Set.of("get", "post", "put", "delete", "patch", "head", "options");
 
     /** Routes that are open on purpose: probes and the metrics scrape. */
     private static final Set<String> OPEN =
@@ -80,7 +81,7 @@ class OpenApiDocumentTest {
         assertThat(schemes.path("bearer").path("scheme").asText()).isEqualTo("bearer");
         assertThat(schemes.path("x-api-key").path("name").asText()).isEqualTo("x-api-key");
         JsonNode messages = doc.path("paths").path("/v1/messages").path("post");
-        assertThat(security(messages).toString()).contains("x-api-key").contains("bearer");
+        assertThat(security(doc, messages).toString()).contains("x-api-key").contains("bearer");
     }
 
     @Test
@@ -181,17 +182,13 @@ class OpenApiDocumentTest {
     void everyOperationAnswersWithASchemaAndProtectedOnesNameTheirCredential() {
         for (Map.Entry<String, JsonNode> e : operations(doc).entrySet()) {
             JsonNode op = e.getValue();
-            boolean schema = false;
-            for (JsonNode response : op.path("responses")) {
-                for (JsonNode media : resolve(response).path("content")) {
-                    schema |= media.has("schema");
-                }
-            }
-            assertThat(schema).as(e.getKey() + " has a response with a schema").isTrue();
+            assertThat(answersWithASchema(doc, op))
+                    .as(e.getKey() + " has a response with a schema")
+                    .isTrue();
             if (OPEN.contains(e.getKey())) {
-                assertThat(security(op).size()).as(e.getKey() + " is open").isZero();
+                assertThat(security(doc, op).size()).as(e.getKey() + " is open").isZero();
             } else {
-                assertThat(security(op).size())
+                assertThat(security(doc, op).size())
                         .as(e.getKey() + " names its credential")
                         .isPositive();
                 assertThat(op.path("responses").has("401"))
@@ -204,55 +201,15 @@ class OpenApiDocumentTest {
     @Test
     void noJaxRsResources() throws IOException {
         // the router comparison above covers Vert.x routes only; a JAX-RS resource would need its own check
-        java.nio.file.Path classes = java.nio.file.Path.of("target", "classes");
+        java.nio.file.Path classes = CompiledClasses.ofThisModule();
         assertThat(classes.resolve("com/acme/mpc/gateway/api/GatewayRoutes.class"))
                 .exists();
-        List<String> resources = new ArrayList<>();
-        try (java.util.stream.Stream<java.nio.file.Path> files = java.nio.file.Files.walk(classes)) {
-            for (java.nio.file.Path f : (Iterable<java.nio.file.Path>) files::iterator) {
-                if (f.toString().endsWith(".class")
-                        && new String(java.nio.file.Files.readAllBytes(f), java.nio.charset.StandardCharsets.ISO_8859_1)
-                                .contains("Ljakarta/ws/rs/Path;")) {
-                    resources.add(f.toString());
-                }
-            }
-        }
+        List<java.nio.file.Path> resources = CompiledClasses.containing(classes, "Ljakarta/ws/rs/Path;");
         assertThat(resources).isEmpty();
     }
 
     @Test
     void swaggerUiIsServed() {
         given().when().get("/q/swagger-ui/").then().statusCode(200);
-    }
-
-    private JsonNode security(JsonNode op) {
-        return op.has("security") ? op.get("security") : doc.path("security");
-    }
-
-    private JsonNode resolve(JsonNode node) {
-        if (!node.has("$ref")) {
-            return node;
-        }
-        JsonNode n = doc;
-        for (String p : node.get("$ref").asText().substring(2).split("/")) {
-            n = n.path(p);
-        }
-        return n;
-    }
-
-    private static Map<String, JsonNode> operations(JsonNode doc) {
-        Map<String, JsonNode> ops = new TreeMap<>();
-        Iterator<Map.Entry<String, JsonNode>> paths = doc.path("paths").fields();
-        while (paths.hasNext()) {
-            Map.Entry<String, JsonNode> path = paths.next();
-            Iterator<Map.Entry<String, JsonNode>> methods = path.getValue().fields();
-            while (methods.hasNext()) {
-                Map.Entry<String, JsonNode> m = methods.next();
-                if (HTTP_METHODS.contains(m.getKey())) {
-                    ops.put(m.getKey() + " " + path.getKey(), m.getValue());
-                }
-            }
-        }
-        return ops;
     }
 }

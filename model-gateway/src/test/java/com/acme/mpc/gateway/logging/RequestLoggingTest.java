@@ -3,7 +3,7 @@ package com.acme.mpc.gateway.logging;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.acme.mpc.gateway.testsupport.LogCapture;
+import com.acme.mpc.testsupport.logging.LogCapture;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.response.Response;

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.acme.mpc.api.ClientsProfile;
 import com.acme.mpc.api.standin.StandInGateway;
+import com.acme.mpc.testsupport.logging.LogCapture;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import java.time.Duration;

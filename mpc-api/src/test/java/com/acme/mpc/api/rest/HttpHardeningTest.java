@@ -1,10 +1,13 @@
 package com.acme.mpc.api.rest;
 
+import static com.acme.mpc.testsupport.http.ErrorShapes.openAiError;
+import static com.acme.mpc.testsupport.http.RawHttp.body;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.acme.mpc.api.ClientsProfile;
 import com.acme.mpc.api.standin.StandInGateway;
+import com.acme.mpc.testsupport.http.RawHttp;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -12,12 +15,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
-import java.io.ByteArrayOutputStream;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.Socket;
 import java.net.URL;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -38,21 +36,6 @@ class HttpHardeningTest {
     @BeforeEach
     void reset() {
         StandInGateway.get().reset();
-    }
-
-    static JsonNode openAiError(String body) {
-        JsonNode error;
-        try {
-            error = JSON.readTree(body).get("error");
-        } catch (Exception e) {
-            throw new AssertionError("not JSON: " + body, e);
-        }
-        assertThat(error).as(body).isNotNull();
-        assertThat(error.path("message").isTextual()).as(body).isTrue();
-        assertThat(error.path("type").isTextual()).as(body).isTrue();
-        assertThat(error.has("param")).as(body).isTrue();
-        assertThat(error.has("code")).as(body).isTrue();
-        return error;
     }
 
     @Test
@@ -130,41 +113,7 @@ class HttpHardeningTest {
         assertThat(undecodable).matches("(?s)HTTP/1.1 4\\d\\d.*");
     }
 
-    String raw(String request) throws Exception {
-        try (Socket s = new Socket(root.getHost(), root.getPort())) {
-            s.setSoTimeout(10_000);
-            OutputStream out = s.getOutputStream();
-            out.write(request.getBytes(StandardCharsets.ISO_8859_1));
-            out.flush();
-            InputStream in = s.getInputStream();
-            ByteArrayOutputStream answer = new ByteArrayOutputStream();
-            byte[] buf = new byte[8192];
-            int n;
-            while ((n = in.read(buf)) > 0) {
-                answer.write(buf, 0, n);
-                String text = answer.toString(StandardCharsets.ISO_8859_1);
-                int headerEnd = text.indexOf("\r\n\r\n");
-                if (headerEnd > 0) {
-                    int length = contentLength(text.substring(0, headerEnd));
-                    if (length >= 0 && text.length() >= headerEnd + 4 + length) {
-                        break;
-                    }
-                }
-            }
-            return answer.toString(StandardCharsets.UTF_8);
-        }
-    }
-
-    private static int contentLength(String head) {
-        for (String line : head.split("\r\n")) {
-            if (line.toLowerCase().startsWith("content-length:")) {
-                return Integer.parseInt(line.substring(15).strip());
-            }
-        }
-        return -1;
-    }
-
-    static String body(String answer) {
-        return answer.substring(answer.indexOf("\r\n\r\n") + 4);
+    private String raw(String request) throws Exception {
+        return RawHttp.exchange(root, request);
     }
 }

@@ -1,9 +1,13 @@
 package com.acme.mpc.api.rest;
 
+import static com.acme.mpc.testsupport.openapi.OpenApiDocs.answersWithASchema;
+import static com.acme.mpc.testsupport.openapi.OpenApiDocs.operations;
+import static com.acme.mpc.testsupport.openapi.OpenApiDocs.security;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.acme.mpc.api.ClientsProfile;
+import com.acme.mpc.testsupport.openapi.CompiledClasses;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.test.junit.QuarkusTest;
@@ -15,18 +19,13 @@ import io.vertx.ext.web.Router;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -39,7 +38,6 @@ import org.junit.jupiter.api.Test;
 @TestProfile(ClientsProfile.class)
 class OpenApiDocumentTest {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Set<String> HTTP_METHODS = Set.of("get", "post", "put", "delete", "patch", "head", "options");
 
     /** Open on purpose: the health probe apps and load balancers call without a token. */
     private static final Set<String> OPEN = Set.of("get /health");
@@ -160,14 +158,10 @@ class OpenApiDocumentTest {
     void everyOperationAnswersWithASchemaAndProtectedOnesNameTheirCredential() {
         for (Map.Entry<String, JsonNode> e : operations(doc).entrySet()) {
             JsonNode op = e.getValue();
-            boolean schema = false;
-            for (JsonNode response : op.path("responses")) {
-                for (JsonNode media : resolve(response).path("content")) {
-                    schema |= media.has("schema");
-                }
-            }
-            assertThat(schema).as(e.getKey() + " has a response with a schema").isTrue();
-            JsonNode security = op.has("security") ? op.get("security") : doc.path("security");
+            assertThat(answersWithASchema(doc, op))
+                    .as(e.getKey() + " has a response with a schema")
+                    .isTrue();
+            JsonNode security = security(doc, op);
             if (OPEN.contains(e.getKey())) {
                 assertThat(security.size()).as(e.getKey() + " is open").isZero();
             } else {
@@ -184,52 +178,17 @@ class OpenApiDocumentTest {
     @Test
     void noJaxRsResources() throws IOException {
         // the router comparison above covers Vert.x routes only; a JAX-RS resource would need its own check
-        Path classes = Path.of("target", "classes");
+        Path classes = CompiledClasses.ofThisModule();
         assertThat(classes.resolve("com/acme/mpc/api/rest/ApiRoutes.class")).exists();
-        List<String> resources = new ArrayList<>();
-        try (Stream<Path> files = Files.walk(classes)) {
-            for (Path f : (Iterable<Path>) files::iterator) {
-                // CostTrackerRestClient is a REST client interface (@Path on an outgoing call), not a resource
-                if (f.toString().endsWith(".class")
-                        && !f.getFileName().toString().startsWith("CostTrackerRestClient")
-                        && new String(Files.readAllBytes(f), StandardCharsets.ISO_8859_1)
-                                .contains("Ljakarta/ws/rs/Path;")) {
-                    resources.add(f.toString());
-                }
-            }
-        }
+        // CostTrackerRestClient is a REST client interface (@Path on an outgoing call), not a resource
+        List<Path> resources = CompiledClasses.containing(classes, "Ljakarta/ws/rs/Path;").stream()
+                .filter(f -> !f.getFileName().toString().startsWith("CostTrackerRestClient"))
+                .toList();
         assertThat(resources).isEmpty();
     }
 
     @Test
     void swaggerUiIsServed() {
         given().when().get("/q/swagger-ui/").then().statusCode(200);
-    }
-
-    private JsonNode resolve(JsonNode node) {
-        if (!node.has("$ref")) {
-            return node;
-        }
-        JsonNode n = doc;
-        for (String p : node.get("$ref").asText().substring(2).split("/")) {
-            n = n.path(p);
-        }
-        return n;
-    }
-
-    private static Map<String, JsonNode> operations(JsonNode doc) {
-        Map<String, JsonNode> ops = new TreeMap<>();
-        Iterator<Map.Entry<String, JsonNode>> paths = doc.path("paths").fields();
-        while (paths.hasNext()) {
-            Map.Entry<String, JsonNode> path = paths.next();
-            Iterator<Map.Entry<String, JsonNode>> methods = path.getValue().fields();
-            while (methods.hasNext()) {
-                Map.Entry<String, JsonNode> m = methods.next();
-                if (HTTP_METHODS.contains(m.getKey())) {
-                    ops.put(m.getKey() + " " + path.getKey(), m.getValue());
-                }
-            }
-        }
-        return ops;
     }
 }

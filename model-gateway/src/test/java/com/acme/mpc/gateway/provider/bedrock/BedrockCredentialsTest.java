@@ -12,7 +12,7 @@ import com.acme.mpc.gateway.provider.UpstreamCall;
 import com.acme.mpc.gateway.provider.aws.AwsCredentialsProvider;
 import com.acme.mpc.gateway.provider.http.UpstreamHttp;
 import com.acme.mpc.gateway.testsupport.FakeUpstream;
-import com.acme.mpc.gateway.testsupport.LogCapture;
+import com.acme.mpc.testsupport.logging.LogCapture;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;

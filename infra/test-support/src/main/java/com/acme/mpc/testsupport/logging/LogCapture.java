@@ -1,4 +1,4 @@
-package com.acme.mpc.api.logging;
+package com.acme.mpc.testsupport.logging;
 
 import java.time.Duration;
 import java.util.List;

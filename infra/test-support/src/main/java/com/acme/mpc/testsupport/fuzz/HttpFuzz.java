@@ -1,4 +1,4 @@
-package com.acme.mpc.gateway.testsupport;
+package com.acme.mpc.testsupport.fuzz;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -226,6 +226,20 @@ public final class HttpFuzz {
                 yield "{" + String.join(",", fields) + "}";
             }
         };
+    }
+
+    /** A value of a wrong or absurd kind for any field: an odd number, an odd string or any JSON value. */
+    public static String oddValue(Random r) {
+        return switch (r.nextInt(4)) {
+            case 0 -> oddNumber(r);
+            case 1 -> "\"" + oddString(r) + "\"";
+            default -> anyJsonValue(r, 0);
+        };
+    }
+
+    /** The JSON object {@code valid} with {@code field} set to {@code value} (first, its old value removed). */
+    public static String withField(String valid, String field, String value) {
+        return "{\"" + field + "\":" + value + "," + valid.substring(1).replaceFirst("\"" + field + "\":[^,}]*,?", "");
     }
 
     public static String oddNumber(Random r) {

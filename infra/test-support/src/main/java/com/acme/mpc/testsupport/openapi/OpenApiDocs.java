@@ -1,0 +1,70 @@
+package com.acme.mpc.testsupport.openapi;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/** Reading an OpenAPI 3 document (as JSON nodes): its operations, references, credentials and parameters. */
+public final class OpenApiDocs {
+    private static final Set<String> HTTP_METHODS = Set.of("get", "post", "put", "delete", "patch", "head", "options");
+
+    private OpenApiDocs() {}
+
+    /** Every operation, keyed "method path" ("post /v1/chat/completions"), sorted. */
+    public static Map<String, JsonNode> operations(JsonNode doc) {
+        Map<String, JsonNode> ops = new TreeMap<>();
+        Iterator<Map.Entry<String, JsonNode>> paths = doc.path("paths").fields();
+        while (paths.hasNext()) {
+            Map.Entry<String, JsonNode> path = paths.next();
+            Iterator<Map.Entry<String, JsonNode>> methods = path.getValue().fields();
+            while (methods.hasNext()) {
+                Map.Entry<String, JsonNode> m = methods.next();
+                if (HTTP_METHODS.contains(m.getKey())) {
+                    ops.put(m.getKey() + " " + path.getKey(), m.getValue());
+                }
+            }
+        }
+        return ops;
+    }
+
+    /** The node a local {@code $ref} ("#/components/...") points to, or the node itself when it is no reference. */
+    public static JsonNode resolve(JsonNode doc, JsonNode node) {
+        if (!node.has("$ref")) {
+            return node;
+        }
+        JsonNode n = doc;
+        for (String p : node.get("$ref").asText().substring(2).split("/")) {
+            n = n.path(p);
+        }
+        return n;
+    }
+
+    /** The operation's security requirements, or the document's when it names none of its own. */
+    public static JsonNode security(JsonNode doc, JsonNode op) {
+        return op.has("security") ? op.get("security") : doc.path("security");
+    }
+
+    /** Whether one of the operation's responses has content with a schema. */
+    public static boolean answersWithASchema(JsonNode doc, JsonNode op) {
+        boolean schema = false;
+        for (JsonNode response : op.path("responses")) {
+            for (JsonNode media : resolve(doc, response).path("content")) {
+                schema |= media.has("schema");
+            }
+        }
+        return schema;
+    }
+
+    /** The operation's parameters as "in name" ("query limit", "path id"). */
+    public static Set<String> parameterNames(JsonNode doc, JsonNode op) {
+        Set<String> names = new TreeSet<>();
+        for (JsonNode p : op.path("parameters")) {
+            JsonNode r = resolve(doc, p);
+            names.add(r.path("in").asText() + " " + r.path("name").asText());
+        }
+        return names;
+    }
+}

@@ -9,10 +9,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.acme.mpc.cost.TestDatabase;
 import com.acme.mpc.testsupport.openapi.CompiledClasses;
+import com.acme.mpc.testsupport.openapi.OpenApiDocs;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.ws.rs.HttpMethod;
 import jakarta.ws.rs.Path;
@@ -23,6 +25,7 @@ import java.lang.annotation.Annotation;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.lang.reflect.Parameter;
+import java.net.URL;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -42,7 +45,6 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @QuarkusTestResource(TestDatabase.class)
 class OpenApiDocumentTest {
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** model-gateway's AdminRelay.PREFIXES: the routes it relays here. */
     private static final List<String> RELAYED_PREFIXES =
@@ -50,16 +52,12 @@ class OpenApiDocumentTest {
 
     private JsonNode doc;
 
+    @TestHTTPResource("/")
+    URL root;
+
     @BeforeEach
-    void fetch() throws IOException {
-        String body = given().queryParam("format", "json")
-                .when()
-                .get("/q/openapi")
-                .then()
-                .statusCode(200)
-                .extract()
-                .asString();
-        doc = JSON.readTree(body);
+    void fetch() throws Exception {
+        doc = OpenApiDocs.fetch(root);
     }
 
     @Test

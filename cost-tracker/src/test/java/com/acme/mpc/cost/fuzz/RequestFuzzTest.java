@@ -128,24 +128,17 @@ class RequestFuzzTest {
         } else if (a < 90) {
             request.header("Authorization", pick(r, "", "Bearer", "Basic Og==", "\u00ff", "Bearer sk-x"));
         }
-        request.contentType();
-        int odd = r.nextInt(100);
-        if (!request.oddHeader(odd)) {
-            if (odd < 15) {
-                request.header("x-request-id", pick(r, "req-\u00ff", "", "x".repeat(300)));
-            } else if (odd < 17) {
-                request.header("Accept", pick(r, "", "text/csv", "///", "application/xml", "text/event-stream"));
-            }
-        }
-        request.header("Connection", "close");
-        int l = r.nextInt(100);
-        if (l == 3 && r.nextInt(20) == 0) {
-            // rare: 17 MiB on the wire each time
-            request.oversizedBody(17 * 1024 * 1024);
-        } else {
-            request.contentLength(l);
-        }
-        return request.build();
+        return request.contentType()
+                .oddHeader(odd -> {
+                    if (odd < 15) {
+                        request.header("x-request-id", pick(r, "req-\u00ff", "", "x".repeat(300)));
+                    } else if (odd < 17) {
+                        request.header(
+                                "Accept", pick(r, "", "text/csv", "///", "application/xml", "text/event-stream"));
+                    }
+                })
+                // rare: 17 MiB on the wire each time
+                .finish(l -> l == 3 && r.nextInt(20) == 0, 17 * 1024 * 1024);
     }
 
     private static String validBody(Random r, String path) {

@@ -8,17 +8,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.acme.mpc.gateway.testsupport.GatewayTestResource;
 import com.acme.mpc.testsupport.openapi.CompiledClasses;
+import com.acme.mpc.testsupport.openapi.OpenApiDocs;
+import com.acme.mpc.testsupport.openapi.RouteCoverage;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.vertx.core.http.HttpMethod;
-import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.io.IOException;
-import java.util.ArrayList;
+import java.net.URL;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -34,7 +34,6 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @QuarkusTestResource(GatewayTestResource.class)
 class OpenApiDocumentTest {
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** Routes that are open on purpose: probes and the metrics scrape. */
     private static final Set<String> OPEN =
@@ -62,15 +61,12 @@ class OpenApiDocumentTest {
 
     private JsonNode doc;
 
+    @TestHTTPResource("/")
+    URL root;
+
     @BeforeEach
-    void fetch() throws IOException {
-        doc = JSON.readTree(given().queryParam("format", "json")
-                .when()
-                .get("/q/openapi")
-                .then()
-                .statusCode(200)
-                .extract()
-                .asString());
+    void fetch() throws Exception {
+        doc = OpenApiDocs.fetch(root);
     }
 
     @Test
@@ -88,72 +84,10 @@ class OpenApiDocumentTest {
     void everyRouteOfTheRouterIsDocumented() {
         Router router = RouterCapture.router;
         assertThat(router).as("the application's router").isNotNull();
-        Map<String, JsonNode> ops = operations(doc);
-        Set<String> documentedPaths = new java.util.TreeSet<>();
-        ops.keySet().forEach(k -> documentedPaths.add(k.split(" ", 2)[1]));
-        List<String> missing = new ArrayList<>();
-        List<String> seen = new ArrayList<>();
-        for (Route route : router.getRoutes()) {
-            boolean templated = route.isRegexPath()
-                    && route.getName() != null
-                    && route.getName().matches("/[A-Za-z0-9_/.:-]+")
-                    && route.getName().contains("/:");
-            if (route.isRegexPath() && !templated) {
-                String regex = route.getName();
-                // a path with parameters (/openai/deployments/:deployment/...) is a regex route named by its path
-                String documented = regex != null && regex.contains("/:")
-                        ? regex.replaceAll(":([A-Za-z0-9_]+)", "{$1}")
-                        : API_REGEX.get(regex);
-                if (documented != null) {
-                    if (!documentedPaths.contains(documented)) {
-                        missing.add(documented);
-                    }
-                    continue;
-                }
-                if (!NOT_API_REGEX.contains(regex)) {
-                    missing.add("regex route " + regex);
-                }
-                continue;
-            }
-            // a path with parameters (/v1/responses/:id) is kept by Vert.x as a regex route named by its template
-            String path = templated ? route.getName() : route.getPath();
-            if (path == null || (path.equals("/") && route.methods() == null && route.isExactPath())) {
-                // no path: a handler for every request (request id, CORS, Quarkus' static files and /q router),
-                // serving no endpoint of its own; "/" for every method is quarkus-rest's dispatcher, with no
-                // resource to dispatch to (noJaxRsResources)
-                continue;
-            }
-            if (path.startsWith("/q/") || path.equals("/q")) {
-                // Quarkus' own endpoints (health, metrics, openapi, swagger-ui): documented by Quarkus, not here
-                continue;
-            }
-            String openApiPath = path.replaceAll(":([A-Za-z0-9_]+)", "{$1}");
-            seen.add(openApiPath);
-            Set<HttpMethod> methods = route.methods();
-            if (!templated && !route.isExactPath()) {
-                // a prefix route (/v1/* answering 404, the admin relay's /key/* ...): something below it is documented
-                String prefix = openApiPath.endsWith("/") ? openApiPath : openApiPath + "/";
-                if (documentedPaths.stream().noneMatch(p -> p.startsWith(prefix))) {
-                    missing.add("any path under " + prefix);
-                }
-            } else if (methods == null || methods.isEmpty()) {
-                // every method: the relay's exact prefixes and single routes, and the 405 answer beside a POST route
-                String prefix = openApiPath + "/";
-                if (!documentedPaths.contains(openApiPath)
-                        && documentedPaths.stream().noneMatch(p -> p.startsWith(prefix))) {
-                    missing.add("* " + openApiPath + " (" + route + ")");
-                }
-            } else {
-                for (HttpMethod m : methods) {
-                    String key = m.name().toLowerCase(Locale.ROOT) + " " + openApiPath;
-                    if (!ops.containsKey(key)) {
-                        missing.add(key);
-                    }
-                }
-            }
-        }
-        assertThat(seen).as("routes found on the router").hasSizeGreaterThan(20);
-        assertThat(missing).as("routes the document lacks").isEmpty();
+        // the relay's exact prefixes and single routes, and the 405 answer beside a POST route, take every method
+        RouteCoverage.Result routes = RouteCoverage.compare(doc, router, API_REGEX, NOT_API_REGEX, true);
+        assertThat(routes.seen()).as("routes found on the router").hasSizeGreaterThan(20);
+        assertThat(routes.missing()).as("routes the document lacks").isEmpty();
     }
 
     @Test

@@ -89,11 +89,7 @@ class RequestFuzzTest {
     private static final List<String> MODELS =
             List.of("demo-chat", "demo-chat", "demo-embed", "upstream-chat", "nope", "", "demo-chat\u0000");
 
-    /** Model requests: broken through one of their fields or a second "model". */
-    private static final FuzzedRequest.BodyShape BODY = new FuzzedRequest.BodyShape(
-            "{\"model\":\"demo-chat\",\"messages\":",
-            RequestFuzzTest::mutate,
-            valid -> valid.replaceFirst("\\{", "{\"model\":\"demo-chat\","));
+    private static final FuzzedRequest.BodyShape BODY = ModelBodies.shape(RequestFuzzTest::mutate);
 
     @TestHTTPResource("/")
     URL root;
@@ -139,25 +135,17 @@ class RequestFuzzTest {
             case "garbage" -> request.header("Authorization", pick(r, "", "Bearer", "Basic Og==", "\u00ff"));
             default -> {}
         }
-        request.contentType();
-        int odd = r.nextInt(100);
-        if (!request.oddHeader(odd)) {
-            if (odd < 15) {
-                request.header("x-mpc-end-user", pick(r, "u".repeat(700), "", "\u00ff"));
-            } else if (odd < 17) {
-                request.header("Accept", pick(r, "", "text/csv", "///", "application/xml"));
-            } else if (odd < 19) {
-                request.header("anthropic-version", pick(r, "", "1999-01-01", "x".repeat(500)));
-            }
-        }
-        request.header("Connection", "close");
-        int l = r.nextInt(100);
-        if (l >= 3 && l < 5) {
-            request.oversizedBody(70_000);
-        } else {
-            request.contentLength(l);
-        }
-        return request.build();
+        return request.contentType()
+                .oddHeader(odd -> {
+                    if (odd < 15) {
+                        request.header("x-mpc-end-user", pick(r, "u".repeat(700), "", "\u00ff"));
+                    } else if (odd < 17) {
+                        request.header("Accept", pick(r, "", "text/csv", "///", "application/xml"));
+                    } else if (odd < 19) {
+                        request.header("anthropic-version", pick(r, "", "1999-01-01", "x".repeat(500)));
+                    }
+                })
+                .finish(l -> l < 5, 70_000);
     }
 
     private static String authKind(Random r) {

@@ -71,11 +71,7 @@ class RequestFuzzTest {
     /** Stand-in models that answer; never the ones scripted to hang, drop or fail upstream. */
     private static final List<String> MODELS = List.of("demo-chat", "demo-chat", "demo-embed", "nope", "", "x\u0000");
 
-    /** Model requests: broken through one of their fields or a second "model". */
-    private static final FuzzedRequest.BodyShape BODY = new FuzzedRequest.BodyShape(
-            "{\"model\":\"demo-chat\",\"messages\":",
-            RequestFuzzTest::mutate,
-            valid -> valid.replaceFirst("\\{", "{\"model\":\"demo-chat\","));
+    private static final FuzzedRequest.BodyShape BODY = ModelBodies.shape(RequestFuzzTest::mutate);
 
     @TestHTTPResource("/")
     URL root;
@@ -127,23 +123,16 @@ class RequestFuzzTest {
         } else if (a < 90) {
             request.header("Authorization", pick(r, "", "Bearer", "Basic Og==", "\u00ff", "Bearer sk-x"));
         }
-        request.contentType();
-        int odd = r.nextInt(100);
-        if (!request.oddHeader(odd)) {
-            if (odd < 15) {
-                request.header("Origin", pick(r, ClientsProfile.ORIGIN, "http://evil.example", "", "null"));
-            } else if (odd < 17) {
-                request.header("Accept", pick(r, "", "text/csv", "///", "application/xml", "text/event-stream"));
-            }
-        }
-        request.header("Connection", "close");
-        int l = r.nextInt(100);
-        if (l >= 3 && l < 5) {
-            request.oversizedBody(ClientsProfile.MAX_BODY + 100);
-        } else {
-            request.contentLength(l);
-        }
-        return request.build();
+        return request.contentType()
+                .oddHeader(odd -> {
+                    if (odd < 15) {
+                        request.header("Origin", pick(r, ClientsProfile.ORIGIN, "http://evil.example", "", "null"));
+                    } else if (odd < 17) {
+                        request.header(
+                                "Accept", pick(r, "", "text/csv", "///", "application/xml", "text/event-stream"));
+                    }
+                })
+                .finish(l -> l < 5, ClientsProfile.MAX_BODY + 100);
     }
 
     private static String mutate(Random r, String valid) {

@@ -9,6 +9,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.function.BiFunction;
+import java.util.function.IntConsumer;
+import java.util.function.IntPredicate;
 import java.util.function.UnaryOperator;
 
 /**
@@ -136,11 +138,12 @@ public final class FuzzedRequest {
     }
 
     /**
-     * One odd header every service gets for a {@code draw} (the Random's next int below 100) under 13: a bad or real
-     * Expect, an odd request id, a header over the size limit, an odd cache-control. Returns false for any other draw,
-     * which the service spends on headers of its own.
+     * Sometimes one odd header: for a draw (the Random's next int below 100) under 13 one every service gets (a bad
+     * or real Expect, an odd request id, a header over the size limit, an odd cache-control); any other draw goes to
+     * {@code own}, which adds the service's own odd headers for some of them.
      */
-    public boolean oddHeader(int draw) {
+    public FuzzedRequest oddHeader(IntConsumer own) {
+        int draw = r.nextInt(100);
         if (draw < 3) {
             header("Expect", pick(r, "999-bogus", "", "100-continue-x"));
         } else if (draw < 5) {
@@ -152,9 +155,9 @@ public final class FuzzedRequest {
         } else if (draw < 13) {
             header("cache-control", pick(r, "no-cache, s-maxage=abc", "max-age=-1", "", "no-store"));
         } else {
-            return false;
+            own.accept(draw);
         }
-        return true;
+        return this;
     }
 
     public FuzzedRequest header(String name, String value) {
@@ -163,28 +166,25 @@ public final class FuzzedRequest {
     }
 
     /**
-     * Content-Length: one far over the limit (the body is never read: refused on the header), or the body's own.
-     * {@code draw} is the Random's next int below 100; under 3 announces the huge length, else the body's.
+     * Ends the headers and returns the request: {@code Connection: close} (one request per connection), then a
+     * Content-Length. For a draw (the Random's next int below 100) under 3 it announces far more than any limit (the
+     * body is never read: refused on the header); when {@code oversized} holds for the draw the body is replaced by
+     * one over the body limit ({@code oversizedChars} characters of text in a list); else the body's own length.
      */
-    public FuzzedRequest contentLength(int draw) {
+    public HttpFuzz.Request finish(IntPredicate oversized, int oversizedChars) {
+        header("Connection", "close");
+        int draw = r.nextInt(100);
         if (draw < 3) {
             header("Content-Length", Long.toString(100_000_000L + r.nextInt(1000)));
             kind = kind + ", oversized length";
         } else {
+            if (oversized.test(draw)) {
+                kind = kind + ", oversized body";
+                body = utf8(shape.listPrefix() + "[{\"role\":\"user\",\"content\":\"" + "y".repeat(oversizedChars)
+                        + "\"}]}");
+            }
             header("Content-Length", Integer.toString(body.length));
         }
-        return this;
-    }
-
-    /** Replaces the body with one of {@code contentChars} characters of text in a list, over the body limit. */
-    public FuzzedRequest oversizedBody(int contentChars) {
-        kind = kind + ", oversized body";
-        body = utf8(shape.listPrefix() + "[{\"role\":\"user\",\"content\":\"" + "y".repeat(contentChars) + "\"}]}");
-        header("Content-Length", Integer.toString(body.length));
-        return this;
-    }
-
-    public HttpFuzz.Request build() {
         return new HttpFuzz.Request(method, path, headers, body, kind);
     }
 

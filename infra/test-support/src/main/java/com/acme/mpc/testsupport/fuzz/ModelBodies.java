@@ -1,6 +1,7 @@
 package com.acme.mpc.testsupport.fuzz;
 
 import java.util.Random;
+import java.util.function.BiFunction;
 
 /**
  * Valid model requests for fuzz tests to break, one per API a path belongs to: Anthropic's Messages, OpenAI's
@@ -8,6 +9,14 @@ import java.util.Random;
  */
 public final class ModelBodies {
     private ModelBodies() {}
+
+    /** Model requests broken through one of their fields ({@code mutate}) or a second "model". */
+    public static FuzzedRequest.BodyShape shape(BiFunction<Random, String, String> mutate) {
+        return new FuzzedRequest.BodyShape(
+                "{\"model\":\"demo-chat\",\"messages\":",
+                mutate,
+                valid -> valid.replaceFirst("\\{", "{\"model\":\"demo-chat\","));
+    }
 
     /**
      * A request the path's API would answer for {@code model}, streamed one time in five. With {@code responses}

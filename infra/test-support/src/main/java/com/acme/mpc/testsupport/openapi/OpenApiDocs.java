@@ -1,6 +1,16 @@
 package com.acme.mpc.testsupport.openapi;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URL;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpResponse.BodyHandlers;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.Set;
@@ -11,7 +21,18 @@ import java.util.TreeSet;
 public final class OpenApiDocs {
     private static final Set<String> HTTP_METHODS = Set.of("get", "post", "put", "delete", "patch", "head", "options");
 
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
     private OpenApiDocs() {}
+
+    /** The document the service at {@code root} serves at {@code /q/openapi}, as JSON (it must answer 200). */
+    public static JsonNode fetch(URL root) throws IOException, InterruptedException {
+        URI uri = URI.create(root.toString()).resolve("/q/openapi?format=json");
+        HttpResponse<String> answer = HTTP.send(HttpRequest.newBuilder(uri).build(), BodyHandlers.ofString());
+        assertThat(answer.statusCode()).as("GET " + uri + ": " + answer.body()).isEqualTo(200);
+        return JSON.readTree(answer.body());
+    }
 
     /** Every operation, keyed "method path" ("post /v1/chat/completions"), sorted. */
     public static Map<String, JsonNode> operations(JsonNode doc) {

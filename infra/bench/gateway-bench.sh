@@ -9,7 +9,7 @@
 #
 # Usage: infra/bench/gateway-bench.sh [--duration SECONDS] [--out FILE.md] [--only-bedrock]
 # Needs: nginx, wrk, taskset (Debian: apt-get install nginx-light wrk util-linux), python3, JDK 25, a built gateway
-# (./mvnw -pl model-gateway package -DskipTests). Only 127.0.0.1 is used (ports 18080, 14000, 18081; see
+# (./mvnw -pl model-gateway -am package -DskipTests). Only 127.0.0.1 is used (ports 18080, 14000, 18081; see
 # BENCH_*_PORT below); every load run is bounded in time.
 set -euo pipefail
 
@@ -41,7 +41,7 @@ if [[ -z "${GATEWAY_JVM_OPTS:-}" ]]; then
 fi
 export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-$(sed -n 's/^ENV MALLOC_ARENA_MAX=//p' "$DOCKERFILE")}"
 JAR="$REPO/model-gateway/target/quarkus-app/quarkus-run.jar"
-[[ -f "$JAR" ]] || { echo "build the gateway first: ./mvnw -pl model-gateway package -DskipTests" >&2; exit 1; }
+[[ -f "$JAR" ]] || { echo "build the gateway first: ./mvnw -pl model-gateway -am package -DskipTests" >&2; exit 1; }
 
 WORK="$(mktemp -d)"
 # ports: override with BENCH_UPSTREAM_PORT, BENCH_GATEWAY_PORT, BENCH_REF_PORT when these are taken

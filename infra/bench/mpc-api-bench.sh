@@ -35,7 +35,7 @@ command -v curl >/dev/null || { echo "curl is required" >&2; exit 1; }
 GATEWAY_JAR="$ROOT/model-gateway/target/quarkus-app/quarkus-run.jar"
 MPC_API_JAR="$ROOT/mpc-api/target/quarkus-app/quarkus-run.jar"
 if $BUILD && { [[ ! -f "$GATEWAY_JAR" ]] || [[ ! -f "$MPC_API_JAR" ]]; }; then
-  (cd "$ROOT" && ./mvnw -q -B -ntp -pl model-gateway,mpc-api package -DskipTests)
+  (cd "$ROOT" && ./mvnw -q -B -ntp -pl model-gateway,mpc-api -am package -DskipTests)
 fi
 [[ -f "$GATEWAY_JAR" && -f "$MPC_API_JAR" ]] || { echo "model-gateway or mpc-api is not packaged" >&2; exit 1; }
 

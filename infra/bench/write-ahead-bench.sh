@@ -9,7 +9,7 @@
 #
 # Usage: infra/bench/write-ahead-bench.sh [--duration SECONDS] [--spool-dir DIR]
 #   --spool-dir: where the spool and journal go (default: a temp dir; put it on the disk you want to measure)
-# Needs: nginx, wrk, taskset, curl, JDK 25, a built gateway (./mvnw -pl model-gateway package -DskipTests).
+# Needs: nginx, wrk, taskset, curl, JDK 25, a built gateway (./mvnw -pl model-gateway -am package -DskipTests).
 # Ports 18210-18212 on 127.0.0.1; every load run is bounded in time.
 set -euo pipefail
 
@@ -34,7 +34,7 @@ if [[ -z "${GATEWAY_JVM_OPTS:-}" ]]; then
   GATEWAY_JVM_OPTS+=" $(sed -n 's/^ENV JAVA_OPTS_APPEND="\(.*\)"/\1/p' "$DOCKERFILE" | grep -o -- '-X[^ ]*' | tr '\n' ' ')"
 fi
 JAR="$REPO/model-gateway/target/quarkus-app/quarkus-run.jar"
-[[ -f "$JAR" ]] || { echo "build the gateway first: ./mvnw -pl model-gateway package -DskipTests" >&2; exit 1; }
+[[ -f "$JAR" ]] || { echo "build the gateway first: ./mvnw -pl model-gateway -am package -DskipTests" >&2; exit 1; }
 
 WORK="$(mktemp -d)"
 SPOOL_BASE="${SPOOL_BASE:-$WORK}"

@@ -5,6 +5,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 CP_FILE=target/bench-classpath.txt
+# the test classpath names the shared test support: resolvable from the local repository once installed
+(cd .. && ./mvnw -B -ntp -q -pl infra/test-support -am install -DskipTests) >/dev/null
 ../mvnw -B -ntp -q dependency:build-classpath -Dmdep.outputFile="$CP_FILE" >/dev/null
 DIR="${2:-$(mktemp -d)}"
 trap 'rm -rf "$DIR"/j-*' EXIT

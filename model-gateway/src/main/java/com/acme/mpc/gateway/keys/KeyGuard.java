@@ -97,7 +97,7 @@ public class KeyGuard {
     private Uni<Caller> admitKey(RoutingContext ctx, CallType type, String requestId, Caller caller) {
         KeyInfo key = caller.key();
         Buffer raw = ctx.body() == null ? null : ctx.body().buffer();
-        Scan scan = Scan.of(raw);
+        Scan scan = Scan.of(raw, type == CallType.SPEECH);
         GatewayConfig config = holder.config();
         // the key's model aliases (LiteLLM's `aliases`): the call goes to the group the alias names
         String model = key.aliased(scan.model);
@@ -268,7 +268,11 @@ public class KeyGuard {
             String size,
             String quality,
             long inputCharacters) {
-        static Scan of(Buffer raw) {
+        /**
+         * @param speechInput whether to count the characters of a string {@code input} (only speech is priced by them;
+         *     other calls skip what may be a large embedding or Responses input without reading it into a String)
+         */
+        static Scan of(Buffer raw, boolean speechInput) {
             if (raw == null || raw.length() == 0) {
                 return new Scan(null, null, 1, 0, null, null, null, 0);
             }
@@ -292,7 +296,7 @@ public class KeyGuard {
                         case "size" -> size = v == JsonToken.VALUE_STRING ? p.getText() : null;
                         case "quality" -> quality = v == JsonToken.VALUE_STRING ? p.getText() : null;
                         case "input" -> {
-                            if (v == JsonToken.VALUE_STRING) {
+                            if (speechInput && v == JsonToken.VALUE_STRING) {
                                 String text = p.getText();
                                 inputCharacters = text.codePointCount(0, text.length());
                             } else {
